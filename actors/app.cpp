@@ -1,0 +1,165 @@
+#include "actors/app.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/llm.hpp"
+#include "actors/log.hpp"
+#include "actors/router.hpp"
+#include "actors/storage_worker.hpp"
+#include "storage/embedded_postgres.hpp"
+#include "storage/migrations.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/exit_reason.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+namespace parley {
+
+database::database() = default;
+database::database(database&&) noexcept = default;
+database::~database() = default;
+
+database open_database(const config& cfg, bool quiet) {
+  database db;
+  if (!cfg.database_url.empty()) {
+    db.conninfo = cfg.database_url;
+  } else {
+    auto progress = quiet ? nullptr : +[](const std::string& what) {
+      log::info(what + " ...");
+    };
+    db.embedded = std::make_unique<storage::embedded_postgres>(cfg.data_dir,
+                                                               progress);
+    db.conninfo = db.embedded->conninfo();
+  }
+  storage::connection conn(db.conninfo);
+  for (auto& name : storage::migrate(conn))
+    if (!quiet)
+      log::info("applied migration " + name);
+  return db;
+}
+
+namespace {
+
+/// Watches every long-lived child; an unexpected death escalates: the whole
+/// process stops with an error, and systemd's restart plus recovery at start
+/// resume without loss.
+caf::behavior watcher(caf::event_based_actor* self,
+                      std::shared_ptr<std::atomic<bool>> failed) {
+  self->set_down_handler([=](const caf::down_msg& down) {
+    if (down.reason == caf::exit_reason::normal
+        || down.reason == caf::exit_reason::user_shutdown)
+      return;
+    log::error("a core actor stopped: " + caf::to_string(down.reason)
+               + "; shutting down so that the service restarts cleanly");
+    *failed = true;
+  });
+  return {
+    [=](atom::wired, caf::actor child) { self->monitor(child); },
+  };
+}
+
+} // namespace
+
+app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
+         std::string conninfo, app_options opts)
+  : sys_(sys), cfg_(cfg), metrics_(std::make_shared<ingest_metrics>()),
+    failed_(std::make_shared<std::atomic<bool>>(false)),
+    providers_(opts.providers), channels_(opts.channels) {
+  watcher_ = sys.spawn(watcher, failed_);
+  for (int i = 0; i < cfg->db_pool; ++i)
+    storage_.push_back(sys.spawn<caf::detached>(storage_worker, conninfo));
+  if (cfg->llm.enabled())
+    for (int i = 0; i < cfg->llm.workers; ++i)
+      llm_.push_back(sys.spawn<caf::detached>(llm, cfg->llm));
+  for (int i = 0; i < cfg->senders; ++i)
+    senders_.push_back(
+      sys.spawn<caf::detached>(sender, cfg, conninfo, opts.console));
+  writer_ = sys.spawn<caf::detached>(event_writer, conninfo);
+  session_deps deps;
+  deps.storage = storage_;
+  deps.llm = llm_;
+  deps.senders = senders_;
+  deps.llm_timeout = std::chrono::milliseconds(cfg->llm.timeout_ms);
+  deps.idle = std::chrono::seconds(cfg->session_idle_s);
+  router_ = sys.spawn(parley::router, cfg, deps, providers_);
+  ingest_ = sys.spawn(parley::ingest, writer_, router_, metrics_);
+  auto watch = [&](const auto& child) {
+    caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(child));
+  };
+  for (auto& s : storage_)
+    watch(s);
+  for (auto& l : llm_)
+    watch(l);
+  for (auto& s : senders_)
+    watch(s);
+  watch(writer_);
+  watch(router_);
+  watch(ingest_);
+}
+
+app::~app() = default;
+
+bool app::failed() const { return *failed_; }
+
+bool app::recover() {
+  caf::scoped_actor self{sys_};
+  bool ok = true;
+  // Unsent replies first, before any new row can exist: each is sent once.
+  self
+    ->request(storage_.front(), std::chrono::seconds(60), atom::pending_v,
+              atom::send_v, channels_)
+    .receive(
+      [&](const std::vector<outbox_item>& rows) {
+        if (!rows.empty())
+          log::info("recovery: sending " + std::to_string(rows.size())
+                    + " unsent replies");
+        for (auto& row : rows)
+          self->send(senders_[std::hash<std::string>{}(row.chat)
+                              % senders_.size()],
+                     atom::send_v, row);
+      },
+      [&](const caf::error& err) {
+        log::error("recovery cannot read the outbox: " + describe(err));
+        ok = false;
+      });
+  self
+    ->request(storage_.front(), std::chrono::seconds(60), atom::pending_v,
+              providers_)
+    .receive(
+      [&](const std::vector<inbound_message>& pending) {
+        if (!pending.empty())
+          log::info("recovery: answering " + std::to_string(pending.size())
+                    + " messages received before the restart");
+        for (auto& m : pending)
+          self->send(router_, atom::route_v, m);
+      },
+      [&](const caf::error& err) {
+        log::error("recovery cannot read pending events: " + describe(err));
+        ok = false;
+      });
+  return ok;
+}
+
+void app::shutdown() {
+  caf::scoped_actor self{sys_};
+  auto stop = [&](const auto& handle) {
+    if (handle)
+      self->send_exit(handle, caf::exit_reason::user_shutdown);
+  };
+  // Stage 1: no new events; stage 2: sessions (children of the router);
+  // stage 3: workers. Committed work not finished is recovered at the next
+  // start.
+  stop(ingest_);
+  stop(router_);
+  stop(writer_);
+  for (auto& s : storage_)
+    stop(s);
+  for (auto& l : llm_)
+    stop(l);
+  for (auto& s : senders_)
+    stop(s);
+  stop(watcher_);
+}
+
+} // namespace parley

@@ -1,0 +1,77 @@
+#pragma once
+
+// The SUPERVISOR: builds the actor graph, recovers what a crash left behind,
+// watches its children, and shuts down in stages.
+
+#include "actors/ingest.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/sender.hpp"
+#include "protocol/config.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace parley::storage {
+class embedded_postgres;
+}
+
+namespace parley {
+
+/// A database to use: the configured URL, or the embedded cluster.
+struct database {
+  std::string conninfo;
+  std::unique_ptr<storage::embedded_postgres> embedded;  ///< may be null
+  database();
+  database(database&&) noexcept;
+  ~database();
+};
+
+/// Opens the database and applies migrations; throws with a clear sentence.
+database open_database(const config& cfg, bool quiet = false);
+
+struct app_options {
+  std::vector<std::string> providers{"meta"};  ///< events this process owns
+  std::vector<std::string> channels{"meta"};   ///< outbox rows it sends
+  console_sink console;                        ///< for the console channel
+};
+
+class app {
+public:
+  app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
+      std::string conninfo, app_options opts);
+  ~app();
+
+  /// Sends unsent outbox rows and routes incomplete events again. Call before
+  /// accepting new webhooks. Returns false if storage did not answer.
+  bool recover();
+
+  ingest_actor ingest() const { return ingest_; }
+  std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
+
+  /// True once a child died unexpectedly (the process should exit non-zero
+  /// and be restarted; recovery makes that lossless).
+  bool failed() const;
+
+  /// Staged shutdown: ingest and router (sessions), then workers.
+  void shutdown();
+
+private:
+  caf::actor_system& sys_;
+  std::shared_ptr<const config> cfg_;
+  std::shared_ptr<ingest_metrics> metrics_;
+  std::shared_ptr<std::atomic<bool>> failed_;
+  std::vector<storage_actor> storage_;
+  std::vector<llm_actor> llm_;
+  std::vector<sender_actor> senders_;
+  event_writer_actor writer_;
+  router_actor router_;
+  ingest_actor ingest_;
+  caf::actor watcher_;
+  std::vector<std::string> providers_, channels_;
+};
+
+} // namespace parley

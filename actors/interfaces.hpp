@@ -1,0 +1,74 @@
+#pragma once
+
+// Every actor interface of parley, one comment per message. Follow the arrows
+// of a webhook: ingest → event writer (commit) → router → session →
+// storage worker / llm → sender.
+
+#include "actors/type_ids.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+namespace parley {
+
+/// The EVENT WRITER: a detached actor that owns one connection and commits
+/// batches of webhook items (group commit).
+using event_writer_actor = caf::typed_actor<
+  // Inserts a batch in one transaction; duplicates are marked, not inserted.
+  caf::replies_to<atom::write, std::vector<storage::event_row>>::with<
+    std::vector<storage::insert_outcome>>>;
+
+/// The INGEST: collects webhook batches while a commit is in flight, commits
+/// them together, acknowledges each HTTP request, then routes new messages.
+using ingest_actor = caf::typed_actor<
+  // A parsed webhook from the HTTP edge, answered through its callback.
+  caf::reacts_to<atom::ingest, webhook_batch>>;
+
+/// A STORAGE WORKER: a detached actor with its own connection, for sessions.
+using storage_actor = caf::typed_actor<
+  // The newest N memory entries of a conversation, oldest first.
+  caf::replies_to<atom::load, conversation_key, int32_t>::with<
+    std::vector<memory_entry>>,
+  // Completes an event in one transaction: command, memory, outbox, run.
+  caf::replies_to<atom::complete, completion, std::string>::with<
+    completion_result>,
+  // Messages whose events are not complete, for recovery.
+  caf::replies_to<atom::pending, std::vector<std::string>>::with<
+    std::vector<inbound_message>>,
+  // Outbox rows not yet sent, for recovery.
+  caf::replies_to<atom::pending, atom::send, std::vector<std::string>>::with<
+    std::vector<outbox_item>>>;
+
+/// The LLM: a detached actor calling an OpenAI-compatible /chat/completions.
+using llm_actor = caf::typed_actor<
+  // The assistant's answer, or an error (timeout, HTTP status, bad body).
+  caf::replies_to<atom::generate, llm_request>::with<std::string>>;
+
+/// The SENDER: owns the outbox rows it is given; delivers them in order per
+/// chat, retrying with back-off.
+using sender_actor = caf::typed_actor<
+  // Delivers a committed outbox row.
+  caf::reacts_to<atom::send, outbox_item>,
+  // Internal: the back-off for a chat's head row has elapsed.
+  caf::reacts_to<atom::retry, std::string>,
+  // Marks an incoming message read with a typing indicator (best effort).
+  caf::reacts_to<atom::mark_read, std::string, std::string>>;
+
+/// A SESSION: one conversation; handles its events strictly in order and
+/// keeps the conversation's memory.
+using session_actor = caf::typed_actor<
+  // A committed message of this conversation.
+  caf::reacts_to<atom::route, inbound_message>,
+  // Internal: checks whether the session has been idle long enough.
+  caf::reacts_to<atom::tick, uint64_t>,
+  // From the router after an idle request: finish the queue, then quit.
+  caf::reacts_to<atom::stop>>;
+
+/// The ROUTER: maps (tenant, chat) to its session, spawning on demand.
+using router_actor = caf::typed_actor<
+  // A committed message; forwarded to its conversation's session.
+  caf::reacts_to<atom::route, inbound_message>,
+  // A session that has been idle asks to be passivated.
+  caf::reacts_to<atom::idle, conversation_key>>;
+
+} // namespace parley

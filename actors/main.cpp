@@ -1,0 +1,311 @@
+// parley's entry point: the command line of DESIGN.md.
+
+#include "actors/app.hpp"
+#include "actors/log.hpp"
+#include "actors/webhook_listener.hpp"
+#include "net/http_client.hpp"
+#include "net/http_server.hpp"
+#include "protocol/signature.hpp"
+#include "storage/embedded_postgres.hpp"
+#include "storage/migrations.hpp"
+
+#include <CLI/CLI.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <unistd.h>
+
+namespace {
+
+using namespace parley;
+
+constexpr const char* version = "0.1.0";
+
+std::optional<std::string> env(const std::string& name) {
+  if (auto* v = std::getenv(name.c_str()))
+    return std::string(v);
+  return std::nullopt;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::runtime_error("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// The configuration: the file if given or present, else the defaults.
+std::shared_ptr<const config> load_config(const std::string& path,
+                                          bool explicit_path) {
+  if (!explicit_path && access(path.c_str(), F_OK) != 0) {
+    log::info("no " + path + " found: using the defaults (one personal tenant, "
+              "no LLM); see deploy/parley.example.json");
+    return std::make_shared<config>(default_config());
+  }
+  auto cfg = parse_config(read_file(path), env);
+  if (cfg.tenants.empty())
+    throw config_error(path + " has no tenants");
+  return std::make_shared<config>(std::move(cfg));
+}
+
+/// Blocks SIGINT/SIGTERM in every thread; main waits for them explicitly.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int serve(const std::string& config_path, bool explicit_config) {
+  auto cfg = load_config(config_path, explicit_config);
+  auto signals = block_stop_signals();
+  int lock_fd = storage::lock_data_dir(cfg->data_dir);
+  auto db = open_database(*cfg);
+  if (cfg->meta.app_secret.empty())
+    log::warn("no Meta app secret (meta.app_secret_env): every webhook POST "
+              "will be refused with 401");
+  caf::actor_system_config sys_cfg;
+  sys_cfg.set("scheduler.max-threads", 2);
+  caf::actor_system sys{sys_cfg};
+  int rc = 0;
+  {
+    app a(sys, cfg, db.conninfo, app_options{});
+    if (!a.recover())
+      log::warn("recovery was incomplete; it runs again at the next start");
+    net::http_server server(cfg->listen_host, cfg->listen_port, cfg->body_limit,
+                            make_http_handler(cfg, a.ingest(), a.metrics()),
+                            cfg->http_threads);
+    log::info("parley " + std::string(version) + " listening on http://"
+              + cfg->listen_host + ":" + std::to_string(server.port())
+              + " with " + std::to_string(cfg->tenants.size()) + " tenant(s)"
+              + (cfg->llm.enabled() ? ", LLM " + cfg->llm.model : ", no LLM"));
+    timespec tick{1, 0};
+    while (true) {
+      int sig = sigtimedwait(&signals, nullptr, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        log::info("stopping");
+        break;
+      }
+      if (a.failed()) {
+        rc = 70;
+        break;
+      }
+    }
+    server.stop();
+    a.shutdown();
+    sys.await_all_actors_done();
+  }
+  db.embedded.reset();
+  close(lock_fd);
+  return rc;
+}
+
+int chat(const std::string& config_path, bool explicit_config,
+         std::string tenant_id, std::string from) {
+  auto cfg = load_config(config_path, explicit_config);
+  auto* tenant = tenant_id.empty() ? &cfg->tenants.front()
+                                   : cfg->tenant_by_id(tenant_id);
+  if (!tenant) {
+    std::cerr << "no tenant '" << tenant_id << "' in the configuration\n";
+    return 2;
+  }
+  if (from.empty())
+    from = tenant->owner.empty() ? "console" : tenant->owner;
+  bool interactive = isatty(0);
+  auto db = open_database(*cfg, /*quiet=*/true);
+  std::mutex mtx;
+  std::condition_variable cv;
+  uint64_t replies = 0;
+  app_options opts;
+  opts.providers = {"console"};
+  opts.channels = {"console"};
+  opts.console = [&](const outbox_item& item) {
+    std::lock_guard<std::mutex> guard(mtx);
+    std::cout << "parley> " << item.body << std::endl;
+    ++replies;
+    cv.notify_all();
+  };
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  {
+    app a(sys, cfg, db.conninfo, opts);
+    a.recover();
+    if (interactive)
+      std::cout << "talking to tenant '" << tenant->id << "' as " << from
+                << "; try 'help'. Ctrl-D ends.\n";
+    std::string line;
+    auto session_id = std::to_string(getpid()) + "-"
+                      + std::to_string(std::chrono::system_clock::now()
+                                         .time_since_epoch()
+                                         .count());
+    uint64_t sent = 0;
+    auto wait_for = std::chrono::milliseconds(cfg->llm.timeout_ms * 2 + 15000);
+    while (true) {
+      if (interactive)
+        std::cout << "you> " << std::flush;
+      if (!std::getline(std::cin, line))
+        break;
+      if (line.find_first_not_of(" \t\r") == std::string::npos)
+        continue;
+      storage::event_row row;
+      row.provider = "console";
+      row.external_id = "console:" + session_id + ":" + std::to_string(++sent);
+      row.kind = "message";
+      row.tenant = tenant->id;
+      row.chat = from;
+      row.sender = from;
+      row.msg_type = "text";
+      row.body = line;
+      std::unique_lock<std::mutex> lock(mtx);
+      auto before = replies;
+      bool stored = true;
+      bool acked = false;
+      webhook_batch batch{{row}, [&](ingest_ack ack) {
+                            std::lock_guard<std::mutex> guard(mtx);
+                            stored = ack.stored;
+                            acked = true;
+                            cv.notify_all();
+                          }};
+      caf::anon_send(a.ingest(), atom::ingest_v, std::move(batch));
+      cv.wait(lock, [&] { return acked; });
+      if (!stored) {
+        std::cerr << "the message could not be stored; is the database up?\n";
+        continue;
+      }
+      if (!cv.wait_for(lock, wait_for, [&] { return replies > before; }))
+        std::cerr << "no reply yet; it will be printed when it arrives\n";
+    }
+    a.shutdown();
+    sys.await_all_actors_done();
+  }
+  return 0;
+}
+
+int replay(const std::string& config_path, bool explicit_config,
+           std::string url, const std::vector<std::string>& files) {
+  auto cfg = load_config(config_path, explicit_config);
+  if (url.empty())
+    url = "http://" + cfg->listen_host + ":" + std::to_string(cfg->listen_port)
+          + "/webhooks/meta/whatsapp";
+  if (cfg->meta.app_secret.empty())
+    std::cerr << "warning: no app secret configured; the posts are unsigned\n";
+  net::http_client client;
+  int failures = 0;
+  for (auto& file : files) {
+    std::string body;
+    try {
+      body = read_file(file);
+    } catch (const std::exception& e) {
+      std::cerr << file << ": " << e.what() << "\n";
+      ++failures;
+      continue;
+    }
+    net::client_request req;
+    req.url = url;
+    req.body = body;
+    if (!cfg->meta.app_secret.empty())
+      req.headers.emplace_back("X-Hub-Signature-256",
+                               meta_signature(cfg->meta.app_secret, body));
+    auto res = client.send(req);
+    if (res.status == 0) {
+      std::cout << file << ": " << res.error << "\n";
+      ++failures;
+    } else {
+      std::cout << file << ": " << res.status << " " << res.body << "\n";
+      if (res.status != 200)
+        ++failures;
+    }
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+int health(const std::string& config_path, bool explicit_config,
+           std::string url) {
+  auto cfg = load_config(config_path, explicit_config);
+  if (url.empty())
+    url = "http://" + cfg->listen_host + ":" + std::to_string(cfg->listen_port)
+          + "/health";
+  net::http_client client;
+  net::client_request req;
+  req.method = "GET";
+  req.url = url;
+  req.timeout = std::chrono::seconds(5);
+  auto res = client.send(req);
+  if (res.status == 0) {
+    std::cout << "parley is not reachable at " << url << ": " << res.error
+              << "\n";
+    return 1;
+  }
+  std::cout << res.body << "\n";
+  return res.status == 200 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"parley — a self-hosted WhatsApp AI agent"};
+  cli.require_subcommand(1);
+  std::string config_path = "parley.json";
+  auto add_config = [&](CLI::App* sub) {
+    return sub->add_option("-c,--config", config_path,
+                           "configuration file (JSON with comments)");
+  };
+  auto* serve_cmd = cli.add_subcommand("serve", "run the service");
+  auto* serve_cfg = add_config(serve_cmd);
+  auto* chat_cmd = cli.add_subcommand(
+    "chat", "talk to a tenant in the terminal; replies print, nothing is sent");
+  auto* chat_cfg = add_config(chat_cmd);
+  std::string tenant, from;
+  chat_cmd->add_option("--tenant", tenant, "tenant id (default: the first)");
+  chat_cmd->add_option("--from", from, "sender number (default: the owner)");
+  auto* replay_cmd = cli.add_subcommand(
+    "replay", "post webhook payload files to a running parley, signed");
+  auto* replay_cfg = add_config(replay_cmd);
+  std::string url;
+  std::vector<std::string> files;
+  replay_cmd->add_option("--url", url, "webhook URL (default: from listen)");
+  replay_cmd->add_option("files", files, "payload files")->required();
+  auto* migrate_cmd = cli.add_subcommand("migrate", "apply schema migrations");
+  auto* migrate_cfg = add_config(migrate_cmd);
+  auto* health_cmd = cli.add_subcommand("health", "ask a running parley");
+  auto* health_cfg = add_config(health_cmd);
+  health_cmd->add_option("--url", url, "health URL (default: from listen)");
+  cli.add_subcommand("version", "print the version");
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    if (*serve_cmd)
+      return serve(config_path, serve_cfg->count() > 0);
+    if (*chat_cmd)
+      return chat(config_path, chat_cfg->count() > 0, tenant, from);
+    if (*replay_cmd)
+      return replay(config_path, replay_cfg->count() > 0, url, files);
+    if (*migrate_cmd) {
+      auto cfg = load_config(config_path, migrate_cfg->count() > 0);
+      auto db = open_database(*cfg);
+      std::cout << "database is at schema version "
+                << storage::migrations().back().version << "\n";
+      return 0;
+    }
+    if (*health_cmd)
+      return health(config_path, health_cfg->count() > 0, url);
+    std::cout << "parley " << version << "\n";
+    return 0;
+  } catch (const std::exception& e) {
+    log::error(e.what());
+    return 1;
+  }
+}

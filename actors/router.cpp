@@ -1,0 +1,98 @@
+#include "actors/router.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/log.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+namespace parley {
+
+namespace {
+
+using self_ptr = router_actor::stateful_pointer<router_state>;
+
+/// Hands a message to its session, spawning the session if needed.
+void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
+             const session_deps& deps, inbound_message m) {
+  auto key = std::make_pair(m.tenant, m.chat);
+  auto& st = self->state;
+  if (auto d = st.draining.find(key); d != st.draining.end()) {
+    d->second.second.push_back(std::move(m));
+    return;
+  }
+  auto i = st.sessions.find(key);
+  if (i == st.sessions.end()) {
+    auto* tenant = cfg->tenant_by_id(m.tenant);
+    if (!tenant) {
+      log::warn("message for unknown tenant '" + m.tenant + "' dropped");
+      return;
+    }
+    auto s = self->spawn<caf::monitored>(session,
+                                         conversation_key{m.tenant, m.chat},
+                                         *tenant, deps, router_actor{self});
+    i = st.sessions.emplace(key, s).first;
+  }
+  self->send(i->second, atom::route_v, std::move(m));
+}
+
+} // namespace
+
+router_actor::behavior_type
+router(router_actor::stateful_pointer<router_state> self,
+       std::shared_ptr<const config> cfg, session_deps deps,
+       std::vector<std::string> providers) {
+  self->set_down_handler([=](const caf::down_msg& down) {
+    auto& st = self->state;
+    for (auto i = st.draining.begin(); i != st.draining.end(); ++i) {
+      if (i->second.first.address() != down.source)
+        continue;
+      auto buffered = std::move(i->second.second);
+      st.draining.erase(i);
+      for (auto& m : buffered)
+        deliver(self, cfg, deps, std::move(m));
+      return;
+    }
+    for (auto i = st.sessions.begin(); i != st.sessions.end(); ++i) {
+      if (i->second.address() != down.source)
+        continue;
+      auto key = i->first;
+      st.sessions.erase(i);
+      log::error("session " + key.first + "/" + log::who(key.second)
+                 + " stopped unexpectedly: " + caf::to_string(down.reason)
+                 + "; routing its pending events again");
+      self
+        ->request(deps.pick(deps.storage, key.second), std::chrono::seconds(30),
+                  atom::pending_v, providers)
+        .then(
+          [=](const std::vector<inbound_message>& pending) {
+            for (auto& m : pending)
+              if (m.tenant == key.first && m.chat == key.second)
+                deliver(self, cfg, deps, m);
+          },
+          [=](const caf::error& err) {
+            log::error("cannot re-read pending events: " + describe(err));
+          });
+      return;
+    }
+  });
+  return {
+    [=](atom::route, inbound_message& m) {
+      deliver(self, cfg, deps, std::move(m));
+    },
+    [=](atom::idle, const conversation_key& key) {
+      auto& st = self->state;
+      auto i = st.sessions.find({key.tenant, key.chat});
+      if (i == st.sessions.end())
+        return;
+      // The session finishes what it has, then quits; messages for it wait
+      // here until it is gone, so that two sessions never overlap.
+      self->send(i->second, atom::stop_v);
+      st.draining.emplace(i->first,
+                          std::make_pair(i->second,
+                                         std::vector<inbound_message>{}));
+      st.sessions.erase(i);
+    },
+  };
+}
+
+} // namespace parley

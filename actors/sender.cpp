@@ -1,0 +1,149 @@
+#include "actors/sender.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/log.hpp"
+#include "net/http_client.hpp"
+#include "protocol/backoff.hpp"
+#include "protocol/graph_api.hpp"
+
+namespace parley {
+
+namespace {
+
+using self_ptr = sender_actor::stateful_pointer<sender_state>;
+
+/// Records an outcome; a database outage is retried until it works, because
+/// a sent row that is not recorded as sent would be sent again on restart.
+template <class F>
+void record(self_ptr self, F&& f) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      self->state.db->with(f);
+      return;
+    } catch (const storage::pg_error& e) {
+      if (attempt == 0)
+        log::warn(std::string("sender cannot record an outcome, retrying: ")
+                  + e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+        std::min(5000, 100 << std::min(attempt, 6))));
+    }
+  }
+}
+
+/// Sends the head of a chat's queue, and the rows after it, until one has to
+/// wait for a retry.
+void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
+           const console_sink& console, const std::string& chat) {
+  auto& st = self->state;
+  auto& queue = st.queues[chat];
+  while (!queue.empty() && st.backing_off.count(chat) == 0) {
+    auto& item = queue.front();
+    ++item.attempts;
+    graph::send_result result;
+    if (item.channel == "console") {
+      if (console)
+        console(item);
+      result.kind = graph::send_result::sent;
+    } else {
+      auto* tenant = cfg->tenant_by_id(item.tenant);
+      if (!tenant || tenant->phone_number_id.empty()) {
+        result.kind = graph::send_result::failed;
+        result.error_title = "tenant '" + item.tenant
+                             + "' has no phone_number_id to send from";
+      } else {
+        net::client_request req;
+        req.url = graph::messages_url(cfg->meta.graph_url, cfg->meta.api_version,
+                                      tenant->phone_number_id);
+        req.body = graph::text_message(item.recipient, item.body);
+        req.timeout = std::chrono::milliseconds(cfg->send_timeout_ms);
+        req.headers.emplace_back("Authorization",
+                                 "Bearer " + tenant->access_token);
+        auto res = st.http->send(req);
+        result = graph::classify_send(res.status, res.body);
+        if (res.status == 0)
+          result.error_title = res.error;
+      }
+    }
+    if (result.kind == graph::send_result::retry
+        && item.attempts >= cfg->send_max_attempts) {
+      result.kind = graph::send_result::failed;
+      result.error_title = "gave up after " + std::to_string(item.attempts)
+                           + " attempts: " + result.error_title;
+    }
+    auto id = item.id;
+    auto attempts = item.attempts;
+    switch (result.kind) {
+      case graph::send_result::sent:
+        record(self, [&](storage::store& s) {
+          s.outbox_sent(id, result.message_id, attempts);
+        });
+        break;
+      case graph::send_result::failed:
+        log::warn("reply " + std::to_string(id) + " failed: "
+                  + std::to_string(result.error_code) + " "
+                  + result.error_title);
+        record(self, [&](storage::store& s) {
+          s.outbox_failed(id, attempts, result.error_code, result.error_title);
+        });
+        break;
+      case graph::send_result::retry: {
+        record(self, [&](storage::store& s) {
+          s.outbox_retrying(id, attempts, result.error_title);
+        });
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        auto delay = backoff_delay(attempts - 1, cfg->send_backoff_ms,
+                                   cfg->send_backoff_max_ms, unit(st.rng));
+        st.backing_off.insert(chat);
+        self->delayed_send(self, delay, atom::retry_v, chat);
+        return;
+      }
+    }
+    st.known.erase(id);
+    queue.pop_front();
+  }
+  if (queue.empty())
+    st.queues.erase(chat);
+}
+
+} // namespace
+
+sender_actor::behavior_type
+sender(sender_actor::stateful_pointer<sender_state> self,
+       std::shared_ptr<const config> cfg, std::string conninfo,
+       console_sink console) {
+  self->state.db = std::make_unique<store_handle>(std::move(conninfo));
+  self->state.http = std::make_shared<net::http_client>();
+  return {
+    [=](atom::send, outbox_item& item) {
+      auto& st = self->state;
+      if (!st.known.insert(item.id).second)
+        return; // already queued (recovery and a live session both sent it)
+      auto chat = item.tenant + "/" + item.chat;
+      st.queues[chat].push_back(std::move(item));
+      drain(self, cfg, console, chat);
+    },
+    [=](atom::retry, const std::string& chat) {
+      self->state.backing_off.erase(chat);
+      drain(self, cfg, console, chat);
+    },
+    [=](atom::mark_read, const std::string& tenant_id,
+        const std::string& message_id) {
+      auto* tenant = cfg->tenant_by_id(tenant_id);
+      if (!tenant || tenant->phone_number_id.empty() || message_id.empty())
+        return;
+      net::client_request req;
+      req.url = graph::messages_url(cfg->meta.graph_url, cfg->meta.api_version,
+                                    tenant->phone_number_id);
+      req.body = graph::mark_read_typing(message_id);
+      req.timeout = std::chrono::milliseconds(2000);
+      req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
+      auto res = self->state.http->send(req);
+      if (res.status != 200)
+        log::warn("marking a message read failed: "
+                  + (res.status ? "HTTP " + std::to_string(res.status)
+                                : res.error));
+    },
+  };
+}
+
+} // namespace parley

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "protocol/config.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <chrono>
+#include <deque>
+#include <vector>
+
+namespace parley {
+
+/// The actors a session talks to. Pools are indexed by a hash of the chat, so
+/// that one conversation always uses the same worker (order is kept).
+struct session_deps {
+  std::vector<storage_actor> storage;
+  std::vector<llm_actor> llm;  ///< empty: no LLM configured
+  std::vector<sender_actor> senders;
+  std::chrono::milliseconds llm_timeout{30000};
+  std::chrono::seconds idle{600};
+  std::chrono::milliseconds storage_retry{1000};
+
+  template <class Pool>
+  const typename Pool::value_type& pick(const Pool& pool,
+                                        const std::string& chat) const {
+    return pool[std::hash<std::string>{}(chat) % pool.size()];
+  }
+};
+
+struct session_state {
+  session_state() = default;
+  conversation_key key;
+  tenant_config tenant;
+  std::deque<memory_entry> memory;    ///< the newest tenant.memory entries
+  std::deque<inbound_message> queue;  ///< waiting, in arrival order
+  bool loaded = false;                ///< memory restored from storage
+  bool busy = false;                  ///< handling queue.front()
+  bool stopping = false;
+  uint64_t generation = 0;            ///< invalidates stale idle ticks
+  static inline const char* name = "session";
+};
+
+/// One conversation: answers its messages one at a time, in order — a
+/// command, the LLM, or a deterministic fallback — and keeps the memory.
+session_actor::behavior_type
+session(session_actor::stateful_pointer<session_state> self,
+        conversation_key key, tenant_config tenant, session_deps deps,
+        router_actor router);
+
+} // namespace parley

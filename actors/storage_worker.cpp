@@ -1,0 +1,72 @@
+#include "actors/storage_worker.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/log.hpp"
+
+namespace parley {
+
+namespace {
+
+/// Runs a query and turns a database failure into an error reply.
+template <class State, class F>
+auto guarded(State& st, const char* what, F&& f)
+  -> caf::result<decltype(st.db->with(f))> {
+  try {
+    return st.db->with(f);
+  } catch (const storage::pg_error& e) {
+    return make_error(errc::storage_unavailable,
+                      std::string(what) + ": " + e.what());
+  } catch (const std::exception& e) {
+    return make_error(errc::storage_unavailable,
+                      std::string(what) + ": " + e.what());
+  }
+}
+
+} // namespace
+
+storage_actor::behavior_type
+storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
+               std::string conninfo) {
+  self->state.db = std::make_unique<store_handle>(std::move(conninfo));
+  return {
+    [=](atom::load, const conversation_key& key,
+        int32_t limit) -> caf::result<std::vector<memory_entry>> {
+      return guarded(self->state, "loading memory", [&](storage::store& s) {
+        return s.load_memory(key.tenant, key.chat, limit);
+      });
+    },
+    [=](atom::complete, const completion& c,
+        const std::string& channel) -> caf::result<completion_result> {
+      return guarded(self->state, "completing an event",
+                     [&](storage::store& s) { return s.complete(c, channel); });
+    },
+    [=](atom::pending, const std::vector<std::string>& providers)
+      -> caf::result<std::vector<inbound_message>> {
+      return guarded(self->state, "reading pending events",
+                     [&](storage::store& s) {
+                       return s.pending_messages(providers);
+                     });
+    },
+    [=](atom::pending, atom::send, const std::vector<std::string>& channels)
+      -> caf::result<std::vector<outbox_item>> {
+      return guarded(self->state, "reading the outbox", [&](storage::store& s) {
+        return s.pending_outbox(channels);
+      });
+    },
+  };
+}
+
+event_writer_actor::behavior_type
+event_writer(event_writer_actor::stateful_pointer<event_writer_state> self,
+             std::string conninfo) {
+  self->state.db = std::make_unique<store_handle>(std::move(conninfo));
+  return {
+    [=](atom::write, const std::vector<storage::event_row>& rows)
+      -> caf::result<std::vector<storage::insert_outcome>> {
+      return guarded(self->state, "storing webhook events",
+                     [&](storage::store& s) { return s.insert_events(rows); });
+    },
+  };
+}
+
+} // namespace parley

@@ -1,0 +1,152 @@
+#pragma once
+
+// The ONE type-ID block: every type that travels in a message, with its
+// `inspect`. Built with CAF_ENABLE_TYPE_ID_CHECKS, so a message type missing
+// here is a compile error.
+
+#include "protocol/types.hpp"
+#include "storage/store.hpp"
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/type_id.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace parley {
+
+/// What the HTTP edge learns once a batch is committed.
+struct ingest_ack {
+  bool stored = false;  ///< false: storage is down, answer 503
+  int32_t fresh = 0;    ///< new events
+  int32_t duplicates = 0;
+  std::string error;
+};
+
+/// A parsed webhook waiting for its commit, with the way back to its HTTP
+/// connection.
+struct webhook_batch {
+  std::vector<storage::event_row> rows;
+  std::function<void(ingest_ack)> on_commit;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
+  return f(caf::meta::type_name("inbound_message"), x.event_id, x.provider,
+           x.tenant, x.chat, x.sender, x.sender_name, x.message_id, x.kind,
+           x.text, x.received_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, memory_entry& x) {
+  return f(caf::meta::type_name("memory_entry"), x.role, x.content);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, conversation_key& x) {
+  return f(caf::meta::type_name("conversation_key"), x.tenant, x.chat);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
+  return f(caf::meta::type_name("outbox_item"), x.id, x.tenant, x.chat,
+           x.channel, x.recipient, x.body, x.attempts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, completion& x) {
+  return f(caf::meta::type_name("completion"), x.message, x.path,
+           x.command_line, x.reply, x.language, x.memory_limit, x.started_us,
+           x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, completion_result& x) {
+  return f(caf::meta::type_name("completion_result"), x.applied, x.reply,
+           x.outbox);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, llm_request& x) {
+  return f(caf::meta::type_name("llm_request"), x.system_prompt, x.messages);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, delivery_status& x) {
+  return f(caf::meta::type_name("delivery_status"), x.provider_message_id,
+           x.status, x.error_code, x.error_title);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ingest_ack& x) {
+  return f(caf::meta::type_name("ingest_ack"), x.stored, x.fresh, x.duplicates,
+           x.error);
+}
+
+inline bool operator==(const memory_entry& a, const memory_entry& b) {
+  return a.role == b.role && a.content == b.content;
+}
+
+inline bool operator==(const outbox_item& a, const outbox_item& b) {
+  return a.id == b.id && a.body == b.body && a.recipient == b.recipient;
+}
+
+} // namespace parley
+
+namespace parley::storage {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_row& x) {
+  return f(caf::meta::type_name("event_row"), x.provider, x.external_id, x.kind,
+           x.tenant, x.chat, x.sender, x.sender_name, x.message_id, x.msg_type,
+           x.body, x.reason, x.payload, x.status);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, insert_outcome& x) {
+  return f(caf::meta::type_name("insert_outcome"), x.id, x.duplicate);
+}
+
+} // namespace parley::storage
+
+// A webhook batch carries a callback into the HTTP connection that waits for
+// the commit. It never leaves the process, so it needs no serialisation.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(parley::webhook_batch)
+
+CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(parley, (parley::inbound_message))
+  CAF_ADD_TYPE_ID(parley, (parley::memory_entry))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::memory_entry>))
+  CAF_ADD_TYPE_ID(parley, (parley::conversation_key))
+  CAF_ADD_TYPE_ID(parley, (parley::outbox_item))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::outbox_item>))
+  CAF_ADD_TYPE_ID(parley, (parley::completion))
+  CAF_ADD_TYPE_ID(parley, (parley::completion_result))
+  CAF_ADD_TYPE_ID(parley, (parley::llm_request))
+  CAF_ADD_TYPE_ID(parley, (parley::delivery_status))
+  CAF_ADD_TYPE_ID(parley, (parley::ingest_ack))
+  CAF_ADD_TYPE_ID(parley, (parley::storage::event_row))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::storage::event_row>))
+  CAF_ADD_TYPE_ID(parley, (parley::storage::insert_outcome))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::storage::insert_outcome>))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::inbound_message>))
+  CAF_ADD_TYPE_ID(parley, (std::vector<std::string>))
+CAF_END_TYPE_ID_BLOCK(parley)
+
+// Atoms: at most 10 characters from [0-9A-Za-z_].
+CAF_ADD_ATOM(parley, parley::atom, ingest, "ingest")
+CAF_ADD_ATOM(parley, parley::atom, write, "write")
+CAF_ADD_ATOM(parley, parley::atom, route, "route")
+CAF_ADD_ATOM(parley, parley::atom, load, "load")
+CAF_ADD_ATOM(parley, parley::atom, complete, "complete")
+CAF_ADD_ATOM(parley, parley::atom, generate, "generate")
+CAF_ADD_ATOM(parley, parley::atom, send, "send")
+CAF_ADD_ATOM(parley, parley::atom, retry, "retry")
+CAF_ADD_ATOM(parley, parley::atom, mark_read, "mark_read")
+CAF_ADD_ATOM(parley, parley::atom, idle, "idle")
+CAF_ADD_ATOM(parley, parley::atom, stop, "stop")
+CAF_ADD_ATOM(parley, parley::atom, tick, "tick")
+CAF_ADD_ATOM(parley, parley::atom, recover, "recover")
+CAF_ADD_ATOM(parley, parley::atom, pending, "pending")
+CAF_ADD_ATOM(parley, parley::atom, wired, "wired")

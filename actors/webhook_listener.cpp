@@ -1,0 +1,166 @@
+#include "actors/webhook_listener.hpp"
+
+#include "actors/log.hpp"
+#include "protocol/signature.hpp"
+#include "protocol/url.hpp"
+
+#include <caf/send.hpp>
+#include <nlohmann/json.hpp>
+
+namespace parley {
+
+std::vector<storage::event_row>
+meta_event_rows(const config& cfg,
+                const std::vector<meta::webhook_item>& items) {
+  std::vector<storage::event_row> rows;
+  for (auto& item : items) {
+    storage::event_row row;
+    row.provider = "meta";
+    row.external_id = item.external_id;
+    row.payload = item.raw;
+    row.message_id = item.message_id;
+    row.msg_type = item.type;
+    auto* tenant = cfg.tenant_by_phone_number_id(item.phone_number_id);
+    if (tenant)
+      row.tenant = tenant->id;
+    switch (item.kind) {
+      case meta::item_kind::message:
+        row.kind = "message";
+        row.chat = item.from;
+        row.sender = item.from;
+        row.sender_name = item.sender_name;
+        row.body = item.text;
+        if (!tenant) {
+          row.kind = "ignored";
+          row.reason = "unknown phone_number_id " + item.phone_number_id;
+        }
+        break;
+      case meta::item_kind::status:
+        row.kind = "status";
+        row.status = {item.message_id, item.status, item.error_code,
+                      item.error_title};
+        break;
+      case meta::item_kind::ignored:
+        row.kind = "ignored";
+        row.reason = item.reason;
+        row.sender = item.from;
+        if (row.external_id.empty())
+          row.external_id = "ignored:" + sha256_hex(item.raw);
+        break;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+namespace {
+
+net::http_response text(unsigned status, std::string body) {
+  return {status, "text/plain; charset=utf-8", std::move(body)};
+}
+
+net::http_response verify_subscription(const config& cfg,
+                                       const net::http_request& req) {
+  auto mode = query_param(req.target, "hub.mode");
+  auto token = query_param(req.target, "hub.verify_token");
+  auto challenge = query_param(req.target, "hub.challenge");
+  if (!mode || *mode != "subscribe" || !token || !challenge)
+    return net::json_error(400, "bad_request",
+                           "expected hub.mode=subscribe, hub.verify_token and "
+                           "hub.challenge");
+  if (cfg.meta.verify_token.empty()
+      || !constant_time_equal(*token, cfg.meta.verify_token))
+    return net::json_error(403, "forbidden", "the verify token does not match");
+  return text(200, *challenge);
+}
+
+void receive_meta(const config& cfg, const ingest_actor& ingest,
+                  net::http_request req, net::respond_fn respond) {
+  if (cfg.meta.app_secret.empty())
+    return respond(net::json_error(401, "invalid_signature",
+                                   "no app secret is configured "
+                                   "(meta.app_secret_env), so no signature "
+                                   "can be verified"));
+  auto sig = req.header("x-hub-signature-256");
+  if (sig.empty())
+    return respond(net::json_error(401, "invalid_signature",
+                                   "the X-Hub-Signature-256 header is missing"));
+  if (!verify_meta_signature(cfg.meta.app_secret, req.body, sig))
+    return respond(net::json_error(401, "invalid_signature",
+                                   "X-Hub-Signature-256 does not match the "
+                                   "body"));
+  auto parsed = meta::parse_webhook(req.body);
+  if (!parsed.ok)
+    return respond(net::json_error(400, "malformed", parsed.error));
+  webhook_batch batch;
+  batch.rows = meta_event_rows(cfg, parsed.items);
+  batch.on_commit = [respond](ingest_ack ack) {
+    if (!ack.stored)
+      return respond(net::json_error(503, "storage_unavailable",
+                                     "the event could not be stored; "
+                                     "deliver it again later"));
+    nlohmann::json j = {{"status", "ok"},
+                        {"stored", ack.fresh},
+                        {"duplicates", ack.duplicates}};
+    respond({200, "application/json", j.dump()});
+  };
+  caf::anon_send(ingest, atom::ingest_v, std::move(batch));
+}
+
+net::http_response health(const config& cfg, const ingest_metrics& m) {
+  bool db = m.storage_ok.load();
+  nlohmann::json j = {
+    {"status", db ? "ok" : "degraded"},
+    {"database", {{"status", db ? "ok" : "down"},
+                  {"detail", db ? "last commit succeeded"
+                                : "the last commit failed"}}},
+    {"llm", {{"status", cfg.llm.enabled() ? "ok" : "absent"},
+             {"detail", cfg.llm.enabled()
+                          ? "configured: " + cfg.llm.model
+                          : "no LLM configured; deterministic answers only"}}},
+    {"channels", {{"meta", {{"status", cfg.meta.app_secret.empty() ? "unconfigured" : "ok"}}}}},
+  };
+  return {db ? 200u : 503u, "application/json", j.dump()};
+}
+
+net::http_response metrics_text(const ingest_metrics& m) {
+  std::string out;
+  auto counter = [&](const char* name, const char* help, uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name
+           + " counter\n" + name + " " + std::to_string(value) + "\n";
+  };
+  counter("parley_webhook_events_total", "Webhook items stored.", m.events);
+  counter("parley_webhook_duplicates_total", "Duplicate webhook items.",
+          m.duplicates);
+  counter("parley_ingest_commits_total", "Group-commit transactions.",
+          m.commits);
+  counter("parley_ingest_failures_total", "Batches that could not be stored.",
+          m.failures);
+  return {200, "text/plain; version=0.0.4", out};
+}
+
+} // namespace
+
+net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
+                                    ingest_actor ingest,
+                                    std::shared_ptr<ingest_metrics> metrics) {
+  return [cfg, ingest, metrics](net::http_request req, net::respond_fn respond) {
+    auto path = req.path();
+    if (path == "/webhooks/meta/whatsapp") {
+      if (req.method == "GET")
+        return respond(verify_subscription(*cfg, req));
+      if (req.method == "POST")
+        return receive_meta(*cfg, ingest, std::move(req), std::move(respond));
+      return respond(net::json_error(405, "method_not_allowed",
+                                     "use GET or POST"));
+    }
+    if (path == "/health" && req.method == "GET")
+      return respond(health(*cfg, *metrics));
+    if (path == "/metrics" && req.method == "GET")
+      return respond(metrics_text(*metrics));
+    respond(net::json_error(404, "not_found", "no route for " + req.method + " "
+                                                + path));
+  };
+}
+
+} // namespace parley

@@ -1,0 +1,163 @@
+#include "protocol/commands.hpp"
+
+#include <cctype>
+
+namespace parley {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)); };
+  while (!s.empty() && is_space(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool is(const std::string& word, std::initializer_list<const char*> names) {
+  for (auto n : names)
+    if (word == n)
+      return true;
+  return false;
+}
+
+bool nl(const std::string& lang) { return lang == "nl"; }
+
+} // namespace
+
+command parse_command(std::string_view text) {
+  command cmd;
+  auto t = trim(text);
+  // "taak: <title>" — the word before the first colon.
+  if (auto colon = t.find(':'); colon != std::string_view::npos) {
+    auto word = lower(trim(t.substr(0, colon)));
+    if (is(word, {"taak", "task"})) {
+      auto title = trim(t.substr(colon + 1));
+      if (title.empty()) {
+        cmd.kind = command_kind::usage;
+        cmd.word = word;
+      } else {
+        cmd.kind = command_kind::add_task;
+        cmd.title = std::string(title);
+      }
+      return cmd;
+    }
+  }
+  auto space = t.find_first_of(" \t\r\n");
+  auto word = lower(t.substr(0, space));
+  auto rest = space == std::string_view::npos ? std::string_view{}
+                                              : trim(t.substr(space));
+  if (is(word, {"help", "hulp"}) && rest.empty()) {
+    cmd.kind = command_kind::help;
+  } else if (is(word, {"taken", "tasks"}) && rest.empty()) {
+    cmd.kind = command_kind::list_tasks;
+  } else if (is(word, {"klaar", "done"})) {
+    int n = 0;
+    bool digits = !rest.empty() && rest.size() <= 6;
+    for (char c : rest) {
+      if (!std::isdigit(static_cast<unsigned char>(c))) {
+        digits = false;
+        break;
+      }
+      n = n * 10 + (c - '0');
+    }
+    if (digits && n > 0) {
+      cmd.kind = command_kind::complete_task;
+      cmd.number = n;
+    } else if (rest.empty() || rest.find(' ') == std::string_view::npos) {
+      // "klaar" or "done x": a command word with a bad argument. Longer
+      // sentences ("done with the report, what next?") are free text.
+      cmd.kind = command_kind::usage;
+      cmd.word = word;
+    }
+  }
+  return cmd;
+}
+
+std::string help_reply(const std::string& lang) {
+  if (nl(lang))
+    return "Dit kan ik zonder AI:\n"
+           "• *taak: <titel>* — taak toevoegen\n"
+           "• *taken* — open taken tonen\n"
+           "• *klaar <nr>* — taak afvinken\n"
+           "• *hulp* — dit overzicht\n"
+           "Andere vragen beantwoord ik met het taalmodel, als dat er is.";
+  return "What I can do without AI:\n"
+         "• *task: <title>* — add a task\n"
+         "• *tasks* — list open tasks\n"
+         "• *done <nr>* — complete a task\n"
+         "• *help* — this overview\n"
+         "Other questions go to the language model, when one is configured.";
+}
+
+std::string task_added_reply(const std::string& lang, int number,
+                             const std::string& title) {
+  auto n = std::to_string(number);
+  return nl(lang) ? "Taak " + n + " toegevoegd: " + title
+                  : "Task " + n + " added: " + title;
+}
+
+std::string task_list_reply(const std::string& lang,
+                            const std::vector<std::string>& titles) {
+  if (titles.empty())
+    return nl(lang) ? "Geen open taken." : "No open tasks.";
+  std::string out = nl(lang) ? "Open taken:" : "Open tasks:";
+  for (std::size_t i = 0; i < titles.size(); ++i)
+    out += "\n" + std::to_string(i + 1) + ". " + titles[i];
+  return out;
+}
+
+std::string task_done_reply(const std::string& lang, int number,
+                            const std::string& title) {
+  auto n = std::to_string(number);
+  return nl(lang) ? "Taak " + n + " afgerond: " + title
+                  : "Task " + n + " done: " + title;
+}
+
+std::string no_such_task_reply(const std::string& lang, int number,
+                               std::size_t open_count) {
+  auto n = std::to_string(number);
+  auto c = std::to_string(open_count);
+  return nl(lang) ? "Er is geen taak " + n + " (" + c + " open). Stuur *taken*."
+                  : "There is no task " + n + " (" + c
+                      + " open). Send *tasks*.";
+}
+
+std::string usage_reply(const std::string& lang, const std::string& word) {
+  if (word == "taak" || word == "task")
+    return nl(lang) ? "Gebruik: *taak: <titel>*" : "Usage: *task: <title>*";
+  return nl(lang) ? "Gebruik: *klaar <nr>* (zie *taken*)"
+                  : "Usage: *done <nr>* (see *tasks*)";
+}
+
+std::string fallback_reply(const std::string& lang, bool llm_configured) {
+  std::string why;
+  if (nl(lang))
+    why = llm_configured ? "Het taalmodel is nu niet bereikbaar, dus ik kan "
+                           "deze vraag niet beantwoorden.\n\n"
+                         : "Er is geen taalmodel ingesteld, dus ik kan "
+                           "alleen opdrachten uitvoeren.\n\n";
+  else
+    why = llm_configured ? "The language model is not reachable right now, "
+                           "so I cannot answer this question.\n\n"
+                         : "No language model is configured, so I can only "
+                           "run commands.\n\n";
+  return why + help_reply(lang);
+}
+
+std::string no_text_reply(const std::string& lang, const std::string& kind) {
+  return nl(lang) ? "Ik kan nog alleen tekst lezen (dit was: " + kind
+                      + "). Stuur *hulp* voor de opdrachten."
+                  : "I can only read text for now (this was: " + kind
+                      + "). Send *help* for the commands.";
+}
+
+} // namespace parley

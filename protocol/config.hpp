@@ -1,0 +1,84 @@
+#pragma once
+
+// The configuration file (JSON with comments) and its defaults. Secrets are
+// never in the file: keys ending in `_env` name environment variables, which
+// are resolved here through the lookup function the caller passes.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace parley {
+
+struct config_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct llm_config {
+  std::string base_url;  ///< empty: no LLM, deterministic answers only
+  std::string model = "gpt-4o-mini";
+  std::string api_key;
+  int timeout_ms = 30000;
+  int workers = 4;  ///< concurrent LLM calls
+  bool enabled() const { return !base_url.empty(); }
+};
+
+struct meta_config {
+  std::string graph_url = "https://graph.facebook.com";
+  std::string api_version = "v21.0";
+  std::string app_secret;
+  std::string verify_token;
+};
+
+struct tenant_config {
+  std::string id;
+  std::string kind = "personal";  ///< personal, business, group
+  std::string channel = "meta";   ///< meta, evolution
+  std::string phone_number_id;
+  std::string access_token;
+  std::string owner;  ///< personal tenants answer only this number
+  std::string language = "en";
+  std::string timezone = "UTC";
+  std::string policy = "act_with_approval";
+  int memory = 20;
+  std::string system_prompt;
+  std::string bot_name = "Parley";
+};
+
+struct config {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  std::string data_dir = "var";
+  std::string database_url;  ///< empty: the embedded cluster under data_dir
+  std::string admin_token;
+  llm_config llm;
+  meta_config meta;
+  std::vector<tenant_config> tenants;
+  int db_pool = 4;               ///< storage connections for sessions
+  int senders = 2;               ///< outbox workers (per-chat order kept)
+  int http_threads = 2;
+  std::size_t body_limit = 1 << 20;
+  int session_idle_s = 600;      ///< passivate a session idle this long
+  int send_max_attempts = 12;
+  int send_backoff_ms = 500;     ///< first retry delay; doubles, capped
+  int send_backoff_max_ms = 300000;
+  int send_timeout_ms = 10000;
+  bool log_text = false;         ///< debug: log message text
+
+  const tenant_config* tenant_by_id(const std::string& id) const;
+  const tenant_config* tenant_by_phone_number_id(const std::string& id) const;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+/// Parses the configuration text; throws config_error with a sentence that
+/// names the offending key.
+config parse_config(const std::string& text, const env_lookup& env);
+
+/// The configuration used when no file exists: one personal tenant, no LLM.
+config default_config();
+
+} // namespace parley

@@ -1,0 +1,76 @@
+#include "protocol/graph_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace parley::graph {
+
+using nlohmann::json;
+
+std::string messages_url(const std::string& graph_url,
+                         const std::string& api_version,
+                         const std::string& phone_number_id) {
+  return graph_url + "/" + api_version + "/" + phone_number_id + "/messages";
+}
+
+std::string text_message(const std::string& to, const std::string& body) {
+  json j = {{"messaging_product", "whatsapp"},
+            {"recipient_type", "individual"},
+            {"to", to},
+            {"type", "text"},
+            {"text", {{"preview_url", false}, {"body", body}}}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string mark_read_typing(const std::string& message_id) {
+  json j = {{"messaging_product", "whatsapp"},
+            {"status", "read"},
+            {"message_id", message_id},
+            {"typing_indicator", {{"type", "text"}}}};
+  return j.dump();
+}
+
+send_result classify_send(int http_status, const std::string& body) {
+  send_result r;
+  auto j = json::parse(body, nullptr, false);
+  if (j.is_object()) {
+    if (auto e = j.find("error"); e != j.end() && e->is_object()) {
+      if (auto c = e->find("code"); c != e->end() && c->is_number_integer())
+        r.error_code = c->get<int64_t>();
+      auto data = e->find("error_data");
+      r.error_title = e->value("error_user_title", std::string{});
+      if (r.error_title.empty())
+        r.error_title = e->value("message", std::string{});
+      if (r.error_title.empty() && data != e->end() && data->is_object())
+        r.error_title = data->value("details", std::string{});
+    }
+  }
+  if (http_status >= 200 && http_status < 300) {
+    if (j.is_object())
+      if (auto ms = j.find("messages");
+          ms != j.end() && ms->is_array() && !ms->empty()
+          && (*ms)[0].is_object())
+        r.message_id = (*ms)[0].value("id", std::string{});
+    if (!r.message_id.empty()) {
+      r.kind = send_result::sent;
+      return r;
+    }
+    // A 2xx without a message id is a malformed answer: the send may or may
+    // not have happened; retrying risks a duplicate, so record it as failed.
+    r.kind = send_result::failed;
+    r.error_title = "answer without a message id";
+    return r;
+  }
+  if (http_status == 0 || http_status == 429 || http_status >= 500) {
+    r.kind = send_result::retry;
+    if (r.error_title.empty())
+      r.error_title = http_status == 0 ? "no answer"
+                                       : "HTTP " + std::to_string(http_status);
+    return r;
+  }
+  r.kind = send_result::failed;
+  if (r.error_title.empty())
+    r.error_title = "HTTP " + std::to_string(http_status);
+  return r;
+}
+
+} // namespace parley::graph

@@ -1,0 +1,11 @@
+# Turns storage/migrations/NNNN_name.sql into a C++ table of (version, name, sql).
+set(body "// generated from storage/migrations/*.sql; do not edit\n#include \"storage/migrations.hpp\"\nnamespace parley::storage {\nconst std::vector<migration>& migrations() {\n  static const std::vector<migration> all = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  math(EXPR version "${version}")
+  file(READ ${f} sql)
+  set(body "${body}    {${version}, \"${name}\", R\"parley_sql(${sql})parley_sql\"},\n")
+endforeach()
+set(body "${body}  };\n  return all;\n}\n} // namespace parley::storage\n")
+file(WRITE ${OUT} "${body}")

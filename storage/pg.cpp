@@ -1,0 +1,105 @@
+#include "storage/pg.hpp"
+
+#include <libpq-fe.h>
+
+namespace parley::storage {
+
+void result::clear(pg_result* r) { PQclear(r); }
+
+int result::rows() const { return PQntuples(res_.get()); }
+
+bool result::is_null(int row, int col) const {
+  return PQgetisnull(res_.get(), row, col) != 0;
+}
+
+std::string result::text(int row, int col) const {
+  return std::string(PQgetvalue(res_.get(), row, col),
+                     PQgetlength(res_.get(), row, col));
+}
+
+int64_t result::int64(int row, int col) const {
+  return is_null(row, col) ? 0 : std::stoll(text(row, col));
+}
+
+connection::connection(std::string conninfo) : conninfo_(std::move(conninfo)) {
+  reset();
+}
+
+connection::~connection() {
+  if (conn_)
+    PQfinish(conn_);
+}
+
+bool connection::ok() const {
+  return conn_ && PQstatus(conn_) == CONNECTION_OK;
+}
+
+void connection::reset() {
+  if (conn_)
+    PQfinish(conn_);
+  conn_ = PQconnectdb(conninfo_.c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn_);
+    while (!msg.empty() && msg.back() == '\n')
+      msg.pop_back();
+    throw pg_error("cannot connect to PostgreSQL: " + msg, true);
+  }
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+}
+
+result connection::exec(const std::string& sql,
+                        const std::vector<param>& params) {
+  if (!ok()) {
+    // A connection that went away is re-established before the statement;
+    // within a transaction the caller sees the failure and retries it whole.
+    reset();
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (auto& p : params)
+    values.push_back(p ? p->c_str() : nullptr);
+  auto* res = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()),
+                           nullptr, values.data(), nullptr, nullptr, 0);
+  result r(res);
+  auto status = PQresultStatus(res);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return r;
+  std::string msg = PQresultErrorMessage(res);
+  if (msg.empty())
+    msg = PQerrorMessage(conn_);
+  while (!msg.empty() && msg.back() == '\n')
+    msg.pop_back();
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  bool lost = PQstatus(conn_) != CONNECTION_OK
+              || (state && std::string(state).rfind("08", 0) == 0)
+              || (state && std::string(state).rfind("57P", 0) == 0);
+  throw pg_error(msg, lost, state ? state : "");
+}
+
+void connection::exec_script(const std::string& sql) {
+  if (!ok())
+    reset();
+  result r(PQexec(conn_, sql.c_str()));
+  auto status = PQresultStatus(r.raw());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    throw pg_error(PQerrorMessage(conn_), PQstatus(conn_) != CONNECTION_OK);
+}
+
+transaction::transaction(connection& c) : conn_(c) { conn_.exec("BEGIN"); }
+
+transaction::~transaction() {
+  if (!done_ && conn_.ok()) {
+    try {
+      conn_.exec("ROLLBACK");
+    } catch (...) {
+      // The connection is gone; the server rolls back on its own.
+    }
+  }
+}
+
+void transaction::commit() {
+  conn_.exec("COMMIT");
+  done_ = true;
+}
+
+} // namespace parley::storage

@@ -1,0 +1,88 @@
+#pragma once
+
+// A small RAII layer over libpq: connections, parameterised queries only,
+// and transactions. libpq's own header stays in pg.cpp.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace parley::storage {
+
+/// A failed query or connection. `connection_lost` tells a caller that the
+/// server went away (retry after reconnecting) rather than that the query was
+/// wrong.
+struct pg_error : std::runtime_error {
+  pg_error(const std::string& what, bool lost, std::string sqlstate = {})
+    : std::runtime_error(what), connection_lost(lost),
+      sqlstate(std::move(sqlstate)) {}
+  bool connection_lost;
+  std::string sqlstate;
+};
+
+using param = std::optional<std::string>;
+
+class result {
+public:
+  explicit result(pg_result* r) : res_(r, &clear) {}
+  int rows() const;
+  bool is_null(int row, int col) const;
+  std::string text(int row, int col) const;
+  int64_t int64(int row, int col) const;
+  pg_result* raw() const { return res_.get(); }
+
+private:
+  static void clear(pg_result* r);
+  std::unique_ptr<pg_result, void (*)(pg_result*)> res_;
+};
+
+class connection {
+public:
+  /// Connects; throws pg_error with libpq's message on failure.
+  explicit connection(std::string conninfo);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  /// Runs one statement with $1..$n parameters (NULL for nullopt).
+  result exec(const std::string& sql, const std::vector<param>& params = {});
+
+  /// Runs a script of several statements without parameters (migrations).
+  void exec_script(const std::string& sql);
+
+  /// True while the socket is healthy.
+  bool ok() const;
+
+  /// Reconnects after the server went away; throws pg_error on failure.
+  void reset();
+
+private:
+  std::string conninfo_;
+  pg_conn* conn_ = nullptr;
+};
+
+/// BEGIN in the constructor, ROLLBACK in the destructor unless committed.
+class transaction {
+public:
+  explicit transaction(connection& c);
+  ~transaction();
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+  result exec(const std::string& sql, const std::vector<param>& params = {}) {
+    return conn_.exec(sql, params);
+  }
+  void commit();
+  connection& conn() { return conn_; }
+
+private:
+  connection& conn_;
+  bool done_ = false;
+};
+
+} // namespace parley::storage

@@ -1,0 +1,253 @@
+#include "storage/store.hpp"
+
+#include "protocol/commands.hpp"
+#include "protocol/signature.hpp"
+#include "protocol/whatsapp_text.hpp"
+
+#include <chrono>
+
+namespace parley::storage {
+
+namespace {
+
+param opt(const std::string& s) {
+  return s.empty() ? param{} : param{s};
+}
+
+std::string num(int64_t x) { return std::to_string(x); }
+
+int64_t now_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch())
+    .count();
+}
+
+inbound_message read_message(const result& r, int i) {
+  inbound_message m;
+  m.event_id = r.int64(i, 0);
+  m.provider = r.text(i, 1);
+  m.tenant = r.text(i, 2);
+  m.chat = r.text(i, 3);
+  m.sender = r.text(i, 4);
+  m.sender_name = r.text(i, 5);
+  m.message_id = r.text(i, 6);
+  m.kind = r.text(i, 7);
+  m.text = r.text(i, 8);
+  m.received_ms = r.int64(i, 9);
+  return m;
+}
+
+/// Runs a deterministic command against the tasks table and returns the reply.
+std::string run_command(transaction& tx, const completion& c) {
+  auto& lang = c.language;
+  auto& m = c.message;
+  auto cmd = parse_command(c.command_line);
+  auto open_titles = [&] {
+    auto r = tx.exec("SELECT id, title FROM tasks WHERE tenant = $1 AND chat = $2"
+                     " AND done_at IS NULL ORDER BY id",
+                     {m.tenant, m.chat});
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.emplace_back(r.int64(i, 0), r.text(i, 1));
+    return out;
+  };
+  switch (cmd.kind) {
+    case command_kind::help:
+      return help_reply(lang);
+    case command_kind::add_task: {
+      tx.exec("INSERT INTO tasks (tenant, chat, title) VALUES ($1, $2, $3)",
+              {m.tenant, m.chat, cmd.title});
+      auto count = static_cast<int>(open_titles().size());
+      return task_added_reply(lang, count, cmd.title);
+    }
+    case command_kind::list_tasks: {
+      std::vector<std::string> titles;
+      for (auto& t : open_titles())
+        titles.push_back(t.second);
+      return task_list_reply(lang, titles);
+    }
+    case command_kind::complete_task: {
+      auto open = open_titles();
+      if (cmd.number < 1 || static_cast<size_t>(cmd.number) > open.size())
+        return no_such_task_reply(lang, cmd.number, open.size());
+      auto& task = open[cmd.number - 1];
+      tx.exec("UPDATE tasks SET done_at = now() WHERE id = $1",
+              {num(task.first)});
+      return task_done_reply(lang, cmd.number, task.second);
+    }
+    case command_kind::usage:
+      return usage_reply(lang, cmd.word);
+    case command_kind::none:
+      break;
+  }
+  return help_reply(lang);
+}
+
+} // namespace
+
+std::vector<insert_outcome>
+store::insert_events(const std::vector<event_row>& rows) {
+  std::vector<insert_outcome> out;
+  out.reserve(rows.size());
+  transaction tx(db_);
+  for (auto& e : rows) {
+    auto state = e.kind == "message" ? "pending"
+                 : e.kind == "status" ? "done"
+                                      : "ignored";
+    auto r = tx.exec(
+      "INSERT INTO events (provider, external_id, kind, tenant, chat, sender,"
+      " sender_name, message_id, msg_type, body, state, reason, payload,"
+      " done_at)"
+      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13::jsonb,"
+      " CASE WHEN $11 = 'pending' THEN NULL ELSE now() END)"
+      " ON CONFLICT (provider, external_id) DO NOTHING RETURNING id",
+      {e.provider, e.external_id, e.kind, opt(e.tenant), opt(e.chat),
+       opt(e.sender), opt(e.sender_name), opt(e.message_id), opt(e.msg_type),
+       opt(e.body), std::string(state), opt(e.reason),
+       e.payload.empty() ? param{} : param{e.payload}});
+    insert_outcome o;
+    if (r.rows() == 0) {
+      o.duplicate = true;
+    } else {
+      o.id = r.int64(0, 0);
+      if (e.kind == "status") {
+        // Statuses only move forward (sent < delivered < read); failed wins.
+        tx.exec("UPDATE outbox SET state = $2, error_code = $3, error_title = $4,"
+                " updated_at = now() WHERE provider_message_id = $1 AND ("
+                " $2 = 'failed' OR (CASE state WHEN 'pending' THEN 0"
+                " WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3"
+                " ELSE 9 END) < (CASE $2 WHEN 'sent' THEN 1 WHEN 'delivered'"
+                " THEN 2 WHEN 'read' THEN 3 ELSE 0 END))",
+                {e.status.provider_message_id, e.status.status,
+                 e.status.error_code ? param{num(e.status.error_code)} : param{},
+                 opt(e.status.error_title)});
+      }
+    }
+    out.push_back(o);
+  }
+  tx.commit();
+  return out;
+}
+
+std::vector<memory_entry> store::load_memory(const std::string& tenant,
+                                             const std::string& chat,
+                                             int limit) {
+  auto r = db_.exec("SELECT role, content FROM (SELECT id, role, content"
+                    " FROM messages WHERE tenant = $1 AND chat = $2"
+                    " ORDER BY id DESC LIMIT $3) m ORDER BY id",
+                    {tenant, chat, std::to_string(limit)});
+  std::vector<memory_entry> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.text(i, 0), r.text(i, 1)});
+  return out;
+}
+
+completion_result store::complete(const completion& c,
+                                  const std::string& channel) {
+  completion_result out;
+  auto& m = c.message;
+  transaction tx(db_);
+  auto claimed = tx.exec("UPDATE events SET state = 'done', done_at = now()"
+                         " WHERE id = $1 AND state = 'pending' RETURNING id",
+                         {num(m.event_id)});
+  if (claimed.rows() == 0)
+    return out; // already complete: never a second reply
+  out.applied = true;
+  if (c.path == answer_path::command)
+    out.reply = run_command(tx, c);
+  else
+    out.reply = c.reply;
+  if (c.path != answer_path::ignored) {
+    tx.exec("INSERT INTO conversations (tenant, chat) VALUES ($1, $2)"
+            " ON CONFLICT (tenant, chat) DO UPDATE SET last_at = now()",
+            {m.tenant, m.chat});
+    tx.exec("INSERT INTO messages (tenant, chat, role, content, event_id)"
+            " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
+            {m.tenant, m.chat, m.text, num(m.event_id), out.reply});
+    int part = 0;
+    for (auto& body : split_message(out.reply)) {
+      auto r = tx.exec("INSERT INTO outbox (event_id, tenant, chat, channel,"
+                       " recipient, part, body) VALUES ($1,$2,$3,$4,$5,$6,$7)"
+                       " RETURNING id",
+                       {num(m.event_id), m.tenant, m.chat, channel, m.sender,
+                        std::to_string(++part), body});
+      out.outbox.push_back(
+        {r.int64(0, 0), m.tenant, m.chat, channel, m.sender, body, 0});
+    }
+  }
+  auto latency = c.started_us ? now_us() - c.started_us : 0;
+  tx.exec("INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us,"
+          " error) VALUES ($1, $2, $3, $4, $5, $6)",
+          {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),
+           to_string(c.path), num(latency), opt(c.error)});
+  tx.commit();
+  return out;
+}
+
+namespace {
+
+/// `$1` as a text[] literal for `= ANY($1::text[])`.
+std::string text_array(const std::vector<std::string>& xs) {
+  std::string out = "{";
+  for (auto& x : xs) {
+    if (out.size() > 1)
+      out += ",";
+    out += "\"" + x + "\"";
+  }
+  return out + "}";
+}
+
+} // namespace
+
+std::vector<inbound_message>
+store::pending_messages(const std::vector<std::string>& providers) {
+  auto r = db_.exec(
+    "SELECT id, provider, tenant, chat, sender, coalesce(sender_name, ''),"
+    " coalesce(message_id, ''), coalesce(msg_type, ''), coalesce(body, ''),"
+    " (extract(epoch FROM received_at) * 1000)::bigint"
+    " FROM events WHERE state = 'pending' AND kind = 'message'"
+    " AND provider = ANY($1::text[]) ORDER BY id",
+    {text_array(providers)});
+  std::vector<inbound_message> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(read_message(r, i));
+  return out;
+}
+
+std::vector<outbox_item>
+store::pending_outbox(const std::vector<std::string>& channels) {
+  auto r = db_.exec("SELECT id, tenant, chat, channel, recipient, body, attempts"
+                    " FROM outbox WHERE state = 'pending'"
+                    " AND channel = ANY($1::text[]) ORDER BY id",
+                    {text_array(channels)});
+  std::vector<outbox_item> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                   r.text(i, 4), r.text(i, 5),
+                   static_cast<int32_t>(r.int64(i, 6))});
+  return out;
+}
+
+void store::outbox_sent(int64_t id, const std::string& provider_message_id,
+                        int attempts) {
+  db_.exec("UPDATE outbox SET state = 'sent', provider_message_id = $2,"
+           " attempts = $3, sent_at = now(), updated_at = now(),"
+           " error_code = NULL, error_title = NULL WHERE id = $1",
+           {num(id), opt(provider_message_id), std::to_string(attempts)});
+}
+
+void store::outbox_retrying(int64_t id, int attempts, const std::string& error) {
+  db_.exec("UPDATE outbox SET attempts = $2, error_title = $3,"
+           " updated_at = now() WHERE id = $1",
+           {num(id), std::to_string(attempts), opt(error)});
+}
+
+void store::outbox_failed(int64_t id, int attempts, int64_t code,
+                          const std::string& title) {
+  db_.exec("UPDATE outbox SET state = 'failed', attempts = $2, error_code = $3,"
+           " error_title = $4, updated_at = now() WHERE id = $1",
+           {num(id), std::to_string(attempts), code ? param{num(code)} : param{},
+            opt(title)});
+}
+
+} // namespace parley::storage

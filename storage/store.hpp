@@ -1,0 +1,73 @@
+#pragma once
+
+// Every query parley runs, on one connection. Not thread-safe: each detached
+// actor that needs the database owns one store.
+
+#include "protocol/types.hpp"
+#include "storage/pg.hpp"
+
+#include <string>
+#include <vector>
+
+namespace parley::storage {
+
+/// A webhook item as the ingest stores it.
+struct event_row {
+  std::string provider;
+  std::string external_id;
+  std::string kind;  ///< message, status, ignored
+  std::string tenant;
+  std::string chat;
+  std::string sender;
+  std::string sender_name;
+  std::string message_id;
+  std::string msg_type;
+  std::string body;
+  std::string reason;  ///< why ignored
+  std::string payload; ///< the item's JSON
+  delivery_status status; ///< kind == status
+};
+
+/// What happened to one event of an insert batch.
+struct insert_outcome {
+  int64_t id = 0;        ///< the new event's id; 0 for a duplicate
+  bool duplicate = false;
+};
+
+class store {
+public:
+  explicit store(const std::string& conninfo) : db_(conninfo) {}
+
+  connection& db() { return db_; }
+
+  /// Inserts a batch in one transaction (group commit). Duplicates are
+  /// skipped; statuses are applied to their outbox rows in the same
+  /// transaction. Throws pg_error; then nothing of the batch is stored.
+  std::vector<insert_outcome> insert_events(const std::vector<event_row>& rows);
+
+  /// The newest `limit` memory entries of a conversation, oldest first.
+  std::vector<memory_entry> load_memory(const std::string& tenant,
+                                        const std::string& chat, int limit);
+
+  /// Completes an event: runs its command, stores memory, the outbox rows
+  /// and the run, all in one transaction. Not applied if the event was
+  /// already complete.
+  completion_result complete(const completion& c, const std::string& channel);
+
+  /// Messages whose events are not complete, in arrival order.
+  std::vector<inbound_message> pending_messages(const std::vector<std::string>& providers);
+
+  /// Outbox rows not yet sent, oldest first.
+  std::vector<outbox_item> pending_outbox(const std::vector<std::string>& channels);
+
+  void outbox_sent(int64_t id, const std::string& provider_message_id,
+                   int attempts);
+  void outbox_retrying(int64_t id, int attempts, const std::string& error);
+  void outbox_failed(int64_t id, int attempts, int64_t code,
+                     const std::string& title);
+
+private:
+  connection db_;
+};
+
+} // namespace parley::storage
