@@ -27,7 +27,7 @@ void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
       log::warn("message for unknown tenant '" + m.tenant + "' dropped");
       return;
     }
-    auto s = self->spawn<caf::monitored>(session,
+    auto s = self->spawn<caf::monitored + caf::linked>(session,
                                          conversation_key{m.tenant, m.chat},
                                          *tenant, deps, router_actor{self});
     i = st.sessions.emplace(key, s).first;
@@ -41,6 +41,14 @@ router_actor::behavior_type
 router(router_actor::stateful_pointer<router_state> self,
        std::shared_ptr<const config> cfg, session_deps deps,
        std::vector<std::string> providers) {
+  // Sessions are linked so that they stop with the router. Their own exits
+  // (normal after passivation, or a crash) are handled by the down handler;
+  // only a shutdown request stops the router.
+  self->set_exit_handler([=](const caf::exit_msg& msg) {
+    if (msg.reason == caf::exit_reason::user_shutdown
+        || msg.reason == caf::exit_reason::kill)
+      self->quit(msg.reason);
+  });
   self->set_down_handler([=](const caf::down_msg& down) {
     auto& st = self->state;
     for (auto i = st.draining.begin(); i != st.draining.end(); ++i) {
