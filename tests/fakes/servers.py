@@ -1,0 +1,141 @@
+"""Small fake peers that speak the real wire formats: Meta's Graph API and an
+OpenAI-compatible chat-completions server. Each records what it received and
+answers from a script, including errors (429, 5xx, hangs, malformed bodies)."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeServer:
+    """A loopback HTTP server; `script` is a list of responses used in order,
+    then `default`. A response is (status, body) or ("hang", seconds)."""
+
+    def __init__(self):
+        self.requests = []       # (path, headers, parsed json body)
+        self.answered = []       # requests answered with a 2xx
+        self.script = []
+        self.cond = threading.Condition()
+        self.release = threading.Event()  # ends any hang early
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw)
+                except ValueError:
+                    body = raw
+                with fake.cond:
+                    fake.requests.append((self.path, dict(self.headers), body))
+                    step = fake.script.pop(0) if fake.script else None
+                    fake.cond.notify_all()
+                if step is None:
+                    step = fake.default(body)
+                if step[0] == "hang":
+                    fake.release.wait(step[1])
+                    self.close_connection = True
+                    return
+                status, payload = step
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                if 200 <= status < 300:
+                    with fake.cond:
+                        fake.answered.append((self.path, body))
+                        fake.cond.notify_all()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def default(self, body):
+        return (200, {})
+
+    def wait_answered(self, count, timeout=30, where=lambda r: True):
+        """Blocks until `count` matching requests were answered with 2xx."""
+        with self.cond:
+            ok = self.cond.wait_for(
+                lambda: len([r for r in self.answered if where(r)]) >= count, timeout)
+            return [r for r in self.answered if where(r)] if ok else None
+
+    def wait_requests(self, count, timeout=30):
+        with self.cond:
+            ok = self.cond.wait_for(lambda: len(self.requests) >= count, timeout)
+            return list(self.requests) if ok else None
+
+    def reset(self):
+        with self.cond:
+            self.requests.clear()
+            self.answered.clear()
+            self.script.clear()
+        self.release.clear()
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FakeGraph(FakeServer):
+    """POST /{version}/{phone_number_id}/messages, answered like Meta does."""
+
+    def __init__(self):
+        super().__init__()
+        self.counter = 0
+
+    def default(self, body):
+        if isinstance(body, dict) and body.get("status") == "read":
+            return (200, {"success": True})
+        with self.cond:
+            self.counter += 1
+            n = self.counter
+        return (200, {"messaging_product": "whatsapp",
+                      "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                      "messages": [{"id": "wamid.out.%d" % n}]})
+
+    def texts(self):
+        """The text messages answered so far, in order."""
+        with self.cond:
+            return [b for p, b in self.answered
+                    if isinstance(b, dict) and b.get("type") == "text"]
+
+    def wait_texts(self, count, timeout=30):
+        return self.wait_answered(
+            count, timeout,
+            where=lambda r: isinstance(r[1], dict) and r[1].get("type") == "text")
+
+    @staticmethod
+    def error(code, title, status=400):
+        return (status, {"error": {"message": title, "type": "OAuthException",
+                                   "code": code, "error_data": {"details": title},
+                                   "fbtrace_id": "Afake"}})
+
+
+class FakeLLM(FakeServer):
+    """POST /chat/completions; by default answers with a fixed text."""
+
+    answer = "Hello from the **model**."
+
+    def default(self, body):
+        return (200, completion(self.answer))
+
+
+def completion(text):
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": text}}]}
