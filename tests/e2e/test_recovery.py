@@ -1,0 +1,77 @@
+"""Nothing acknowledged is lost: kill -9 between the 200 and the reply, and the
+conversation memory across restarts."""
+
+import json
+import unittest
+
+from harness import OWNER, ParleyTestCase, completion, text_webhook
+
+
+class Recovery(ParleyTestCase):
+    llm_timeout_ms = 20000
+
+    def test_kill_9_while_the_llm_thinks_then_restart_gives_exactly_one_reply(self):
+        self.llm.script = [("hang", 30)]
+        self.say("a question before the crash")
+        self.assertIsNotNone(self.llm.wait_requests(1))  # acknowledged and in flight
+        self.parley.kill9()
+        self.llm.release.set()
+        self.llm.answer = "answered after the restart"
+        self.parley.start()
+        texts = self.graph.wait_texts(1)
+        self.assertEqual(texts[0][1]["text"]["body"], "answered after the restart")
+        self.say("help")  # a later reply proves no second one is on its way
+        self.graph.wait_texts(2)
+        bodies = [b["text"]["body"] for b in self.graph.texts()]
+        self.assertEqual(bodies.count("answered after the restart"), 1)
+        self.assertEqual(len(bodies), 2)
+
+    def test_kill_9_while_the_reply_is_being_sent_then_restart_delivers_it_once(self):
+        self.graph.script = [("hang", 30)]
+        self.say("taak: na de crash")
+        self.assertIsNotNone(self.graph.wait_requests(1))  # the reply is in the outbox
+        self.parley.kill9()
+        self.graph.release.set()
+        self.parley.start()
+        texts = self.graph.wait_texts(1)
+        self.assertEqual(texts[0][1]["text"]["body"], "Task 1 added: na de crash")
+        self.say("taken")
+        self.graph.wait_texts(2)
+        bodies = [b["text"]["body"] for b in self.graph.texts()]
+        self.assertEqual(bodies, ["Task 1 added: na de crash", "Open tasks:\n1. na de crash"])
+        self.assertEqual(self.parley.sql("SELECT count(*) FROM tasks"), [["1"]])
+
+    def test_the_21st_message_carries_exactly_the_last_20_also_after_a_restart(self):
+        for i in range(1, 22):
+            self.llm.answer = "answer %d" % i
+            self.say("question %d" % i)
+            self.assertIsNotNone(self.graph.wait_texts(i))
+        memory = self.llm.requests[20][2]["messages"][1:-1]
+        self.assertEqual(len(memory), 20)
+        expected = []
+        for i in range(11, 21):
+            expected += [{"role": "user", "content": "question %d" % i},
+                         {"role": "assistant", "content": "answer %d" % i}]
+        self.assertEqual(memory, expected)
+        self.assertEqual(self.llm.requests[20][2]["messages"][-1],
+                         {"role": "user", "content": "question 21"})
+        self.parley.stop()
+        self.parley.start()
+        self.say("question 22")
+        self.assertIsNotNone(self.llm.wait_requests(22))
+        memory = self.llm.requests[21][2]["messages"][1:-1]
+        self.assertEqual(len(memory), 20)
+        self.assertEqual(memory[0], {"role": "user", "content": "question 12"})
+        self.assertEqual(memory[-1], {"role": "assistant", "content": "answer 21"})
+
+    def test_a_second_parley_on_the_same_data_dir_gets_a_clear_error(self):
+        import subprocess
+        from harness import BIN
+        out = subprocess.run([BIN, "serve", "--config", self.parley.config_path],
+                             capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("another parley serve is running", out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
