@@ -1,0 +1,118 @@
+#define CAF_SUITE wire_formats
+#include "protocol/backoff.hpp"
+#include "protocol/config.hpp"
+#include "protocol/graph_api.hpp"
+#include "protocol/openai.hpp"
+#include "protocol/signature.hpp"
+#include "protocol/url.hpp"
+
+#define FAIL CAF_FAIL
+#include <caf/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+using namespace parley;
+
+CAF_TEST(meta signatures verify only the exact body with the right secret) {
+  // RFC 4231 test case 2.
+  CAF_CHECK_EQUAL(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+                  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  auto sig = meta_signature("secret", "{}");
+  CAF_CHECK(verify_meta_signature("secret", "{}", sig));
+  CAF_CHECK(!verify_meta_signature("secret", "{} ", sig));
+  CAF_CHECK(!verify_meta_signature("other", "{}", sig));
+  CAF_CHECK(!verify_meta_signature("", "{}", meta_signature("", "{}")));
+  CAF_CHECK(!verify_meta_signature("secret", "{}", sig.substr(0, 20)));
+}
+
+CAF_TEST(the openai request carries system prompt memory and message) {
+  llm_request req{"be brief", {{"user", "hi"}, {"assistant", "hello"}, {"user", "q"}}};
+  auto j = nlohmann::json::parse(openai::build_request("m", req));
+  CAF_CHECK_EQUAL(j["model"], "m");
+  CAF_CHECK_EQUAL(j["messages"].size(), 4u);
+  CAF_CHECK_EQUAL(j["messages"][0]["role"], "system");
+  CAF_CHECK_EQUAL(j["messages"][3]["content"], "q");
+}
+
+CAF_TEST(openai responses yield content or a reason) {
+  auto ok = openai::parse_response(
+    R"({"choices":[{"message":{"role":"assistant","content":"hi"}}]})");
+  CAF_CHECK(ok.ok);
+  CAF_CHECK_EQUAL(ok.content, "hi");
+  CAF_CHECK(!openai::parse_response("nope").ok);
+  CAF_CHECK(!openai::parse_response(R"({"choices":[]})").ok);
+  CAF_CHECK(!openai::parse_response(R"({"error":{"message":"quota"}})").ok);
+  CAF_CHECK(!openai::parse_response(
+               R"({"choices":[{"message":{"content":null,"tool_calls":[]}}]})")
+               .ok);
+}
+
+CAF_TEST(graph answers are classified as sent retry or failed) {
+  auto sent = graph::classify_send(200, R"({"messages":[{"id":"wamid.1"}]})");
+  CAF_CHECK(sent.kind == graph::send_result::sent);
+  CAF_CHECK_EQUAL(sent.message_id, "wamid.1");
+  CAF_CHECK(graph::classify_send(429, "{}").kind == graph::send_result::retry);
+  CAF_CHECK(graph::classify_send(503, "oops").kind == graph::send_result::retry);
+  CAF_CHECK(graph::classify_send(0, "").kind == graph::send_result::retry);
+  auto failed = graph::classify_send(
+    400, R"({"error":{"message":"Message undeliverable","code":131026}})");
+  CAF_CHECK(failed.kind == graph::send_result::failed);
+  CAF_CHECK_EQUAL(failed.error_code, 131026);
+  CAF_CHECK_EQUAL(failed.error_title, "Message undeliverable");
+}
+
+CAF_TEST(back off grows exponentially with jitter and a cap) {
+  CAF_CHECK_EQUAL(backoff_delay(0, 500, 10000, 0.0).count(), 250);
+  CAF_CHECK_EQUAL(backoff_delay(0, 500, 10000, 0.999).count(), 499);
+  CAF_CHECK(backoff_delay(3, 500, 10000, 0.999).count() > 3900);
+  CAF_CHECK(backoff_delay(20, 500, 10000, 0.999).count() <= 10000);
+}
+
+CAF_TEST(urls and query parameters parse) {
+  auto u = parse_url("https://graph.facebook.com/v21.0/1/messages");
+  CAF_REQUIRE(u);
+  CAF_CHECK_EQUAL(u->port, "443");
+  CAF_CHECK_EQUAL(u->target, "/v21.0/1/messages");
+  auto local = parse_url("http://127.0.0.1:9/x");
+  CAF_REQUIRE(local);
+  CAF_CHECK_EQUAL(local->port, "9");
+  CAF_CHECK(!parse_url("ftp://x"));
+  CAF_CHECK(!parse_url("http://user@host/"));
+  auto challenge = query_param("/w?hub.mode=subscribe&hub.challenge=a%20b",
+                               "hub.challenge");
+  CAF_REQUIRE(challenge);
+  CAF_CHECK_EQUAL(*challenge, "a b");
+  CAF_CHECK(!query_param("/w?a=1", "b"));
+}
+
+CAF_TEST(the config reads secrets from the environment and names bad keys) {
+  auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "SECRET")
+      return std::string("s3cret");
+    return std::nullopt;
+  };
+  auto cfg = parse_config(R"({
+    // comments are allowed
+    "listen": "0.0.0.0:9000",
+    "meta": {"app_secret_env": "SECRET"},
+    "tenants": [{"id": "ops", "phone_number_id": "1", "language": "nl"}]
+  })", env);
+  CAF_CHECK_EQUAL(cfg.listen_port, 9000);
+  CAF_CHECK_EQUAL(cfg.meta.app_secret, "s3cret");
+  CAF_CHECK_EQUAL(cfg.tenant_by_phone_number_id("1")->id, "ops");
+  CAF_CHECK_EQUAL(cfg.tenants[0].memory, 20);
+  auto error_of = [&](const std::string& text) -> std::string {
+    try {
+      parse_config(text, env);
+    } catch (const config_error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  CAF_CHECK(error_of(R"({"tenants":[{"id":"a","memory":"x"}]})").find("memory")
+            != std::string::npos);
+  CAF_CHECK(error_of(R"({"tenants":[{"id":"a"},{"id":"a"}]})").find("twice")
+            != std::string::npos);
+  CAF_CHECK(error_of(R"({"listen":"nope"})").find("listen") != std::string::npos);
+  CAF_CHECK(!error_of("{oops").empty());
+}
