@@ -52,7 +52,12 @@ std::shared_ptr<const config> load_config(const std::string& path,
   if (!explicit_path && access(path.c_str(), F_OK) != 0) {
     log::info("no " + path + " found: using the defaults (one personal tenant, "
               "no LLM); see deploy/parley.example.json");
-    return std::make_shared<config>(default_config());
+    auto cfg = default_config();
+    // PostgreSQL runs as 'postgres' when parley runs as root, and cannot
+    // reach a data directory under a private home such as /root.
+    if (geteuid() == 0)
+      cfg.data_dir = "/var/lib/parley";
+    return std::make_shared<config>(std::move(cfg));
   }
   auto cfg = parse_config(read_file(path), env);
   if (cfg.tenants.empty())

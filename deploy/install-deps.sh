@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything parley needs to build, run and test, from Debian 12's
+# archive only.
+set -euo pipefail
+packages=(
+  g++ cmake make ccache pkg-config
+  libcaf-dev libboost-dev nlohmann-json3-dev libpq-dev libssl-dev libcli11-dev
+  postgresql postgresql-client
+  python3 ca-certificates
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "parley: all dependencies are installed"
+  exit 0
+fi
+echo "parley: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
