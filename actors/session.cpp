@@ -63,7 +63,6 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   completion c;
   c.message = m;
   c.language = st.tenant.language;
-  c.memory_limit = st.tenant.memory;
   c.started_us = now_us();
   if (st.tenant.kind == "personal" && !st.tenant.owner.empty()
       && m.sender != st.tenant.owner && m.provider != "console") {

@@ -57,7 +57,7 @@ typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, completion& x) {
   return f(caf::meta::type_name("completion"), x.message, x.path,
-           x.command_line, x.reply, x.language, x.memory_limit, x.started_us,
+           x.command_line, x.reply, x.language, x.started_us,
            x.error);
 }
 

@@ -57,7 +57,6 @@ struct completion {
   std::string command_line;  ///< the text to run as a command (path command)
   std::string reply;         ///< the reply for llm/fallback paths
   std::string language;      ///< reply language for commands
-  int32_t memory_limit = 20;
   int64_t started_us = 0;    ///< steady-clock microseconds when work began
   std::string error;         ///< why the LLM was not used, if it was not
 };

@@ -38,8 +38,6 @@ class store {
 public:
   explicit store(const std::string& conninfo) : db_(conninfo) {}
 
-  connection& db() { return db_; }
-
   /// Inserts a batch in one transaction (group commit). Duplicates are
   /// skipped; statuses are applied to their outbox rows in the same
   /// transaction. Throws pg_error; then nothing of the batch is stored.
