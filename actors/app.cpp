@@ -5,6 +5,7 @@
 #include "actors/log.hpp"
 #include "actors/router.hpp"
 #include "actors/storage_worker.hpp"
+#include "actors/supervisor.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "storage/migrations.hpp"
 
@@ -41,9 +42,10 @@ database open_database(const config& cfg, bool quiet) {
 
 namespace {
 
-/// Watches every long-lived child; an unexpected death escalates: the whole
-/// process stops with an error, and systemd's restart plus recovery at start
-/// resume without loss.
+/// Watches the router, the ingest and every supervised slot; an unexpected
+/// death (a slot escalates after repeated crashes) stops the whole process
+/// with an error, and systemd's restart plus recovery at start resume
+/// without loss.
 caf::behavior watcher(caf::event_based_actor* self,
                       std::shared_ptr<std::atomic<bool>> failed) {
   self->set_down_handler([=](const caf::down_msg& down) {
@@ -67,21 +69,51 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     failed_(std::make_shared<std::atomic<bool>>(false)),
     providers_(opts.providers), channels_(opts.channels) {
   watcher_ = sys.spawn(watcher, failed_);
+  // Workers sit behind supervised slots: a crashed one is replaced after a
+  // back-off; one that keeps crashing escalates to the watcher.
   for (int i = 0; i < cfg->db_pool; ++i)
-    storage_.push_back(sys.spawn<caf::detached>(storage_worker, conninfo));
+    storage_.push_back(spawn_supervised<storage_actor>(
+      sys, "storage worker " + std::to_string(i),
+      [conninfo](caf::event_based_actor* slot, size_t) {
+        return caf::actor_cast<caf::actor>(
+          slot->spawn<caf::detached + caf::monitored>(storage_worker, conninfo));
+      }));
   if (cfg->llm.enabled())
     for (int i = 0; i < cfg->llm.workers; ++i)
-      llm_.push_back(sys.spawn<caf::detached>(llm, cfg->llm));
-  for (int i = 0; i < cfg->senders; ++i)
-    senders_.push_back(
-      sys.spawn<caf::detached>(sender, cfg, conninfo, opts.console));
-  writer_ = sys.spawn<caf::detached>(event_writer, conninfo);
+      llm_.push_back(spawn_supervised<llm_actor>(
+        sys, "llm worker " + std::to_string(i),
+        [cfg](caf::event_based_actor* slot, size_t) {
+          return caf::actor_cast<caf::actor>(
+            slot->spawn<caf::detached + caf::monitored>(llm, cfg->llm));
+        }));
+  for (int i = 0; i < cfg->senders; ++i) {
+    sender_options so;
+    so.console = opts.console;
+    so.channels = channels_;
+    so.shard = static_cast<size_t>(i);
+    so.shards = static_cast<size_t>(cfg->senders);
+    senders_.push_back(spawn_supervised<sender_actor>(
+      sys, "sender " + std::to_string(i),
+      [cfg, conninfo, so](caf::event_based_actor* slot, size_t restarts) {
+        auto opts = so;
+        opts.recover = restarts > 0;
+        return caf::actor_cast<caf::actor>(
+          slot->spawn<caf::detached + caf::monitored>(sender, cfg, conninfo,
+                                                      opts));
+      }));
+  }
+  writer_ = spawn_supervised<event_writer_actor>(
+    sys, "event writer", [conninfo](caf::event_based_actor* slot, size_t) {
+      return caf::actor_cast<caf::actor>(
+        slot->spawn<caf::detached + caf::monitored>(event_writer, conninfo));
+    });
   session_deps deps;
   deps.storage = storage_;
   deps.llm = llm_;
   deps.senders = senders_;
   deps.llm_timeout = std::chrono::milliseconds(cfg->llm.timeout_ms);
   deps.idle = std::chrono::seconds(cfg->session_idle_s);
+  deps.log_text = cfg->log_text;
   router_ = sys.spawn(parley::router, cfg, deps, providers_);
   ingest_ = sys.spawn(parley::ingest, writer_, router_, metrics_);
   auto watch = [&](const auto& child) {
@@ -115,8 +147,7 @@ bool app::recover() {
           log::info("recovery: sending " + std::to_string(rows.size())
                     + " unsent replies");
         for (auto& row : rows)
-          self->send(senders_[std::hash<std::string>{}(row.chat)
-                              % senders_.size()],
+          self->send(senders_[shard_of(row.chat, senders_.size())],
                      atom::send_v, row);
       },
       [&](const caf::error& err) {

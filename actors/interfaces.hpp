@@ -9,7 +9,16 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include <functional>
+#include <string>
+
 namespace parley {
+
+/// Which worker of a pool of `n` serves a chat: always the same one, so that
+/// a conversation's work stays in order.
+inline size_t shard_of(const std::string& chat, size_t n) {
+  return std::hash<std::string>{}(chat) % n;
+}
 
 /// The EVENT WRITER: a detached actor that owns one connection and commits
 /// batches of webhook items (group commit).
@@ -51,6 +60,8 @@ using sender_actor = caf::typed_actor<
   caf::reacts_to<atom::send, outbox_item>,
   // Internal: the back-off for a chat's head row has elapsed.
   caf::reacts_to<atom::retry, std::string>,
+  // Internal, after a restart: reloads this sender's unsent rows.
+  caf::reacts_to<atom::recover>,
   // Marks an incoming message read with a typing indicator (best effort).
   caf::reacts_to<atom::mark_read, std::string, std::string>>;
 

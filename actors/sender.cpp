@@ -110,17 +110,44 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
 sender_actor::behavior_type
 sender(sender_actor::stateful_pointer<sender_state> self,
        std::shared_ptr<const config> cfg, std::string conninfo,
-       console_sink console) {
+       sender_options opts) {
   self->state.db = std::make_unique<store_handle>(std::move(conninfo));
   self->state.http = std::make_shared<net::http_client>();
+  auto console = opts.console;
+  auto enqueue = [=](outbox_item&& item) {
+    auto chat = item.tenant + "/" + item.chat;
+    self->state.queues[chat].push_back(std::move(item));
+    drain(self, cfg, console, chat);
+  };
+  if (opts.recover)
+    self->send(self, atom::recover_v);
   return {
     [=](atom::send, outbox_item& item) {
       auto& st = self->state;
-      if (!st.known.insert(item.id).second)
-        return; // already queued (recovery and a live session both sent it)
-      auto chat = item.tenant + "/" + item.chat;
-      st.queues[chat].push_back(std::move(item));
-      drain(self, cfg, console, chat);
+      if (st.recovered.count(item.id) || !st.known.insert(item.id).second)
+        return; // already queued or reloaded: each row is sent once
+      enqueue(std::move(item));
+    },
+    [=](atom::recover) {
+      std::vector<outbox_item> rows;
+      try {
+        rows = self->state.db->with(
+          [&](storage::store& s) { return s.pending_outbox(opts.channels); });
+      } catch (const storage::pg_error& e) {
+        log::warn(std::string("sender cannot reload unsent replies yet: ")
+                  + e.what());
+        self->delayed_send(self, std::chrono::seconds(1), atom::recover_v);
+        return;
+      }
+      for (auto& row : rows) {
+        auto& st = self->state;
+        if (shard_of(row.chat, opts.shards) != opts.shard
+            || st.known.count(row.id))
+          continue;
+        st.recovered.insert(row.id);
+        st.known.insert(row.id);
+        enqueue(std::move(row));
+      }
     },
     [=](atom::retry, const std::string& chat) {
       self->state.backing_off.erase(chat);

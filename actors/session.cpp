@@ -11,12 +11,6 @@ namespace {
 
 using self_ptr = session_actor::stateful_pointer<session_state>;
 
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch())
-    .count();
-}
-
 void next(self_ptr self, const session_deps& deps, router_actor router);
 
 /// The channel a reply leaves through.
@@ -33,6 +27,10 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
     .then(
       [=](const completion_result& r) {
         auto& st = self->state;
+        if (deps.log_text)
+          log::info("text " + st.key.tenant + "/" + log::who(c.message.sender)
+                    + " [" + to_string(c.path) + "] \"" + c.message.text
+                    + "\" -> \"" + r.reply + "\"");
         if (r.applied && c.path != answer_path::ignored) {
           st.memory.push_back({"user", c.message.text});
           st.memory.push_back({"assistant", r.reply});
@@ -63,7 +61,7 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   completion c;
   c.message = m;
   c.language = st.tenant.language;
-  c.started_us = now_us();
+  c.started_us = steady_us();
   if (st.tenant.kind == "personal" && !st.tenant.owner.empty()
       && m.sender != st.tenant.owner && m.provider != "console") {
     log::info("ignoring " + log::who(m.sender) + " on personal tenant "

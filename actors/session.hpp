@@ -20,11 +20,12 @@ struct session_deps {
   std::chrono::milliseconds llm_timeout{30000};
   std::chrono::seconds idle{600};
   std::chrono::milliseconds storage_retry{1000};
+  bool log_text = false;  ///< debug switch: log message and reply text
 
   template <class Pool>
   const typename Pool::value_type& pick(const Pool& pool,
                                         const std::string& chat) const {
-    return pool[std::hash<std::string>{}(chat) % pool.size()];
+    return pool[shard_of(chat, pool.size())];
   }
 };
 

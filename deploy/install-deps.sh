@@ -6,7 +6,7 @@ packages=(
   g++ cmake make ccache pkg-config
   libcaf-dev libboost-dev nlohmann-json3-dev libpq-dev libssl-dev libcli11-dev
   postgresql postgresql-client
-  python3 ca-certificates
+  python3 ca-certificates openssl
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,11 +4,19 @@
 // database handles, no sockets. Their `inspect` functions live in
 // actors/type_ids.hpp, next to the type-ID block.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace parley {
+
+/// Steady-clock microseconds, for latencies (`completion::started_us`).
+inline int64_t steady_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch())
+    .count();
+}
 
 /// A message from a person that parley has committed and must answer once.
 struct inbound_message {

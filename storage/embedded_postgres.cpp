@@ -152,6 +152,47 @@ void say(void (*progress)(const std::string&), const std::string& what) {
     progress(what);
 }
 
+/// The command name of a live process, or "" when there is none.
+std::string process_name(long pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/comm").c_str(), "r");
+  if (!f)
+    return {};
+  char buf[64] = {};
+  auto n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  std::string name(buf, n);
+  while (!name.empty() && name.back() == '\n')
+    name.pop_back();
+  return name;
+}
+
+/// After a power loss or a container restart, postmaster.pid may name a PID
+/// that another process owns by now; PostgreSQL (and pg_ctl) then take the
+/// cluster for running and refuse to start. The file is stale when nothing
+/// answers on the cluster's socket and its PID is not a postgres process.
+/// A dead PID is left to PostgreSQL, which replaces such a file itself.
+void remove_stale_pid_file(const std::string& pgdata,
+                           const std::string& socket_dir,
+                           void (*progress)(const std::string&)) {
+  auto path = (fs::path(pgdata) / "postmaster.pid").string();
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (!f)
+    return;
+  long pid = 0;
+  bool parsed = std::fscanf(f, "%ld", &pid) == 1 && pid > 0;
+  std::fclose(f);
+  if (!parsed
+      || server_answers("host=" + socket_dir
+                        + " dbname=postgres user=parley connect_timeout=3"))
+    return;
+  auto name = process_name(pid);
+  if (name.empty() || name == "postgres" || name == "postmaster")
+    return;
+  say(progress, "removing a stale postmaster.pid (PID " + std::to_string(pid)
+                  + " is now '" + name + "', not PostgreSQL)");
+  fs::remove(path);
+}
+
 } // namespace
 
 int lock_data_dir(const std::string& data_dir) {
@@ -231,6 +272,7 @@ embedded_postgres::embedded_postgres(const std::string& data_dir,
   }
   users_fd_ = open_lock((base / "users.lock").string());
   flock(users_fd_, LOCK_SH);
+  remove_stale_pid_file(pgdata_, socket_dir_, progress);
   if (run({bin("pg_ctl"), "-D", pgdata_, "status"}, who, base.string(),
           "/dev/null")
       != 0) {

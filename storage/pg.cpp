@@ -102,4 +102,9 @@ void transaction::commit() {
   done_ = true;
 }
 
+bool server_answers(const std::string& conninfo) {
+  auto r = PQping(conninfo.c_str());
+  return r == PQPING_OK || r == PQPING_REJECT;
+}
+
 } // namespace parley::storage

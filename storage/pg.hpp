@@ -42,6 +42,10 @@ private:
   std::unique_ptr<pg_result, void (*)(pg_result*)> res_;
 };
 
+/// True when a server answers at `conninfo` (even one that would refuse the
+/// login): PQping, no connection is kept.
+bool server_answers(const std::string& conninfo);
+
 class connection {
 public:
   /// Connects; throws pg_error with libpq's message on failure.

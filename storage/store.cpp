@@ -16,12 +16,6 @@ param opt(const std::string& s) {
 
 std::string num(int64_t x) { return std::to_string(x); }
 
-int64_t now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch())
-    .count();
-}
-
 inbound_message read_message(const result& r, int i) {
   inbound_message m;
   m.event_id = r.int64(i, 0);
@@ -175,7 +169,7 @@ completion_result store::complete(const completion& c,
         {r.int64(0, 0), m.tenant, m.chat, channel, m.sender, body, 0});
     }
   }
-  auto latency = c.started_us ? now_us() - c.started_us : 0;
+  auto latency = c.started_us ? steady_us() - c.started_us : 0;
   tx.exec("INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us,"
           " error) VALUES ($1, $2, $3, $4, $5, $6)",
           {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),

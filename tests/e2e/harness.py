@@ -60,8 +60,9 @@ def status_webhook(wamid, status, recipient=OWNER, errors=None):
 class Parley:
     """One parley process on a data directory that outlives restarts."""
 
-    def __init__(self, data_dir, graph, llm=None, llm_timeout_ms=1500, extra=None):
+    def __init__(self, data_dir, graph, llm=None, llm_timeout_ms=1500, extra=None, env=None):
         self.data_dir = data_dir
+        self.env = env or {}
         self.port = free_port()
         self.proc = None
         self.log = []
@@ -90,7 +91,8 @@ class Parley:
 
     def start(self):
         env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verify-me",
-                   WA_TOKEN="graph-token", LLM_KEY="llm-key", PARLEY_ADMIN_TOKEN="admin")
+                   WA_TOKEN="graph-token", LLM_KEY="llm-key", PARLEY_ADMIN_TOKEN="admin",
+                   **self.env)
         self.proc = subprocess.Popen([BIN, "serve", "--config", self.config_path],
                                      stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      env=env, text=True)

@@ -3,15 +3,18 @@ OpenAI-compatible chat-completions server. Each records what it received and
 answers from a script, including errors (429, 5xx, hangs, malformed bodies)."""
 
 import json
+import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeServer:
     """A loopback HTTP server; `script` is a list of responses used in order,
-    then `default`. A response is (status, body) or ("hang", seconds)."""
+    then `default`. A response is (status, body) or ("hang", seconds). With
+    `tls=(certfile, keyfile)` it speaks HTTPS as https://localhost:port."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.requests = []       # (path, headers, parsed json body)
         self.answered = []       # requests answered with a 2xx
         self.script = []
@@ -56,11 +59,27 @@ class FakeServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.tls = tls
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            # The handshake runs in the handler's thread, so a client that
+            # refuses the certificate does not stall the accept loop.
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True,
+                                                 do_handshake_on_connect=False)
+            default_handle_error = self.server.handle_error
+
+            def handle_error(request, address):
+                if not isinstance(sys.exc_info()[1], ssl.SSLError):  # refusals are expected
+                    default_handle_error(request, address)
+            self.server.handle_error = handle_error
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def url(self):
+        if self.tls:
+            return "https://localhost:%d" % self.server.server_address[1]
         return "http://127.0.0.1:%d" % self.server.server_address[1]
 
     def default(self, body):
@@ -94,8 +113,8 @@ class FakeServer:
 class FakeGraph(FakeServer):
     """POST /{version}/{phone_number_id}/messages, answered like Meta does."""
 
-    def __init__(self):
-        super().__init__()
+    def __init__(self, tls=None):
+        super().__init__(tls)
         self.counter = 0
 
     def default(self, body):

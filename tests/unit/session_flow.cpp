@@ -65,6 +65,7 @@ sender_actor::behavior_type fake_sender(sender_actor::pointer self,
   return {
     [=](atom::send, const outbox_item& item) { rec->sent.push_back(item); },
     [=](atom::retry, const std::string&) {},
+    [=](atom::recover) {},
     [=](atom::mark_read, const std::string&, const std::string&) {},
   };
 }
