@@ -82,4 +82,10 @@ using router_actor = caf::typed_actor<
   // A session that has been idle asks to be passivated.
   caf::reacts_to<atom::idle, conversation_key>>;
 
+/// A SHELL CONNECTOR: one per tenant with a `shell` block; runs argv arrays
+/// that the policy gate has cleared, never through a shell.
+using shell_actor = caf::typed_actor<
+  // Runs the command with the tenant's workdir, timeout and output cap.
+  caf::replies_to<atom::run, std::vector<std::string>>::with<shell_outcome>>;
+
 } // namespace parley

@@ -32,6 +32,12 @@ struct webhook_batch {
 };
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shell_outcome& x) {
+  return f(caf::meta::type_name("shell_outcome"), x.started, x.exit_code,
+           x.signal, x.timed_out, x.truncated, x.output, x.error);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
   return f(caf::meta::type_name("inbound_message"), x.event_id, x.provider,
            x.tenant, x.chat, x.sender, x.sender_name, x.message_id, x.kind,
@@ -132,6 +138,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::storage::insert_outcome>))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::inbound_message>))
   CAF_ADD_TYPE_ID(parley, (std::vector<std::string>))
+  CAF_ADD_TYPE_ID(parley, (parley::shell_outcome))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].
@@ -151,3 +158,4 @@ CAF_ADD_ATOM(parley, parley::atom, recover, "recover")
 CAF_ADD_ATOM(parley, parley::atom, pending, "pending")
 CAF_ADD_ATOM(parley, parley::atom, wired, "wired")
 CAF_ADD_ATOM(parley, parley::atom, restart, "restart")
+CAF_ADD_ATOM(parley, parley::atom, run, "run")

@@ -1,5 +1,7 @@
 #include "protocol/config.hpp"
 
+#include "protocol/shell_rules.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <set>
@@ -138,6 +140,28 @@ config parse_config(const std::string& text, const env_lookup& env) {
       read(tj, "memory", t.memory, where);
       read(tj, "system_prompt", t.system_prompt, where);
       read(tj, "bot_name", t.bot_name, where);
+      read(tj, "approvers", t.approvers, where);
+      read(tj, "approval_ttl_s", t.approval_ttl_s, where);
+      if (auto sh = tj.find("shell"); sh != tj.end() && !sh->is_null()) {
+        check_object(*sh, where + ".shell");
+        t.shell.enabled = true;
+        t.shell.allow = default_shell_allowlist();
+        read(*sh, "workdir", t.shell.workdir, where + ".shell");
+        read(*sh, "allow", t.shell.allow, where + ".shell");
+        read(*sh, "timeout_ms", t.shell.timeout_ms, where + ".shell");
+        read(*sh, "output_limit", t.shell.output_limit, where + ".shell");
+        if (t.shell.workdir.empty() || t.shell.workdir.front() != '/')
+          throw config_error(where + ".shell.workdir must be an absolute path");
+        if (t.shell.timeout_ms < 1 || t.shell.output_limit < 1)
+          throw config_error(where
+                             + ".shell.timeout_ms and output_limit must be >= 1");
+      }
+      if (t.policy != "observe" && t.policy != "draft"
+          && t.policy != "act_with_approval" && t.policy != "trusted_auto")
+        throw config_error(where + ".policy must be observe, draft, "
+                                   "act_with_approval or trusted_auto");
+      if (t.approval_ttl_s < 1)
+        throw config_error(where + ".approval_ttl_s must be >= 1");
       if (t.kind != "personal" && t.kind != "business" && t.kind != "group")
         throw config_error(where + ".kind must be personal, business or group");
       if (t.memory < 1 || t.memory > 1000)

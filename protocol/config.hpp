@@ -33,6 +33,15 @@ struct meta_config {
   std::string verify_token;
 };
 
+/// A tenant's shell connector; a tenant without a `shell` block has none.
+struct shell_config {
+  bool enabled = false;
+  std::string workdir;
+  std::vector<std::string> allow;  ///< read-only commands run without approval
+  int timeout_ms = 30000;
+  int output_limit = 65536;        ///< bytes kept; a command printing more is stopped
+};
+
 struct tenant_config {
   std::string id;
   std::string kind = "personal";  ///< personal, business, group
@@ -46,6 +55,9 @@ struct tenant_config {
   int memory = 20;
   std::string system_prompt;
   std::string bot_name = "Parley";
+  std::vector<std::string> approvers;  ///< besides the owner, who may approve
+  int approval_ttl_s = 3600;           ///< a pending approval expires after this
+  shell_config shell;
 };
 
 struct config {

@@ -92,4 +92,15 @@ struct delivery_status {
 
 std::string to_string(answer_path p);
 
+/// How a shell command ended (the shell connector's answer).
+struct shell_outcome {
+  bool started = false;    ///< false: see error (not found, bad workdir)
+  int32_t exit_code = -1;  ///< when it exited by itself
+  int32_t signal = 0;      ///< when a signal ended it
+  bool timed_out = false;
+  bool truncated = false;  ///< it printed more than the cap and was stopped
+  std::string output;      ///< stdout and stderr, interleaved
+  std::string error;
+};
+
 } // namespace parley
