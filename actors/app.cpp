@@ -3,6 +3,8 @@
 #include "actors/errors.hpp"
 #include "actors/llm.hpp"
 #include "actors/log.hpp"
+#include "actors/policy_gate.hpp"
+#include "actors/shell_connector.hpp"
 #include "actors/router.hpp"
 #include "actors/storage_worker.hpp"
 #include "actors/supervisor.hpp"
@@ -107,7 +109,29 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       return caf::actor_cast<caf::actor>(
         slot->spawn<caf::detached + caf::monitored>(event_writer, conninfo));
     });
+  // One shell connector per tenant with a shell block, and the policy gate.
+  std::map<std::string, shell_actor> shells;
+  for (auto& t : cfg->tenants)
+    if (t.shell.enabled)
+      shells[t.id] = spawn_supervised<shell_actor>(
+        sys, "shell connector " + t.id,
+        [sh = t.shell](caf::event_based_actor* slot, size_t) {
+          return caf::actor_cast<caf::actor>(
+            slot->spawn<caf::detached + caf::monitored>(shell_connector, sh));
+        });
+  for (auto& [id, sh] : shells)
+    shells_.push_back(sh);
+  gate_ = spawn_supervised<policy_gate_actor>(
+    sys, "policy gate",
+    [cfg, conninfo, shells, senders = senders_](caf::event_based_actor* slot,
+                                                size_t restarts) {
+      return caf::actor_cast<caf::actor>(
+        slot->spawn<caf::detached + caf::monitored>(policy_gate, cfg, conninfo,
+                                                    shells, senders,
+                                                    restarts == 0));
+    });
   session_deps deps;
+  deps.gate = gate_;
   deps.storage = storage_;
   deps.llm = llm_;
   deps.senders = senders_;
@@ -126,6 +150,9 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   for (auto& s : senders_)
     watch(s);
   watch(writer_);
+  watch(gate_);
+  for (auto& sh : shells_)
+    watch(sh);
   watch(router_);
   watch(ingest_);
 }
@@ -183,6 +210,9 @@ void app::shutdown() {
   // start.
   stop(ingest_);
   stop(router_);
+  stop(gate_);
+  for (auto& sh : shells_)
+    stop(sh);
   stop(writer_);
   for (auto& s : storage_)
     stop(s);

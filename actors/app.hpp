@@ -50,6 +50,7 @@ public:
   bool recover();
 
   ingest_actor ingest() const { return ingest_; }
+  policy_gate_actor gate() const { return gate_; }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
 
   /// True once a child died unexpectedly (the process should exit non-zero
@@ -69,6 +70,8 @@ private:
   std::vector<sender_actor> senders_;
   event_writer_actor writer_;
   router_actor router_;
+  policy_gate_actor gate_;
+  std::vector<shell_actor> shells_;
   ingest_actor ingest_;
   caf::actor watcher_;
   std::vector<std::string> providers_, channels_;

@@ -13,6 +13,8 @@ std::string to_string(errc x) {
       return "llm_failed";
     case errc::bad_input:
       return "bad_input";
+    case errc::not_found:
+      return "not_found";
   }
   return "unknown";
 }

@@ -14,6 +14,7 @@ enum class errc : uint8_t {
   storage_unavailable = 1,  ///< the database is down or refused the query
   llm_failed,               ///< timeout, HTTP error or unusable answer
   bad_input,
+  not_found,                ///< no such record
 };
 
 std::string to_string(errc x);

@@ -88,4 +88,17 @@ using shell_actor = caf::typed_actor<
   // Runs the command with the tenant's workdir, timeout and output cap.
   caf::replies_to<atom::run, std::vector<std::string>>::with<shell_outcome>>;
 
+/// The POLICY GATE: decides whether an action may run now, needs the
+/// owner's approval, or is denied; runs approved actions exactly once.
+using policy_gate_actor = caf::typed_actor<
+  // Judges an action; runs it when allowed. Replies allow (with the outcome),
+  // deny (with the reason) or pending (with the approval request).
+  caf::replies_to<atom::check, action_request>::with<policy_decision>,
+  // Approves or denies an approval, from a chat reply or the admin API.
+  caf::replies_to<atom::resolve, approval_reply>::with<approval_outcome>,
+  // Approvals, newest first, optionally in one state (admin API).
+  caf::replies_to<atom::list, std::string>::with<std::vector<approval_record>>,
+  // One approval by id; an error when there is none (admin API).
+  caf::replies_to<atom::load, int64_t>::with<approval_record>>;
+
 } // namespace parley

@@ -16,11 +16,14 @@ namespace {
 
 constexpr const char* search_path = "/usr/local/bin:/usr/bin:/bin";
 
-/// The program to execute: a path as given, or the first match on the
-/// minimal PATH (the caller's PATH is not trusted).
-std::string resolve(const std::string& name) {
-  if (name.find('/') != std::string::npos)
+/// The program to execute: a path (a relative one from the working
+/// directory), or the first match on the minimal PATH (the caller's PATH is
+/// not trusted).
+std::string resolve(const std::string& name, const std::string& workdir) {
+  if (name.front() == '/')
     return name;
+  if (name.find('/') != std::string::npos)
+    return workdir + "/" + name;
   std::string dirs = search_path;
   size_t start = 0;
   while (start <= dirs.size()) {
@@ -70,11 +73,11 @@ bool exited_before(pid_t pid, std::chrono::steady_clock::time_point deadline) {
 shell_outcome run_process(const std::vector<std::string>& argv,
                            const process_limits& limits) {
   shell_outcome out;
-  if (argv.empty()) {
+  if (argv.empty() || argv[0].empty()) {
     out.error = "no command given";
     return out;
   }
-  auto program = resolve(argv[0]);
+  auto program = resolve(argv[0], limits.workdir);
   if (program.empty() || access(program.c_str(), X_OK) != 0) {
     out.error = "command not found: " + argv[0];
     return out;

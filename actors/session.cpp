@@ -2,6 +2,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
+#include "protocol/approval_text.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/whatsapp_text.hpp"
 
@@ -55,6 +56,81 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
       });
 }
 
+void answer_free_text(self_ptr self, const session_deps& deps,
+                      router_actor router, completion c);
+
+/// The gate's verdict on `shell: <line>` becomes the reply: the output, the
+/// approval request, or the refusal.
+void ask_gate(self_ptr self, const session_deps& deps, router_actor router,
+              completion c, const std::string& line) {
+  auto& st = self->state;
+  c.path = answer_path::action;
+  if (!deps.gate) {
+    c.reply = denied_reply(st.tenant.language, line, "no policy gate is running");
+    return finish(self, deps, router, std::move(c));
+  }
+  action_request req;
+  req.tenant = st.tenant.id;
+  req.chat = st.key.chat;
+  req.channel = channel_of(c.message, st.tenant);
+  req.requested_by = c.message.sender;
+  req.language = st.tenant.language;
+  req.event_id = c.message.event_id;
+  req.line = line;
+  auto bound = std::chrono::milliseconds(st.tenant.shell.timeout_ms)
+               + std::chrono::seconds(30);
+  self->request(deps.gate, bound, atom::check_v, std::move(req))
+    .then(
+      [=](const policy_decision& d) mutable {
+        c.reply = d.reply;
+        c.error = d.verdict == "deny" ? d.reason : "";
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) mutable {
+        c.reply = denied_reply(self->state.tenant.language, line,
+                               "the policy gate is unavailable; try again");
+        c.error = describe(err);
+        finish(self, deps, router, std::move(c));
+      });
+}
+
+/// `ja 12` / `nee 12` (or a bare `ja` for the only pending approval). With
+/// nothing pending a bare word is ordinary conversation.
+void decide_approval(self_ptr self, const session_deps& deps,
+                     router_actor router, completion c, bool approve, int id) {
+  auto& st = self->state;
+  if (!deps.gate)
+    return answer_free_text(self, deps, router, std::move(c));
+  approval_reply reply;
+  reply.tenant = st.tenant.id;
+  reply.id = id;
+  reply.approve = approve;
+  reply.by = c.message.sender;
+  reply.via = c.message.kind == "interactive" || c.message.kind == "button"
+                ? "button"
+                : "chat";
+  reply.language = st.tenant.language;
+  auto bound = std::chrono::milliseconds(st.tenant.shell.timeout_ms)
+               + std::chrono::seconds(30);
+  self->request(deps.gate, bound, atom::resolve_v, std::move(reply))
+    .then(
+      [=](const approval_outcome& o) mutable {
+        if (o.status == "none_pending")
+          return answer_free_text(self, deps, router, std::move(c));
+        c.path = answer_path::action;
+        c.reply = o.reply;
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) mutable {
+        c.path = answer_path::action;
+        c.reply = self->state.tenant.language == "nl"
+                    ? "De goedkeuring kon nu niet worden verwerkt; probeer het zo opnieuw."
+                    : "The approval could not be handled right now; try again shortly.";
+        c.error = describe(err);
+        finish(self, deps, router, std::move(c));
+      });
+}
+
 void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
   auto& m = st.queue.front();
@@ -76,11 +152,28 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     c.error = "no text in a " + m.kind + " message";
     return finish(self, deps, router, std::move(c));
   }
-  if (parse_command(m.text).kind != command_kind::none) {
-    c.path = answer_path::command;
-    c.command_line = m.text;
-    return finish(self, deps, router, std::move(c));
+  auto cmd = parse_command(m.text);
+  switch (cmd.kind) {
+    case command_kind::none:
+      return answer_free_text(self, deps, router, std::move(c));
+    case command_kind::shell:
+      return ask_gate(self, deps, router, std::move(c), cmd.title);
+    case command_kind::approve:
+    case command_kind::deny:
+      return decide_approval(self, deps, router, std::move(c),
+                             cmd.kind == command_kind::approve, cmd.number);
+    default:
+      c.path = answer_path::command;
+      c.command_line = m.text;
+      return finish(self, deps, router, std::move(c));
   }
+}
+
+/// Anything that is not a command: the LLM, or the deterministic fallback.
+void answer_free_text(self_ptr self, const session_deps& deps,
+                      router_actor router, completion c) {
+  auto& st = self->state;
+  auto& m = c.message;
   if (deps.llm.empty()) {
     c.path = answer_path::fallback;
     c.reply = fallback_reply(st.tenant.language, false);

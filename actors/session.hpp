@@ -17,6 +17,7 @@ struct session_deps {
   std::vector<storage_actor> storage;
   std::vector<llm_actor> llm;  ///< empty: no LLM configured
   std::vector<sender_actor> senders;
+  policy_gate_actor gate;      ///< null: actions are refused
   std::chrono::milliseconds llm_timeout{30000};
   std::chrono::seconds idle{600};
   std::chrono::milliseconds storage_retry{1000};

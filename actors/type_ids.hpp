@@ -32,6 +32,38 @@ struct webhook_batch {
 };
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, action_request& x) {
+  return f(caf::meta::type_name("action_request"), x.tenant, x.chat, x.channel,
+           x.requested_by, x.language, x.kind, x.line, x.event_id);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, policy_decision& x) {
+  return f(caf::meta::type_name("policy_decision"), x.verdict, x.approval_id,
+           x.reason, x.reply);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, approval_reply& x) {
+  return f(caf::meta::type_name("approval_reply"), x.tenant, x.id, x.approve,
+           x.by, x.via, x.language);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, approval_outcome& x) {
+  return f(caf::meta::type_name("approval_outcome"), x.status, x.id, x.state,
+           x.reply);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, approval_record& x) {
+  return f(caf::meta::type_name("approval_record"), x.id, x.tenant, x.chat,
+           x.channel, x.kind, x.argv, x.summary, x.requested_by, x.reason,
+           x.state, x.event_id, x.decided_by, x.decided_via, x.outcome,
+           x.created_ms, x.expires_ms);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shell_outcome& x) {
   return f(caf::meta::type_name("shell_outcome"), x.started, x.exit_code,
            x.signal, x.timed_out, x.truncated, x.output, x.error);
@@ -139,6 +171,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::inbound_message>))
   CAF_ADD_TYPE_ID(parley, (std::vector<std::string>))
   CAF_ADD_TYPE_ID(parley, (parley::shell_outcome))
+  CAF_ADD_TYPE_ID(parley, (parley::action_request))
+  CAF_ADD_TYPE_ID(parley, (parley::policy_decision))
+  CAF_ADD_TYPE_ID(parley, (parley::approval_reply))
+  CAF_ADD_TYPE_ID(parley, (parley::approval_outcome))
+  CAF_ADD_TYPE_ID(parley, (parley::approval_record))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::approval_record>))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].
@@ -159,3 +197,6 @@ CAF_ADD_ATOM(parley, parley::atom, pending, "pending")
 CAF_ADD_ATOM(parley, parley::atom, wired, "wired")
 CAF_ADD_ATOM(parley, parley::atom, restart, "restart")
 CAF_ADD_ATOM(parley, parley::atom, run, "run")
+CAF_ADD_ATOM(parley, parley::atom, check, "check")
+CAF_ADD_ATOM(parley, parley::atom, resolve, "resolve")
+CAF_ADD_ATOM(parley, parley::atom, list, "list")

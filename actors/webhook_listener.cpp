@@ -1,5 +1,6 @@
 #include "actors/webhook_listener.hpp"
 
+#include "actors/admin_api.hpp"
 #include "actors/log.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/url.hpp"
@@ -143,9 +144,14 @@ net::http_response metrics_text(const ingest_metrics& m) {
 
 net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
                                     ingest_actor ingest,
-                                    std::shared_ptr<ingest_metrics> metrics) {
-  return [cfg, ingest, metrics](net::http_request req, net::respond_fn respond) {
+                                    std::shared_ptr<ingest_metrics> metrics,
+                                    policy_gate_actor gate) {
+  return [cfg, ingest, metrics, gate](net::http_request req,
+                                      net::respond_fn respond) {
     auto path = req.path();
+    if (path.compare(0, 5, "/api/") == 0 && gate)
+      return handle_admin_api(gate->home_system(), *cfg, gate, std::move(req),
+                              std::move(respond));
     if (path == "/webhooks/meta/whatsapp") {
       if (req.method == "GET")
         return respond(verify_subscription(*cfg, req));

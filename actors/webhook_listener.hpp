@@ -20,6 +20,7 @@ meta_event_rows(const config& cfg, const std::vector<meta::webhook_item>& items)
 /// actor, and answers once the batch is committed.
 net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
                                     ingest_actor ingest,
-                                    std::shared_ptr<ingest_metrics> metrics);
+                                    std::shared_ptr<ingest_metrics> metrics,
+                                    policy_gate_actor gate);
 
 } // namespace parley

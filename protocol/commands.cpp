@@ -39,6 +39,12 @@ command parse_command(std::string_view text) {
   // "taak: <title>" — the word before the first colon.
   if (auto colon = t.find(':'); colon != std::string_view::npos) {
     auto word = lower(trim(t.substr(0, colon)));
+    if (is(word, {"shell", "sh"})) {
+      // Kept as typed (inner line breaks too): the gate judges it.
+      cmd.kind = command_kind::shell;
+      cmd.title = std::string(trim(t.substr(colon + 1)));
+      return cmd;
+    }
     if (is(word, {"taak", "task"})) {
       auto title = trim(t.substr(colon + 1));
       if (title.empty()) {
@@ -55,6 +61,25 @@ command parse_command(std::string_view text) {
   auto word = lower(t.substr(0, space));
   auto rest = space == std::string_view::npos ? std::string_view{}
                                               : trim(t.substr(space));
+  bool yes = is(word, {"ja", "yes", "ok", "approve"});
+  if (yes || is(word, {"nee", "no", "deny"})) {
+    // "ja 12", or a bare "ja" for the only pending approval; "ok thanks" is
+    // not a command.
+    int n = 0;
+    bool digits = rest.size() <= 9;
+    for (char c : rest) {
+      if (!std::isdigit(static_cast<unsigned char>(c))) {
+        digits = false;
+        break;
+      }
+      n = n * 10 + (c - '0');
+    }
+    if (digits) {
+      cmd.kind = yes ? command_kind::approve : command_kind::deny;
+      cmd.number = n;
+    }
+    return cmd;
+  }
   if (is(word, {"help", "hulp"}) && rest.empty()) {
     cmd.kind = command_kind::help;
   } else if (is(word, {"taken", "tasks"}) && rest.empty()) {

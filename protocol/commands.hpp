@@ -18,12 +18,15 @@ enum class command_kind {
   list_tasks,    ///< taken / tasks
   complete_task, ///< klaar <nr> / done <nr>
   usage,         ///< a command word with a missing or bad argument
+  shell,         ///< shell: <command> / sh: <command> (title holds it)
+  approve,       ///< ja|yes|ok|approve [nr]  (number 0: the only pending one)
+  deny,          ///< nee|no|deny [nr]
 };
 
 struct command {
   command_kind kind = command_kind::none;
   std::string title;  ///< add_task
-  int number = 0;     ///< complete_task: 1-based position in the list
+  int number = 0;     ///< complete_task: 1-based position; approve/deny: id
   std::string word;   ///< usage: the command word that was misused
 };
 

@@ -10,6 +10,8 @@ std::string to_string(answer_path p) {
       return "llm";
     case answer_path::fallback:
       return "fallback";
+    case answer_path::action:
+      return "action";
     default:
       return "ignored";
   }

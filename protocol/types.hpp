@@ -56,7 +56,7 @@ struct outbox_item {
 };
 
 /// Which way a message was answered; stored in `runs.path`.
-enum class answer_path : uint8_t { command, llm, fallback, ignored };
+enum class answer_path : uint8_t { command, llm, fallback, ignored, action };
 
 /// What the session asks storage to commit when it has handled an event.
 struct completion {
@@ -101,6 +101,58 @@ struct shell_outcome {
   bool truncated = false;  ///< it printed more than the cap and was stopped
   std::string output;      ///< stdout and stderr, interleaved
   std::string error;
+};
+
+/// An action with side effects (today: a shell command) asked of the gate.
+struct action_request {
+  std::string tenant;
+  std::string chat;          ///< where the request came from, and the report goes
+  std::string channel;       ///< how that chat is reached (meta, console)
+  std::string requested_by;
+  std::string language;
+  std::string kind = "shell";
+  std::string line;          ///< the command as typed
+  int64_t event_id = 0;      ///< the message that asked; one approval per message
+};
+
+/// The gate's answer: allow (ran; `reply` is the outcome), deny (`reply`
+/// says why) or pending (an approval was created; `reply` asks for it).
+struct policy_decision {
+  std::string verdict;       ///< allow, deny, pending
+  int64_t approval_id = 0;
+  std::string reason;
+  std::string reply;         ///< the text for the requester's chat
+};
+
+/// An owner's (or the admin API's) answer to an approval.
+struct approval_reply {
+  std::string tenant;        ///< empty: any tenant (admin API)
+  int64_t id = 0;            ///< 0: the tenant's only pending approval
+  bool approve = false;
+  std::string by;            ///< a phone number, "console" or "admin"
+  std::string via;           ///< chat, button, http
+  std::string language = "en";
+};
+
+/// What became of an approval reply. `status`: executed, failed, denied,
+/// not_found, conflict (already decided), expired, forbidden, none_pending,
+/// ambiguous.
+struct approval_outcome {
+  std::string status;
+  int64_t id = 0;
+  std::string state;         ///< the approval's state afterwards
+  std::string reply;         ///< the text for the chat that answered
+};
+
+/// An approval as stored.
+struct approval_record {
+  int64_t id = 0;
+  std::string tenant, chat, channel, kind;
+  std::vector<std::string> argv;
+  std::string summary, requested_by, reason, state;
+  int64_t event_id = 0;
+  std::string decided_by, decided_via, outcome;
+  int64_t created_ms = 0, expires_ms = 0;
 };
 
 } // namespace parley

@@ -1,5 +1,6 @@
 # Turns storage/migrations/NNNN_name.sql into a C++ table of (version, name, sql).
 set(body "// generated from storage/migrations/*.sql; do not edit\n#include \"storage/migrations.hpp\"\nnamespace parley::storage {\nconst std::vector<migration>& migrations() {\n  static const std::vector<migration> all = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" version ${name})

@@ -107,4 +107,20 @@ bool server_answers(const std::string& conninfo) {
   return r == PQPING_OK || r == PQPING_REJECT;
 }
 
+std::string text_array(const std::vector<std::string>& xs) {
+  std::string out = "{";
+  for (auto& x : xs) {
+    if (out.size() > 1)
+      out += ',';
+    out += '"';
+    for (char c : x) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 } // namespace parley::storage

@@ -28,6 +28,10 @@ struct pg_error : std::runtime_error {
 
 using param = std::optional<std::string>;
 
+/// A text[] parameter literal (`$1::text[]`), every element quoted and
+/// escaped, so any string round-trips.
+std::string text_array(const std::vector<std::string>& xs);
+
 class result {
 public:
   explicit result(pg_result* r) : res_(r, &clear) {}

@@ -178,21 +178,6 @@ completion_result store::complete(const completion& c,
   return out;
 }
 
-namespace {
-
-/// `$1` as a text[] literal for `= ANY($1::text[])`.
-std::string text_array(const std::vector<std::string>& xs) {
-  std::string out = "{";
-  for (auto& x : xs) {
-    if (out.size() > 1)
-      out += ",";
-    out += "\"" + x + "\"";
-  }
-  return out + "}";
-}
-
-} // namespace
-
 std::vector<inbound_message>
 store::pending_messages(const std::vector<std::string>& providers) {
   auto r = db_.exec(

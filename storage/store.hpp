@@ -64,6 +64,45 @@ public:
   void outbox_failed(int64_t id, int attempts, int64_t code,
                      const std::string& title);
 
+  // -- approvals and audit (store_approvals.cpp) ---------------------------
+
+  /// Stores a pending approval that expires after `ttl_s`; returns its id.
+  int64_t create_approval(const approval_record& r, int ttl_s);
+
+  /// Decides a pending approval atomically: of concurrent decisions exactly
+  /// one changes it. A pending approval past its expiry becomes expired.
+  /// `tenant` empty: any tenant. Returns the row afterwards (none: unknown)
+  /// and whether this call decided it.
+  std::optional<approval_record> decide_approval(int64_t id,
+                                                 const std::string& tenant,
+                                                 bool approve,
+                                                 const std::string& by,
+                                                 const std::string& via,
+                                                 bool& decided);
+
+  /// Ids of a tenant's pending approvals that have not expired.
+  std::vector<int64_t> pending_approvals(const std::string& tenant);
+
+  /// Records how an approved action ended (executed or failed).
+  void finish_approval(int64_t id, const std::string& state,
+                       const std::string& outcome);
+
+  /// Writes a report for an approval's chat to the outbox (for decisions
+  /// that did not come from that chat).
+  outbox_item report_to_chat(const approval_record& r, const std::string& body);
+
+  std::optional<approval_record> approval(int64_t id);
+  /// Newest first; `state` empty: all.
+  std::vector<approval_record> approvals(const std::string& state, int limit);
+
+  /// At start: approved actions that never finished were interrupted by a
+  /// crash; they are marked failed and never run again. Returns how many.
+  int interrupt_unfinished_approvals();
+
+  void audit(const std::string& tenant, const std::string& actor,
+             const std::string& action, const std::string& subject,
+             const std::string& decision, const std::string& detail);
+
 private:
   connection db_;
 };

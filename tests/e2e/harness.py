@@ -60,7 +60,8 @@ def status_webhook(wamid, status, recipient=OWNER, errors=None):
 class Parley:
     """One parley process on a data directory that outlives restarts."""
 
-    def __init__(self, data_dir, graph, llm=None, llm_timeout_ms=1500, extra=None, env=None):
+    def __init__(self, data_dir, graph, llm=None, llm_timeout_ms=1500, extra=None, env=None,
+                 tenant_extra=None):
         self.data_dir = data_dir
         self.env = env or {}
         self.port = free_port()
@@ -85,6 +86,8 @@ class Parley:
                           "api_key_env": "LLM_KEY", "timeout_ms": llm_timeout_ms}
         if extra:
             cfg.update(extra)
+        if tenant_extra:
+            cfg["tenants"][0].update(tenant_extra)
         self.config_path = os.path.join(data_dir, "parley.json")
         with open(self.config_path, "w") as f:
             json.dump(cfg, f)
@@ -164,6 +167,7 @@ class ParleyTestCase(unittest.TestCase):
 
     llm_enabled = True
     llm_timeout_ms = 1500
+    tenant_extra = None
 
     @classmethod
     def setUpClass(cls):
@@ -179,8 +183,13 @@ class ParleyTestCase(unittest.TestCase):
         self.llm = FakeLLM() if self.llm_enabled else None
         self.data_dir = tempfile.mkdtemp(dir=self.tmp)
         os.chmod(self.data_dir, 0o755)
-        self.parley = Parley(self.data_dir, self.graph, self.llm, self.llm_timeout_ms).start()
+        self.prepare()
+        self.parley = Parley(self.data_dir, self.graph, self.llm, self.llm_timeout_ms,
+                             tenant_extra=self.tenant_extra).start()
         self.ids = 0
+
+    def prepare(self):
+        """Runs before parley starts; a test class may set up files."""
 
     def tearDown(self):
         self.parley.stop()

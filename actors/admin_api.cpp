@@ -1,0 +1,137 @@
+#include "actors/admin_api.hpp"
+
+#include "actors/errors.hpp"
+#include "protocol/signature.hpp"
+#include "protocol/url.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace parley {
+
+namespace {
+
+using nlohmann::json;
+
+json to_json(const approval_record& a) {
+  return {{"id", a.id},
+          {"tenant", a.tenant},
+          {"kind", a.kind},
+          {"arguments", a.argv},
+          {"summary", a.summary},
+          {"requested_by", a.requested_by},
+          {"reason", a.reason},
+          {"state", a.state},
+          {"decided_by", a.decided_by.empty() ? json() : json(a.decided_by)},
+          {"decided_via", a.decided_via.empty() ? json() : json(a.decided_via)},
+          {"outcome", a.outcome.empty() ? json() : json(a.outcome)},
+          {"created_ms", a.created_ms},
+          {"expires_ms", a.expires_ms}};
+}
+
+net::http_response ok(const json& j) { return {200, "application/json", j.dump()}; }
+
+net::http_response from_error(const caf::error& err) {
+  if (err.category() == caf::atom("parley")
+      && static_cast<errc>(err.code()) == errc::not_found)
+    return net::json_error(404, "not_found", describe(err));
+  return net::json_error(503, "storage_unavailable", describe(err));
+}
+
+/// Status codes for an approval decision.
+net::http_response decision_response(const approval_outcome& o) {
+  json j = {{"id", o.id}, {"status", o.status}, {"state", o.state}, {"message", o.reply}};
+  if (o.status == "not_found")
+    return net::json_error(404, "not_found", o.reply);
+  if (o.status == "conflict" || o.status == "expired")
+    return {409, "application/json",
+            json{{"error", o.status == "expired" ? "expired" : "already_decided"},
+                 {"detail", o.reply},
+                 {"state", o.state}}
+              .dump()};
+  return ok(j);
+}
+
+/// "/api/approvals/12/approve" → 12, or 0.
+int64_t id_in(const std::string& segment) {
+  if (segment.empty() || segment.size() > 18)
+    return 0;
+  int64_t id = 0;
+  for (char c : segment) {
+    if (c < '0' || c > '9')
+      return 0;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+} // namespace
+
+void handle_admin_api(caf::actor_system& sys, const config& cfg,
+                      policy_gate_actor gate, net::http_request req,
+                      net::respond_fn respond) {
+  auto auth = req.header("authorization");
+  const std::string bearer = "Bearer ";
+  if (cfg.admin_token.empty())
+    return respond(net::json_error(401, "unauthorized",
+                                   "no admin token is configured (admin_token_env)"));
+  if (auth.compare(0, bearer.size(), bearer) != 0
+      || !constant_time_equal(auth.substr(bearer.size()), cfg.admin_token))
+    return respond(net::json_error(401, "unauthorized",
+                                   "a valid 'Authorization: Bearer <admin token>' is required"));
+  auto path = req.path();
+  const std::string base = "/api/approvals";
+  if (path.compare(0, base.size(), base) != 0)
+    return respond(net::json_error(404, "not_found", "no route for " + path));
+  auto rest = path.substr(base.size()); // "", "/12", "/12/approve"
+  auto timeout = std::chrono::seconds(120);
+  if (rest.empty() || rest == "/") {
+    if (req.method != "GET")
+      return respond(net::json_error(405, "method_not_allowed", "use GET"));
+    auto state = query_param(req.target, "state").value_or("");
+    sys.spawn([=](caf::event_based_actor* self) {
+      self->request(gate, timeout, atom::list_v, state)
+        .then(
+          [=](const std::vector<approval_record>& rows) {
+            json list = json::array();
+            for (auto& a : rows)
+              list.push_back(to_json(a));
+            respond(ok({{"approvals", list}}));
+          },
+          [=](const caf::error& err) { respond(from_error(err)); });
+    });
+    return;
+  }
+  auto slash = rest.find('/', 1);
+  auto id = id_in(rest.substr(1, slash == std::string::npos ? std::string::npos : slash - 1));
+  auto verb = slash == std::string::npos ? std::string{} : rest.substr(slash + 1);
+  if (id == 0)
+    return respond(net::json_error(404, "not_found", "no approval " + rest.substr(1)));
+  if (verb.empty()) {
+    if (req.method != "GET")
+      return respond(net::json_error(405, "method_not_allowed", "use GET"));
+    sys.spawn([=](caf::event_based_actor* self) {
+      self->request(gate, timeout, atom::load_v, id)
+        .then([=](const approval_record& a) { respond(ok(to_json(a))); },
+              [=](const caf::error& err) { respond(from_error(err)); });
+    });
+    return;
+  }
+  if (verb != "approve" && verb != "deny")
+    return respond(net::json_error(404, "not_found", "no route for " + path));
+  if (req.method != "POST")
+    return respond(net::json_error(405, "method_not_allowed", "use POST"));
+  approval_reply reply;
+  reply.id = id;
+  reply.approve = verb == "approve";
+  reply.by = "admin";
+  reply.via = "http";
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(gate, timeout, atom::resolve_v, reply)
+      .then([=](const approval_outcome& o) { respond(decision_response(o)); },
+            [=](const caf::error& err) { respond(from_error(err)); });
+  });
+}
+
+} // namespace parley

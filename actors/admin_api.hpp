@@ -1,0 +1,22 @@
+#pragma once
+
+// The ADMIN API under /api/ (bearer admin token): the approval queue. Each
+// call is a short-lived actor that asks the policy gate and answers the HTTP
+// connection; the HTTP threads never wait.
+
+#include "actors/interfaces.hpp"
+#include "net/http_types.hpp"
+#include "protocol/config.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include <memory>
+
+namespace parley {
+
+/// Answers a request whose path starts with /api/.
+void handle_admin_api(caf::actor_system& sys, const config& cfg,
+                      policy_gate_actor gate, net::http_request req,
+                      net::respond_fn respond);
+
+} // namespace parley

@@ -1,0 +1,284 @@
+#include "actors/policy_gate.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/log.hpp"
+#include "protocol/approval_text.hpp"
+#include "protocol/shell_rules.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace parley {
+
+namespace {
+
+using self_ptr = policy_gate_actor::stateful_pointer<policy_gate_state>;
+
+/// The owner, a configured approver, or the admin API.
+bool may_decide(const tenant_config& t, const std::string& who) {
+  return who == "admin" || (!t.owner.empty() && who == t.owner)
+         || std::find(t.approvers.begin(), t.approvers.end(), who)
+              != t.approvers.end();
+}
+
+/// Runs `argv` on the tenant's shell connector, then calls `done`.
+void run_shell(self_ptr self, const config& cfg, const std::string& tenant,
+               std::vector<std::string> argv,
+               std::function<void(shell_outcome)> done) {
+  auto i = self->state.shells.find(tenant);
+  if (i == self->state.shells.end()) {
+    shell_outcome o;
+    o.error = "this tenant has no shell connector";
+    return done(o);
+  }
+  auto* t = cfg.tenant_by_id(tenant);
+  auto bound = std::chrono::milliseconds(t ? t->shell.timeout_ms : 30000)
+               + std::chrono::seconds(10);
+  self->request(i->second, bound, atom::run_v, std::move(argv))
+    .then([=](const shell_outcome& o) { done(o); },
+          [=](const caf::error& err) {
+            shell_outcome o;
+            o.error = "the shell connector did not answer: " + describe(err);
+            done(o);
+          });
+}
+
+/// A short outcome for the approval record.
+std::string outcome_line(const shell_outcome& o) {
+  if (!o.started)
+    return "not started: " + o.error;
+  if (o.timed_out)
+    return "timed out";
+  if (o.truncated)
+    return "stopped at the output cap";
+  if (o.signal)
+    return "ended by signal " + std::to_string(o.signal);
+  return "exit " + std::to_string(o.exit_code);
+}
+
+/// Runs a database step; a database failure becomes an error for the caller.
+template <class F>
+auto with_db(self_ptr self, F&& f) -> caf::expected<decltype(f(std::declval<storage::store&>()))> {
+  try {
+    return self->state.db->with(f);
+  } catch (const storage::pg_error& e) {
+    log::warn(std::string("policy gate: storage failed: ") + e.what());
+    return make_error(errc::storage_unavailable, e.what());
+  }
+}
+
+caf::result<policy_decision> check(self_ptr self,
+                                   const std::shared_ptr<const config>& cfg,
+                                   const action_request& req) {
+  auto* t = cfg->tenant_by_id(req.tenant);
+  if (!t)
+    return make_error(errc::bad_input, "unknown tenant " + req.tenant);
+  auto lang = t->language;
+  auto who = log::who(req.requested_by);
+  auto audit = [&](const std::string& decision, const std::string& detail) {
+    return with_db(self, [&](storage::store& s) {
+      s.audit(req.tenant, who, "request", req.line, decision, detail);
+      return true;
+    });
+  };
+  auto deny = [&](const std::string& reason) -> caf::result<policy_decision> {
+    if (auto ok = audit("deny", reason); !ok)
+      return ok.error();
+    return policy_decision{"deny", 0, reason, denied_reply(lang, req.line, reason)};
+  };
+  if (!may_decide(*t, req.requested_by) || req.requested_by == "admin")
+    return deny("only the owner may run commands");
+  if (!t->shell.enabled)
+    return deny("this tenant has no shell connector");
+  auto verdict = judge_shell(req.line, t->shell.allow);
+  if (verdict.kind == shell_verdict_kind::deny)
+    return deny(verdict.reason);
+  auto summary = join_words(verdict.argv);
+  if (verdict.kind == shell_verdict_kind::allow) {
+    if (auto ok = audit("allow", verdict.reason); !ok)
+      return ok.error();
+    auto rp = self->make_response_promise<policy_decision>();
+    run_shell(self, *cfg, req.tenant, verdict.argv, [=](shell_outcome o) mutable {
+      with_db(self, [&](storage::store& s) {
+        s.audit(req.tenant, who, "run", summary, o.started ? "executed" : "failed",
+                outcome_line(o));
+        return true;
+      });
+      rp.deliver(policy_decision{"allow", 0, "allowlisted",
+                                 shell_report(lang, summary, o)});
+    });
+    return rp;
+  }
+  if (t->policy == "observe" || t->policy == "draft")
+    return deny("the policy of this tenant is " + t->policy
+                + ", so nothing with side effects runs");
+  approval_record a;
+  a.tenant = req.tenant;
+  a.chat = req.chat;
+  a.channel = req.channel;
+  a.kind = req.kind;
+  a.argv = verdict.argv;
+  a.summary = summary;
+  a.requested_by = req.requested_by;
+  a.reason = verdict.reason;
+  a.event_id = req.event_id;
+  auto id = with_db(self, [&](storage::store& s) {
+    auto id = s.create_approval(a, t->approval_ttl_s);
+    s.audit(req.tenant, who, "request", summary, "pending",
+            "approval " + std::to_string(id) + ": " + verdict.reason);
+    return id;
+  });
+  if (!id)
+    return id.error();
+  return policy_decision{"pending", *id, verdict.reason,
+                         approval_prompt(lang, *id, summary)};
+}
+
+caf::result<approval_outcome> resolve(self_ptr self,
+                                      const std::shared_ptr<const config>& cfg,
+                                      const approval_reply& reply) {
+  auto lang = reply.language;
+  const tenant_config* t = reply.tenant.empty() ? nullptr
+                                                : cfg->tenant_by_id(reply.tenant);
+  auto nl = lang == "nl";
+  auto id = reply.id;
+  if (t && !may_decide(*t, reply.by)) {
+    if (id == 0) // a bare "ok" from a customer is just conversation
+      return approval_outcome{"none_pending", 0, "", ""};
+    with_db(self, [&](storage::store& s) {
+      s.audit(t->id, log::who(reply.by), reply.approve ? "approve" : "deny",
+              std::to_string(id), "refused", "not the owner or an approver");
+      return true;
+    });
+    return approval_outcome{"forbidden", id, "",
+                            nl ? "Alleen de eigenaar kan dit goedkeuren."
+                               : "Only the owner can decide on approvals."};
+  }
+  if (id == 0) {
+    auto pending = with_db(self, [&](storage::store& s) {
+      return s.pending_approvals(reply.tenant);
+    });
+    if (!pending)
+      return pending.error();
+    if (pending->empty())
+      return approval_outcome{"none_pending", 0, "", ""};
+    if (pending->size() > 1) {
+      std::string ids;
+      for (auto p : *pending)
+        ids += (ids.empty() ? "" : ", ") + std::to_string(p);
+      auto first = std::to_string(pending->front());
+      return approval_outcome{
+        "ambiguous", 0, "",
+        nl ? "Er wachten meerdere goedkeuringen (" + ids + "). Antwoord met het nummer, bijv. *ja "
+               + first + "* of *nee " + first + "*."
+           : "Several approvals are pending (" + ids + "). Reply with the number, e.g. *approve "
+               + first + "* or *deny " + first + "*."};
+    }
+    id = pending->front();
+  }
+  bool decided = false;
+  auto row = with_db(self, [&](storage::store& s) {
+    auto r = s.decide_approval(id, reply.tenant, reply.approve, reply.by,
+                               reply.via, decided);
+    s.audit(r ? r->tenant : reply.tenant, log::who(reply.by),
+            reply.approve ? "approve" : "deny", std::to_string(id),
+            !r ? "not_found" : decided ? r->state : "conflict",
+            "via " + reply.via);
+    return r;
+  });
+  if (!row)
+    return row.error();
+  auto n = std::to_string(id);
+  if (!*row)
+    return approval_outcome{"not_found", id, "",
+                            nl ? "Er is geen goedkeuring " + n + "."
+                               : "There is no approval " + n + "."};
+  auto a = **row;
+  if (!decided) {
+    if (a.state == "expired")
+      return approval_outcome{"expired", id, a.state,
+                              nl ? "Goedkeuring " + n + " is verlopen; er is niets uitgevoerd."
+                                 : "Approval " + n + " has expired; nothing was run."};
+    return approval_outcome{"conflict", id, a.state,
+                            nl ? "Over goedkeuring " + n + " is al beslist (" + a.state + ")."
+                               : "Approval " + n + " was already decided (" + a.state + ")."};
+  }
+  auto* owner_tenant = cfg->tenant_by_id(a.tenant);
+  auto report_lang = owner_tenant ? owner_tenant->language : lang;
+  auto report_elsewhere = [=](const std::string& text) {
+    // A decision that did not come from the approval's chat is reported
+    // there too, through the outbox.
+    if (reply.via != "http")
+      return;
+    auto item = with_db(self, [&](storage::store& s) { return s.report_to_chat(a, text); });
+    if (item && !self->state.senders.empty())
+      self->send(self->state.senders[shard_of(item->chat, self->state.senders.size())],
+                 atom::send_v, *item);
+  };
+  if (!reply.approve) {
+    auto text = nl ? "Geweigerd: `" + a.summary + "` wordt niet uitgevoerd."
+                   : "Denied: `" + a.summary + "` will not run.";
+    report_elsewhere(text);
+    return approval_outcome{"denied", id, "denied", text};
+  }
+  auto rp = self->make_response_promise<approval_outcome>();
+  run_shell(self, *cfg, a.tenant, a.argv, [=](shell_outcome o) mutable {
+    auto state = o.started ? "executed" : "failed";
+    with_db(self, [&](storage::store& s) {
+      s.finish_approval(a.id, state, outcome_line(o));
+      s.audit(a.tenant, log::who(reply.by), "run", a.summary, state,
+              outcome_line(o));
+      return true;
+    });
+    auto text = shell_report(report_lang, a.summary, o);
+    report_elsewhere(text);
+    rp.deliver(approval_outcome{state, a.id, state, text});
+  });
+  return rp;
+}
+
+} // namespace
+
+policy_gate_actor::behavior_type
+policy_gate(policy_gate_actor::stateful_pointer<policy_gate_state> self,
+            std::shared_ptr<const config> cfg, std::string conninfo,
+            std::map<std::string, shell_actor> shells,
+            std::vector<sender_actor> senders, bool at_start) {
+  self->state.db = std::make_unique<store_handle>(std::move(conninfo));
+  if (at_start) {
+    auto n = with_db(self, [](storage::store& s) {
+      return s.interrupt_unfinished_approvals();
+    });
+    if (n && *n > 0)
+      log::warn("policy gate: " + std::to_string(*n)
+                + " approved action(s) were interrupted by a restart; marked"
+                  " failed, not run again");
+  }
+  self->state.shells = std::move(shells);
+  self->state.senders = std::move(senders);
+  return {
+    [=](atom::check, const action_request& req) { return check(self, cfg, req); },
+    [=](atom::resolve, const approval_reply& reply) {
+      return resolve(self, cfg, reply);
+    },
+    [=](atom::list, const std::string& state)
+      -> caf::result<std::vector<approval_record>> {
+      auto rows = with_db(self, [&](storage::store& s) {
+        return s.approvals(state, 200);
+      });
+      if (!rows)
+        return rows.error();
+      return std::move(*rows);
+    },
+    [=](atom::load, int64_t id) -> caf::result<approval_record> {
+      auto row = with_db(self, [&](storage::store& s) { return s.approval(id); });
+      if (!row)
+        return row.error();
+      if (!*row)
+        return make_error(errc::not_found, "no approval " + std::to_string(id));
+      return std::move(**row);
+    },
+  };
+}
+
+} // namespace parley

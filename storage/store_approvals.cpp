@@ -1,0 +1,158 @@
+#include "storage/store.hpp"
+
+namespace parley::storage {
+
+namespace {
+
+constexpr const char* approval_columns =
+  "id, tenant, chat, channel, kind, summary, requested_by, reason, state,"
+  " coalesce(decided_by, ''), coalesce(decided_via, ''), coalesce(outcome, ''),"
+  " (extract(epoch FROM created_at) * 1000)::bigint,"
+  " (extract(epoch FROM expires_at) * 1000)::bigint";
+
+approval_record read_approval(const result& r, int i) {
+  approval_record a;
+  a.id = r.int64(i, 0);
+  a.tenant = r.text(i, 1);
+  a.chat = r.text(i, 2);
+  a.channel = r.text(i, 3);
+  a.kind = r.text(i, 4);
+  a.summary = r.text(i, 5);
+  a.requested_by = r.text(i, 6);
+  a.reason = r.text(i, 7);
+  a.state = r.text(i, 8);
+  a.decided_by = r.text(i, 9);
+  a.decided_via = r.text(i, 10);
+  a.outcome = r.text(i, 11);
+  a.created_ms = r.int64(i, 12);
+  a.expires_ms = r.int64(i, 13);
+  return a;
+}
+
+/// The exact argv, element by element, in order.
+std::vector<std::string> read_argv(connection& db, int64_t id) {
+  auto r = db.exec("SELECT a FROM approvals, unnest(argv) WITH ORDINALITY AS"
+                   " u(a, n) WHERE id = $1 ORDER BY n",
+                   {std::to_string(id)});
+  std::vector<std::string> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(r.text(i, 0));
+  return out;
+}
+
+/// Pending approvals past their expiry become expired.
+void expire(connection& db) {
+  db.exec("UPDATE approvals SET state = 'expired', finished_at = now()"
+          " WHERE state = 'pending' AND expires_at <= now()");
+}
+
+} // namespace
+
+int64_t store::create_approval(const approval_record& a, int ttl_s) {
+  auto r = db_.exec(
+    "INSERT INTO approvals (tenant, chat, channel, kind, argv, summary,"
+    " requested_by, reason, expires_at, event_id) VALUES ($1, $2, $3, $4,"
+    " $5::text[], $6, $7, $8, now() + make_interval(secs => $9::int), $10)"
+    // A message handled again after a crash finds its approval, not a new one.
+    " ON CONFLICT (event_id) DO UPDATE SET event_id = EXCLUDED.event_id"
+    " RETURNING id",
+    {a.tenant, a.chat, a.channel, a.kind, text_array(a.argv), a.summary,
+     a.requested_by, a.reason, std::to_string(ttl_s),
+     a.event_id ? param{std::to_string(a.event_id)} : param{}});
+  return r.int64(0, 0);
+}
+
+std::optional<approval_record>
+store::decide_approval(int64_t id, const std::string& tenant, bool approve,
+                       const std::string& by, const std::string& via,
+                       bool& decided) {
+  expire(db_);
+  auto r = db_.exec(std::string("UPDATE approvals SET state = $2,"
+                                " decided_by = $3, decided_via = $4,"
+                                " decided_at = now() WHERE id = $1"
+                                " AND state = 'pending' AND expires_at > now()"
+                                " AND ($5 = '' OR tenant = $5) RETURNING ")
+                      + approval_columns,
+                    {std::to_string(id), approve ? "approved" : "denied", by,
+                     via, tenant});
+  decided = r.rows() == 1;
+  if (decided) {
+    auto a = read_approval(r, 0);
+    a.argv = read_argv(db_, id);
+    return a;
+  }
+  auto a = approval(id);
+  if (a && !tenant.empty() && a->tenant != tenant)
+    return std::nullopt; // another tenant's approval does not exist here
+  return a;
+}
+
+std::vector<int64_t> store::pending_approvals(const std::string& tenant) {
+  expire(db_);
+  auto r = db_.exec("SELECT id FROM approvals WHERE tenant = $1"
+                    " AND state = 'pending' ORDER BY id",
+                    {tenant});
+  std::vector<int64_t> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(r.int64(i, 0));
+  return out;
+}
+
+void store::finish_approval(int64_t id, const std::string& state,
+                            const std::string& outcome) {
+  db_.exec("UPDATE approvals SET state = $2, outcome = $3, finished_at = now()"
+           " WHERE id = $1 AND state = 'approved'",
+           {std::to_string(id), state, outcome});
+}
+
+outbox_item store::report_to_chat(const approval_record& a,
+                                  const std::string& body) {
+  auto r = db_.exec("INSERT INTO outbox (tenant, chat, channel, recipient, body)"
+                    " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    {a.tenant, a.chat, a.channel, a.requested_by, body});
+  return {r.int64(0, 0), a.tenant, a.chat, a.channel, a.requested_by, body, 0};
+}
+
+std::optional<approval_record> store::approval(int64_t id) {
+  expire(db_);
+  auto r = db_.exec(std::string("SELECT ") + approval_columns
+                      + " FROM approvals WHERE id = $1",
+                    {std::to_string(id)});
+  if (r.rows() == 0)
+    return std::nullopt;
+  auto a = read_approval(r, 0);
+  a.argv = read_argv(db_, id);
+  return a;
+}
+
+std::vector<approval_record> store::approvals(const std::string& state,
+                                              int limit) {
+  expire(db_);
+  auto r = db_.exec(std::string("SELECT ") + approval_columns
+                      + " FROM approvals WHERE ($1 = '' OR state = $1)"
+                        " ORDER BY id DESC LIMIT $2",
+                    {state, std::to_string(limit)});
+  std::vector<approval_record> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back(read_approval(r, i));
+    out.back().argv = read_argv(db_, out.back().id);
+  }
+  return out;
+}
+
+int store::interrupt_unfinished_approvals() {
+  auto r = db_.exec("UPDATE approvals SET state = 'failed', finished_at = now(),"
+                    " outcome = 'interrupted by a restart; not run again'"
+                    " WHERE state = 'approved' RETURNING id");
+  return r.rows();
+}
+
+void store::audit(const std::string& tenant, const std::string& actor,
+                  const std::string& action, const std::string& subject,
+                  const std::string& decision, const std::string& detail) {
+  db_.exec("INSERT INTO audit (tenant, actor, action, subject, decision, detail)"
+           " VALUES ($1, $2, $3, $4, $5, $6)",
+           {tenant, actor, action, subject, decision, detail});
+}
+
+} // namespace parley::storage
