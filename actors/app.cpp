@@ -76,18 +76,11 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   for (int i = 0; i < cfg->db_pool; ++i)
     storage_.push_back(spawn_supervised<storage_actor>(
       sys, "storage worker " + std::to_string(i),
-      [conninfo](caf::event_based_actor* slot, size_t) {
-        return caf::actor_cast<caf::actor>(
-          slot->spawn<caf::detached + caf::monitored>(storage_worker, conninfo));
-      }));
+      detached_worker(storage_worker, conninfo)));
   if (cfg->llm.enabled())
     for (int i = 0; i < cfg->llm.workers; ++i)
       llm_.push_back(spawn_supervised<llm_actor>(
-        sys, "llm worker " + std::to_string(i),
-        [cfg](caf::event_based_actor* slot, size_t) {
-          return caf::actor_cast<caf::actor>(
-            slot->spawn<caf::detached + caf::monitored>(llm, cfg->llm));
-        }));
+        sys, "llm worker " + std::to_string(i), detached_worker(llm, cfg->llm)));
   for (int i = 0; i < cfg->senders; ++i) {
     sender_options so;
     so.console = opts.console;
@@ -99,36 +92,25 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       [cfg, conninfo, so](caf::event_based_actor* slot, size_t restarts) {
         auto opts = so;
         opts.recover = restarts > 0;
-        return caf::actor_cast<caf::actor>(
-          slot->spawn<caf::detached + caf::monitored>(sender, cfg, conninfo,
-                                                      opts));
+        return spawn_detached_worker(slot, sender, cfg, conninfo, opts);
       }));
   }
   writer_ = spawn_supervised<event_writer_actor>(
-    sys, "event writer", [conninfo](caf::event_based_actor* slot, size_t) {
-      return caf::actor_cast<caf::actor>(
-        slot->spawn<caf::detached + caf::monitored>(event_writer, conninfo));
-    });
+    sys, "event writer", detached_worker(event_writer, conninfo));
   // One shell connector per tenant with a shell block, and the policy gate.
   std::map<std::string, shell_actor> shells;
   for (auto& t : cfg->tenants)
     if (t.shell.enabled)
       shells[t.id] = spawn_supervised<shell_actor>(
-        sys, "shell connector " + t.id,
-        [sh = t.shell](caf::event_based_actor* slot, size_t) {
-          return caf::actor_cast<caf::actor>(
-            slot->spawn<caf::detached + caf::monitored>(shell_connector, sh));
-        });
+        sys, "shell connector " + t.id, detached_worker(shell_connector, t.shell));
   for (auto& [id, sh] : shells)
     shells_.push_back(sh);
   gate_ = spawn_supervised<policy_gate_actor>(
     sys, "policy gate",
     [cfg, conninfo, shells, senders = senders_](caf::event_based_actor* slot,
                                                 size_t restarts) {
-      return caf::actor_cast<caf::actor>(
-        slot->spawn<caf::detached + caf::monitored>(policy_gate, cfg, conninfo,
-                                                    shells, senders,
-                                                    restarts == 0));
+      return spawn_detached_worker(slot, policy_gate, cfg, conninfo, shells,
+                                   senders, restarts == 0);
     });
   session_deps deps;
   deps.gate = gate_;

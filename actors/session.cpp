@@ -59,6 +59,11 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
 void answer_free_text(self_ptr self, const session_deps& deps,
                       router_actor router, completion c);
 
+/// How long the gate may take: it may run a command to its timeout first.
+std::chrono::milliseconds gate_bound(const tenant_config& t) {
+  return std::chrono::milliseconds(t.shell.timeout_ms) + std::chrono::seconds(30);
+}
+
 /// The gate's verdict on `shell: <line>` becomes the reply: the output, the
 /// approval request, or the refusal.
 void ask_gate(self_ptr self, const session_deps& deps, router_actor router,
@@ -77,9 +82,7 @@ void ask_gate(self_ptr self, const session_deps& deps, router_actor router,
   req.language = st.tenant.language;
   req.event_id = c.message.event_id;
   req.line = line;
-  auto bound = std::chrono::milliseconds(st.tenant.shell.timeout_ms)
-               + std::chrono::seconds(30);
-  self->request(deps.gate, bound, atom::check_v, std::move(req))
+  self->request(deps.gate, gate_bound(st.tenant), atom::check_v, std::move(req))
     .then(
       [=](const policy_decision& d) mutable {
         c.reply = d.reply;
@@ -110,9 +113,7 @@ void decide_approval(self_ptr self, const session_deps& deps,
                 ? "button"
                 : "chat";
   reply.language = st.tenant.language;
-  auto bound = std::chrono::milliseconds(st.tenant.shell.timeout_ms)
-               + std::chrono::seconds(30);
-  self->request(deps.gate, bound, atom::resolve_v, std::move(reply))
+  self->request(deps.gate, gate_bound(st.tenant), atom::resolve_v, std::move(reply))
     .then(
       [=](const approval_outcome& o) mutable {
         if (o.status == "none_pending")

@@ -47,6 +47,22 @@ caf::behavior supervised_slot(caf::stateful_actor<supervised_slot_state>* self,
                               std::string what, worker_factory make,
                               restart_policy policy);
 
+/// Spawns `fn(xs...)` detached (workers block) and monitored by the slot.
+template <class F, class... Ts>
+caf::actor spawn_detached_worker(caf::event_based_actor* slot, F fn,
+                                 Ts&&... xs) {
+  return caf::actor_cast<caf::actor>(
+    slot->spawn<caf::detached + caf::monitored>(fn, std::forward<Ts>(xs)...));
+}
+
+/// A factory that starts the same detached worker on every restart.
+template <class F, class... Ts>
+worker_factory detached_worker(F fn, Ts... xs) {
+  return [=](caf::event_based_actor* slot, size_t) {
+    return spawn_detached_worker(slot, fn, xs...);
+  };
+}
+
 /// Spawns a slot and returns it under the worker's typed interface.
 template <class Handle>
 Handle spawn_supervised(caf::actor_system& sys, std::string what,

@@ -72,6 +72,9 @@ std::string run_command(transaction& tx, const completion& c) {
     case command_kind::usage:
       return usage_reply(lang, cmd.word);
     case command_kind::none:
+    case command_kind::shell:   // the session takes these to the policy gate
+    case command_kind::approve:
+    case command_kind::deny:
       break;
   }
   return help_reply(lang);

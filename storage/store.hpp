@@ -70,7 +70,8 @@ public:
   int64_t create_approval(const approval_record& r, int ttl_s);
 
   /// Decides a pending approval atomically: of concurrent decisions exactly
-  /// one changes it. A pending approval past its expiry becomes expired.
+  /// one changes it. A pending approval past its expiry reads as expired and
+  /// is never decided.
   /// `tenant` empty: any tenant. Returns the row afterwards (none: unknown)
   /// and whether this call decided it.
   std::optional<approval_record> decide_approval(int64_t id,

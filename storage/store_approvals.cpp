@@ -1,11 +1,19 @@
 #include "storage/store.hpp"
 
+#include <map>
+
 namespace parley::storage {
 
 namespace {
 
+/// A pending approval past its expiry reads as expired; reads never write.
+#define PARLEY_APPROVAL_STATE \
+  "(CASE WHEN state = 'pending' AND expires_at <= now() THEN 'expired'" \
+  " ELSE state END)"
+
 constexpr const char* approval_columns =
-  "id, tenant, chat, channel, kind, summary, requested_by, reason, state,"
+  "id, tenant, chat, channel, kind, summary, requested_by, reason, "
+  PARLEY_APPROVAL_STATE ","
   " coalesce(decided_by, ''), coalesce(decided_via, ''), coalesce(outcome, ''),"
   " (extract(epoch FROM created_at) * 1000)::bigint,"
   " (extract(epoch FROM expires_at) * 1000)::bigint";
@@ -29,21 +37,31 @@ approval_record read_approval(const result& r, int i) {
   return a;
 }
 
-/// The exact argv, element by element, in order.
-std::vector<std::string> read_argv(connection& db, int64_t id) {
-  auto r = db.exec("SELECT a FROM approvals, unnest(argv) WITH ORDINALITY AS"
-                   " u(a, n) WHERE id = $1 ORDER BY n",
-                   {std::to_string(id)});
-  std::vector<std::string> out;
+/// Fills in the exact argv of each record, element by element, with one
+/// query for all of them.
+void attach_argv(connection& db, std::vector<approval_record>& rows) {
+  if (rows.empty())
+    return;
+  std::vector<std::string> ids;
+  for (auto& a : rows)
+    ids.push_back(std::to_string(a.id));
+  auto r = db.exec("SELECT id, a FROM approvals, unnest(argv) WITH ORDINALITY"
+                   " AS u(a, n) WHERE id = ANY($1::bigint[]) ORDER BY id, n",
+                   {text_array(ids)});
+  std::map<int64_t, std::vector<std::string>> argv;
   for (int i = 0; i < r.rows(); ++i)
-    out.push_back(r.text(i, 0));
-  return out;
+    argv[r.int64(i, 0)].push_back(r.text(i, 1));
+  for (auto& a : rows)
+    a.argv = std::move(argv[a.id]);
 }
 
-/// Pending approvals past their expiry become expired.
-void expire(connection& db) {
-  db.exec("UPDATE approvals SET state = 'expired', finished_at = now()"
-          " WHERE state = 'pending' AND expires_at <= now()");
+/// One record, with its argv, from a result of approval_columns.
+std::optional<approval_record> single(connection& db, const result& r) {
+  if (r.rows() == 0)
+    return std::nullopt;
+  std::vector<approval_record> rows{read_approval(r, 0)};
+  attach_argv(db, rows);
+  return rows.front();
 }
 
 } // namespace
@@ -66,7 +84,6 @@ std::optional<approval_record>
 store::decide_approval(int64_t id, const std::string& tenant, bool approve,
                        const std::string& by, const std::string& via,
                        bool& decided) {
-  expire(db_);
   auto r = db_.exec(std::string("UPDATE approvals SET state = $2,"
                                 " decided_by = $3, decided_via = $4,"
                                 " decided_at = now() WHERE id = $1"
@@ -76,11 +93,8 @@ store::decide_approval(int64_t id, const std::string& tenant, bool approve,
                     {std::to_string(id), approve ? "approved" : "denied", by,
                      via, tenant});
   decided = r.rows() == 1;
-  if (decided) {
-    auto a = read_approval(r, 0);
-    a.argv = read_argv(db_, id);
-    return a;
-  }
+  if (decided)
+    return single(db_, r);
   auto a = approval(id);
   if (a && !tenant.empty() && a->tenant != tenant)
     return std::nullopt; // another tenant's approval does not exist here
@@ -88,9 +102,8 @@ store::decide_approval(int64_t id, const std::string& tenant, bool approve,
 }
 
 std::vector<int64_t> store::pending_approvals(const std::string& tenant) {
-  expire(db_);
   auto r = db_.exec("SELECT id FROM approvals WHERE tenant = $1"
-                    " AND state = 'pending' ORDER BY id",
+                    " AND state = 'pending' AND expires_at > now() ORDER BY id",
                     {tenant});
   std::vector<int64_t> out;
   for (int i = 0; i < r.rows(); ++i)
@@ -114,29 +127,23 @@ outbox_item store::report_to_chat(const approval_record& a,
 }
 
 std::optional<approval_record> store::approval(int64_t id) {
-  expire(db_);
   auto r = db_.exec(std::string("SELECT ") + approval_columns
                       + " FROM approvals WHERE id = $1",
                     {std::to_string(id)});
-  if (r.rows() == 0)
-    return std::nullopt;
-  auto a = read_approval(r, 0);
-  a.argv = read_argv(db_, id);
-  return a;
+  return single(db_, r);
 }
 
 std::vector<approval_record> store::approvals(const std::string& state,
                                               int limit) {
-  expire(db_);
   auto r = db_.exec(std::string("SELECT ") + approval_columns
-                      + " FROM approvals WHERE ($1 = '' OR state = $1)"
+                      + " FROM approvals WHERE ($1 = '' OR "
+                        PARLEY_APPROVAL_STATE " = $1)"
                         " ORDER BY id DESC LIMIT $2",
                     {state, std::to_string(limit)});
   std::vector<approval_record> out;
-  for (int i = 0; i < r.rows(); ++i) {
+  for (int i = 0; i < r.rows(); ++i)
     out.push_back(read_approval(r, i));
-    out.back().argv = read_argv(db_, out.back().id);
-  }
+  attach_argv(db_, out);
   return out;
 }
 

@@ -73,7 +73,7 @@ class Tls(unittest.TestCase):
         status, body = self.parley.post_webhook(text_webhook(text, msg_id))
         self.assertEqual(status, 200, body)
 
-    def refused_send(self, msg_id):
+    def refused_send(self):
         rows = self.parley.wait_sql(
             "SELECT o.state, o.error_title FROM outbox o WHERE o.recipient = '%s'" % OWNER,
             lambda rows: rows and rows[0][0] == "failed")
@@ -93,12 +93,12 @@ class Tls(unittest.TestCase):
     def test_a_certificate_for_another_host_is_refused(self):
         self.start(FakeGraph(tls=self.cert("other")))
         self.say("help", "wamid.tls.3")
-        self.refused_send("wamid.tls.3")
+        self.refused_send()
 
     def test_a_self_signed_certificate_is_refused(self):
         self.start(FakeGraph(tls=self.cert("selfsigned")))
         self.say("help", "wamid.tls.4")
-        self.refused_send("wamid.tls.4")
+        self.refused_send()
 
 
 if __name__ == "__main__":
