@@ -32,10 +32,21 @@ json to_json(const approval_record& a) {
 
 net::http_response ok(const json& j) { return {200, "application/json", j.dump()}; }
 
+json to_json(const outbox_item& o) {
+  return {{"id", o.id},
+          {"tenant", o.tenant},
+          {"chat", o.chat},
+          {"recipient", o.recipient},
+          {"body", o.body}};
+}
+
 net::http_response from_error(const caf::error& err) {
-  if (err.category() == caf::atom("parley")
-      && static_cast<errc>(err.code()) == errc::not_found)
-    return net::json_error(404, "not_found", describe(err));
+  if (err.category() == caf::atom("parley")) {
+    if (static_cast<errc>(err.code()) == errc::not_found)
+      return net::json_error(404, "not_found", describe(err));
+    if (static_cast<errc>(err.code()) == errc::conflict)
+      return net::json_error(409, "not_a_draft", describe(err));
+  }
   return net::json_error(503, "storage_unavailable", describe(err));
 }
 
@@ -53,17 +64,70 @@ net::http_response decision_response(const approval_outcome& o) {
   return ok(j);
 }
 
-/// "/api/approvals/12/approve" → 12, or 0.
-int64_t id_in(const std::string& segment) {
+/// "/12/approve" → {12, "approve"}; id 0 when the segment is not a number.
+struct id_route {
+  int64_t id = 0;
+  std::string verb;
+};
+
+id_route split_id_route(const std::string& rest) {
+  id_route r;
+  auto slash = rest.find('/', 1);
+  auto segment = rest.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+  if (slash != std::string::npos)
+    r.verb = rest.substr(slash + 1);
   if (segment.empty() || segment.size() > 18)
-    return 0;
+    return r;
   int64_t id = 0;
   for (char c : segment) {
     if (c < '0' || c > '9')
-      return 0;
+      return r;
     id = id * 10 + (c - '0');
   }
-  return id;
+  r.id = id;
+  return r;
+}
+
+/// Long enough for an approved command to run to its own timeout.
+constexpr auto gate_timeout = std::chrono::seconds(120);
+
+/// GET /api/drafts[?tenant=], POST /api/drafts/{id}/send|discard.
+void drafts(caf::actor_system& sys, policy_gate_actor gate,
+            const net::http_request& req, net::respond_fn respond) {
+  auto rest = req.path().substr(11); // "", "/12/send"
+  if (rest.empty() || rest == "/") {
+    if (req.method != "GET")
+      return respond(net::json_error(405, "method_not_allowed", "use GET"));
+    auto tenant = query_param(req.target, "tenant").value_or("");
+    sys.spawn([=](caf::event_based_actor* self) {
+      self->request(gate, gate_timeout, atom::drafts_v, tenant)
+        .then(
+          [=](const std::vector<outbox_item>& rows) {
+            json list = json::array();
+            for (auto& o : rows)
+              list.push_back(to_json(o));
+            respond(ok({{"drafts", list}}));
+          },
+          [=](const caf::error& err) { respond(from_error(err)); });
+    });
+    return;
+  }
+  auto [id, verb] = split_id_route(rest);
+  if (id == 0 || (verb != "send" && verb != "discard"))
+    return respond(net::json_error(404, "not_found", "no route for " + req.path()));
+  if (req.method != "POST")
+    return respond(net::json_error(405, "method_not_allowed", "use POST"));
+  auto send = verb == "send";
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(gate, gate_timeout, atom::release_v, id, send)
+      .then(
+        [=](const outbox_item& o) {
+          auto j = to_json(o);
+          j["state"] = send ? "pending" : "discarded";
+          respond(ok(j));
+        },
+        [=](const caf::error& err) { respond(from_error(err)); });
+  });
 }
 
 } // namespace
@@ -81,11 +145,13 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
     return respond(net::json_error(401, "unauthorized",
                                    "a valid 'Authorization: Bearer <admin token>' is required"));
   auto path = req.path();
+  if (path.compare(0, 11, "/api/drafts") == 0)
+    return drafts(sys, gate, req, std::move(respond));
   const std::string base = "/api/approvals";
   if (path.compare(0, base.size(), base) != 0)
     return respond(net::json_error(404, "not_found", "no route for " + path));
   auto rest = path.substr(base.size()); // "", "/12", "/12/approve"
-  auto timeout = std::chrono::seconds(120);
+  auto timeout = gate_timeout;
   if (rest.empty() || rest == "/") {
     if (req.method != "GET")
       return respond(net::json_error(405, "method_not_allowed", "use GET"));
@@ -103,9 +169,7 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
     });
     return;
   }
-  auto slash = rest.find('/', 1);
-  auto id = id_in(rest.substr(1, slash == std::string::npos ? std::string::npos : slash - 1));
-  auto verb = slash == std::string::npos ? std::string{} : rest.substr(slash + 1);
+  auto [id, verb] = split_id_route(rest);
   if (id == 0)
     return respond(net::json_error(404, "not_found", "no approval " + rest.substr(1)));
   if (verb.empty()) {

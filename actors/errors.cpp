@@ -15,6 +15,8 @@ std::string to_string(errc x) {
       return "bad_input";
     case errc::not_found:
       return "not_found";
+    case errc::conflict:
+      return "conflict";
   }
   return "unknown";
 }

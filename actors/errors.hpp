@@ -15,6 +15,7 @@ enum class errc : uint8_t {
   llm_failed,               ///< timeout, HTTP error or unusable answer
   bad_input,
   not_found,                ///< no such record
+  conflict,                 ///< the record is no longer in the state asked for
 };
 
 std::string to_string(errc x);

@@ -50,8 +50,9 @@ using storage_actor = caf::typed_actor<
 
 /// The LLM: a detached actor calling an OpenAI-compatible /chat/completions.
 using llm_actor = caf::typed_actor<
-  // The assistant's answer, or an error (timeout, HTTP status, bad body).
-  caf::replies_to<atom::generate, llm_request>::with<std::string>>;
+  // The assistant's answer (text or tool calls), or an error (timeout, HTTP
+  // status, bad body).
+  caf::replies_to<atom::generate, llm_request>::with<llm_answer>>;
 
 /// The SENDER: owns the outbox rows it is given; delivers them in order per
 /// chat, retrying with back-off.
@@ -99,6 +100,11 @@ using policy_gate_actor = caf::typed_actor<
   // Approvals, newest first, optionally in one state (admin API).
   caf::replies_to<atom::list, std::string>::with<std::vector<approval_record>>,
   // One approval by id; an error when there is none (admin API).
-  caf::replies_to<atom::load, int64_t>::with<approval_record>>;
+  caf::replies_to<atom::load, int64_t>::with<approval_record>,
+  // Replies a draft-mode tenant holds (all tenants for ""), oldest first.
+  caf::replies_to<atom::drafts, std::string>::with<std::vector<outbox_item>>,
+  // Sends (true) or discards (false) a held draft, exactly once; not_found
+  // or conflict (already sent or discarded) otherwise.
+  caf::replies_to<atom::release, int64_t, bool>::with<outbox_item>>;
 
 } // namespace parley

@@ -13,7 +13,7 @@ llm_actor::behavior_type llm(llm_actor::stateful_pointer<llm_state> self,
                              llm_config cfg) {
   self->state.http = std::make_shared<net::http_client>();
   return {
-    [=](atom::generate, const llm_request& req) -> caf::result<std::string> {
+    [=](atom::generate, const llm_request& req) -> caf::result<llm_answer> {
       net::client_request http_req;
       http_req.url = cfg.base_url + "/chat/completions";
       http_req.body = openai::build_request(cfg.model, req);
@@ -26,7 +26,7 @@ llm_actor::behavior_type llm(llm_actor::stateful_pointer<llm_state> self,
         if (res.status == 200) {
           auto reply = openai::parse_response(res.body);
           if (reply.ok)
-            return reply.content;
+            return llm_answer{std::move(reply.content), std::move(reply.calls)};
           return make_error(errc::llm_failed, reply.error);
         }
         if (res.status == 0) {

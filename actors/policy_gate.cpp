@@ -3,9 +3,8 @@
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
-#include "protocol/shell_rules.hpp"
+#include "protocol/policy.hpp"
 
-#include <algorithm>
 #include <functional>
 
 namespace parley {
@@ -13,13 +12,6 @@ namespace parley {
 namespace {
 
 using self_ptr = policy_gate_actor::stateful_pointer<policy_gate_state>;
-
-/// The owner, a configured approver, or the admin API.
-bool may_decide(const tenant_config& t, const std::string& who) {
-  return who == "admin" || (!t.owner.empty() && who == t.owner)
-         || std::find(t.approvers.begin(), t.approvers.end(), who)
-              != t.approvers.end();
-}
 
 /// Runs `argv` on the tenant's shell connector, then calls `done`.
 void run_shell(self_ptr self, const config& cfg, const std::string& tenant,
@@ -86,15 +78,11 @@ caf::result<policy_decision> check(self_ptr self,
       return ok.error();
     return policy_decision{"deny", 0, reason, denied_reply(lang, req.line, reason)};
   };
-  if (!may_decide(*t, req.requested_by) || req.requested_by == "admin")
-    return deny("only the owner may run commands");
-  if (!t->shell.enabled)
-    return deny("this tenant has no shell connector");
-  auto verdict = judge_shell(req.line, t->shell.allow);
-  if (verdict.kind == shell_verdict_kind::deny)
+  auto verdict = judge_action(*t, req);
+  if (verdict.kind == action_verdict_kind::deny)
     return deny(verdict.reason);
-  auto summary = join_words(verdict.argv);
-  if (verdict.kind == shell_verdict_kind::allow) {
+  auto summary = verdict.summary;
+  if (verdict.kind == action_verdict_kind::run) {
     if (auto ok = audit("allow", verdict.reason); !ok)
       return ok.error();
     auto rp = self->make_response_promise<policy_decision>();
@@ -109,9 +97,6 @@ caf::result<policy_decision> check(self_ptr self,
     });
     return rp;
   }
-  if (t->policy == "observe" || t->policy == "draft")
-    return deny("the policy of this tenant is " + t->policy
-                + ", so nothing with side effects runs");
   approval_record a;
   a.tenant = req.tenant;
   a.chat = req.chat;
@@ -237,6 +222,32 @@ caf::result<approval_outcome> resolve(self_ptr self,
   return rp;
 }
 
+/// The owner releases (or discards) a draft reply over HTTP; one atomic
+/// update, so a draft is sent at most once.
+caf::result<outbox_item> release(self_ptr self, int64_t id, bool send) {
+  bool changed = false;
+  std::string state;
+  auto row = with_db(self, [&](storage::store& s) {
+    auto r = s.release_draft(id, send, changed, state);
+    s.audit(r ? r->tenant : "", "admin", send ? "send_draft" : "discard_draft",
+            std::to_string(id), !r ? "not_found" : changed ? state : "conflict",
+            "via http");
+    return r;
+  });
+  if (!row)
+    return row.error();
+  if (!*row)
+    return make_error(errc::not_found, "no draft " + std::to_string(id));
+  if (!changed)
+    return make_error(errc::conflict, "reply " + std::to_string(id) + " is "
+                                        + state + ", not a draft");
+  auto& senders = self->state.senders;
+  if (send && !senders.empty())
+    self->send(senders[shard_of((*row)->chat, senders.size())], atom::send_v,
+               **row);
+  return std::move(**row);
+}
+
 } // namespace
 
 policy_gate_actor::behavior_type
@@ -277,6 +288,18 @@ policy_gate(policy_gate_actor::stateful_pointer<policy_gate_state> self,
       if (!*row)
         return make_error(errc::not_found, "no approval " + std::to_string(id));
       return std::move(**row);
+    },
+    [=](atom::drafts, const std::string& tenant)
+      -> caf::result<std::vector<outbox_item>> {
+      auto rows = with_db(self, [&](storage::store& s) {
+        return s.held_replies(tenant, "draft", 500);
+      });
+      if (!rows)
+        return rows.error();
+      return std::move(*rows);
+    },
+    [=](atom::release, int64_t id, bool send) -> caf::result<outbox_item> {
+      return release(self, id, send);
     },
   };
 }

@@ -54,7 +54,11 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
         net::client_request req;
         req.url = graph::messages_url(cfg->meta.graph_url, cfg->meta.api_version,
                                       tenant->phone_number_id);
-        req.body = graph::text_message(item.recipient, item.body);
+        req.body = item.approval_id > 0 && graph::fits_buttons(item.body)
+                     ? graph::approval_buttons(item.recipient, item.body,
+                                               item.approval_id,
+                                               tenant->language)
+                     : graph::text_message(item.recipient, item.body);
         req.timeout = std::chrono::milliseconds(cfg->send_timeout_ms);
         req.headers.emplace_back("Authorization",
                                  "Bearer " + tenant->access_token);

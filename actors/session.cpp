@@ -4,7 +4,11 @@
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
 #include "protocol/commands.hpp"
+#include "protocol/policy.hpp"
+#include "protocol/tools.hpp"
 #include "protocol/whatsapp_text.hpp"
+
+#include <functional>
 
 namespace parley {
 
@@ -64,16 +68,15 @@ std::chrono::milliseconds gate_bound(const tenant_config& t) {
   return std::chrono::milliseconds(t.shell.timeout_ms) + std::chrono::seconds(30);
 }
 
-/// The gate's verdict on `shell: <line>` becomes the reply: the output, the
-/// approval request, or the refusal.
-void ask_gate(self_ptr self, const session_deps& deps, router_actor router,
-              completion c, const std::string& line) {
+/// Asks the gate about `line` on behalf of the message's sender; `then` gets
+/// its decision (a refusal when there is no gate or it does not answer).
+void check_action(self_ptr self, const session_deps& deps, const completion& c,
+                  const std::string& line,
+                  std::function<void(const policy_decision&)> then) {
   auto& st = self->state;
-  c.path = answer_path::action;
-  if (!deps.gate) {
-    c.reply = denied_reply(st.tenant.language, line, "no policy gate is running");
-    return finish(self, deps, router, std::move(c));
-  }
+  if (!deps.gate)
+    return then({"deny", 0, "no policy gate is running",
+                 denied_reply(st.tenant.language, line, "no policy gate is running")});
   action_request req;
   req.tenant = st.tenant.id;
   req.chat = st.key.chat;
@@ -83,18 +86,31 @@ void ask_gate(self_ptr self, const session_deps& deps, router_actor router,
   req.event_id = c.message.event_id;
   req.line = line;
   self->request(deps.gate, gate_bound(st.tenant), atom::check_v, std::move(req))
-    .then(
-      [=](const policy_decision& d) mutable {
-        c.reply = d.reply;
-        c.error = d.verdict == "deny" ? d.reason : "";
-        finish(self, deps, router, std::move(c));
-      },
-      [=](const caf::error& err) mutable {
-        c.reply = denied_reply(self->state.tenant.language, line,
-                               "the policy gate is unavailable; try again");
-        c.error = describe(err);
-        finish(self, deps, router, std::move(c));
-      });
+    .then([=](const policy_decision& d) { then(d); },
+          [=](const caf::error& err) {
+            then({"deny", 0, describe(err),
+                  denied_reply(self->state.tenant.language, line,
+                               "the policy gate is unavailable; try again")});
+          });
+}
+
+/// A pending approval or a refusal is told to the person as it is.
+void finish_with(self_ptr self, const session_deps& deps, router_actor router,
+                 completion c, const policy_decision& d) {
+  c.path = answer_path::action;
+  c.reply = d.reply;
+  c.approval_id = d.approval_id;
+  c.error = d.verdict == "deny" ? d.reason : "";
+  finish(self, deps, router, std::move(c));
+}
+
+/// The gate's verdict on `shell: <line>` becomes the reply: the output, the
+/// approval request, or the refusal.
+void ask_gate(self_ptr self, const session_deps& deps, router_actor router,
+              completion c, const std::string& line) {
+  check_action(self, deps, c, line, [=](const policy_decision& d) {
+    finish_with(self, deps, router, c, d);
+  });
 }
 
 /// `ja 12` / `nee 12` (or a bare `ja` for the only pending approval). With
@@ -139,6 +155,7 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   c.message = m;
   c.language = st.tenant.language;
   c.started_us = steady_us();
+  c.hold = reply_hold(st.tenant, m.provider);
   if (st.tenant.kind == "personal" && !st.tenant.owner.empty()
       && m.sender != st.tenant.owner && m.provider != "console") {
     log::info("ignoring " + log::who(m.sender) + " on personal tenant "
@@ -170,6 +187,74 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   }
 }
 
+void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
+             completion c, llm_request req);
+
+/// The model asked for a tool. A side-effecting call passes the gate like a
+/// typed command: when it ran, its result goes back to the model for a
+/// second round (without tools, so it cannot loop); a pending approval or a
+/// refusal is told to the person as it is.
+void use_tool(self_ptr self, const session_deps& deps, router_actor router,
+              completion c, llm_request req, const llm_answer& a) {
+  auto& call = a.calls.front();
+  std::string error;
+  std::string line;
+  if (call.name == tools::run_shell)
+    line = tools::shell_line(call.arguments, error);
+  else
+    error = "there is no tool named '" + call.name + "'";
+  req.tools.clear();
+  req.calls = a.calls;
+  // One action per message: later calls are answered without running.
+  req.results.assign(a.calls.size(), "not run: one action per message");
+  if (line.empty()) {
+    req.results[0] = "error: " + error;
+    return ask_llm(self, deps, router, std::move(c), std::move(req));
+  }
+  check_action(self, deps, c, line, [=](const policy_decision& d) mutable {
+    if (d.verdict != "allow")
+      return finish_with(self, deps, router, std::move(c), d);
+    req.results[0] = d.reply;
+    ask_llm(self, deps, router, std::move(c), std::move(req));
+  });
+}
+
+void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
+             completion c, llm_request req) {
+  auto& st = self->state;
+  // The LLM actor gives up after its own timeout (and one retry on 429/5xx);
+  // this bound only guards against a worker that never answers.
+  auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
+  self
+    ->request(deps.pick(deps.llm, st.key.chat), bound, atom::generate_v, req)
+    .then(
+      [=](const llm_answer& a) mutable {
+        if (!a.calls.empty() && !req.tools.empty())
+          return use_tool(self, deps, router, std::move(c), std::move(req), a);
+        c.path = answer_path::llm;
+        c.reply = markdown_to_whatsapp(a.text);
+        if (a.text.empty()) { // only calls, where none were offered
+          c.path = req.results.empty() ? answer_path::fallback : answer_path::action;
+          c.reply = req.results.empty()
+                      ? fallback_reply(self->state.tenant.language, true)
+                      : req.results.front();
+          c.error = "the model gave no text";
+        }
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) mutable {
+        c.error = describe(err);
+        if (!req.results.empty()) { // the action ran: its report is the answer
+          c.path = answer_path::action;
+          c.reply = req.results.front();
+        } else {
+          c.path = answer_path::fallback;
+          c.reply = fallback_reply(self->state.tenant.language, true);
+        }
+        finish(self, deps, router, std::move(c));
+      });
+}
+
 /// Anything that is not a command: the LLM, or the deterministic fallback.
 void answer_free_text(self_ptr self, const session_deps& deps,
                       router_actor router, completion c) {
@@ -181,31 +266,16 @@ void answer_free_text(self_ptr self, const session_deps& deps,
     c.error = "no LLM configured";
     return finish(self, deps, router, std::move(c));
   }
-  if (m.provider == "meta")
+  // Read receipts are visible to the person: not when the reply is held.
+  if (m.provider == "meta" && c.hold.empty())
     self->send(deps.pick(deps.senders, st.key.chat), atom::mark_read_v,
                st.tenant.id, m.message_id);
   llm_request req;
   req.system_prompt = st.tenant.system_prompt;
   req.messages.assign(st.memory.begin(), st.memory.end());
   req.messages.push_back({"user", m.text});
-  // The LLM actor gives up after its own timeout (and one retry on 429/5xx);
-  // this bound only guards against a worker that never answers.
-  auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
-  self
-    ->request(deps.pick(deps.llm, st.key.chat), bound, atom::generate_v,
-              std::move(req))
-    .then(
-      [=](const std::string& text) mutable {
-        c.path = answer_path::llm;
-        c.reply = markdown_to_whatsapp(text);
-        finish(self, deps, router, std::move(c));
-      },
-      [=](const caf::error& err) mutable {
-        c.path = answer_path::fallback;
-        c.reply = fallback_reply(self->state.tenant.language, true);
-        c.error = describe(err);
-        finish(self, deps, router, std::move(c));
-      });
+  req.tools = tools::offered(st.tenant, m.sender);
+  ask_llm(self, deps, router, std::move(c), std::move(req));
 }
 
 void next(self_ptr self, const session_deps& deps, router_actor router) {

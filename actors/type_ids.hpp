@@ -89,14 +89,14 @@ typename Inspector::result_type inspect(Inspector& f, conversation_key& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
   return f(caf::meta::type_name("outbox_item"), x.id, x.tenant, x.chat,
-           x.channel, x.recipient, x.body, x.attempts);
+           x.channel, x.recipient, x.body, x.attempts, x.approval_id);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, completion& x) {
   return f(caf::meta::type_name("completion"), x.message, x.path,
            x.command_line, x.reply, x.language, x.started_us,
-           x.error);
+           x.error, x.approval_id, x.hold);
 }
 
 template <class Inspector>
@@ -107,7 +107,18 @@ typename Inspector::result_type inspect(Inspector& f, completion_result& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_request& x) {
-  return f(caf::meta::type_name("llm_request"), x.system_prompt, x.messages);
+  return f(caf::meta::type_name("llm_request"), x.system_prompt, x.messages,
+           x.tools, x.calls, x.results);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tool_call& x) {
+  return f(caf::meta::type_name("tool_call"), x.id, x.name, x.arguments);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, llm_answer& x) {
+  return f(caf::meta::type_name("llm_answer"), x.text, x.calls);
 }
 
 template <class Inspector>
@@ -177,6 +188,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::approval_outcome))
   CAF_ADD_TYPE_ID(parley, (parley::approval_record))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::approval_record>))
+  CAF_ADD_TYPE_ID(parley, (parley::tool_call))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::tool_call>))
+  CAF_ADD_TYPE_ID(parley, (parley::llm_answer))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].
@@ -200,3 +214,5 @@ CAF_ADD_ATOM(parley, parley::atom, run, "run")
 CAF_ADD_ATOM(parley, parley::atom, check, "check")
 CAF_ADD_ATOM(parley, parley::atom, resolve, "resolve")
 CAF_ADD_ATOM(parley, parley::atom, list, "list")
+CAF_ADD_ATOM(parley, parley::atom, drafts, "drafts")
+CAF_ADD_ATOM(parley, parley::atom, release, "release")

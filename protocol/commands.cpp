@@ -113,12 +113,18 @@ std::string help_reply(const std::string& lang) {
            "• *taak: <titel>* — taak toevoegen\n"
            "• *taken* — open taken tonen\n"
            "• *klaar <nr>* — taak afvinken\n"
+           "• *shell: <opdracht>* — opdracht op de server (alleen de eigenaar;"
+           " alles wat niet alleen leest vraagt eerst goedkeuring)\n"
+           "• *ja <nr>* / *nee <nr>* — goedkeuring geven of weigeren\n"
            "• *hulp* — dit overzicht\n"
            "Andere vragen beantwoord ik met het taalmodel, als dat er is.";
   return "What I can do without AI:\n"
          "• *task: <title>* — add a task\n"
          "• *tasks* — list open tasks\n"
          "• *done <nr>* — complete a task\n"
+         "• *shell: <command>* — run a command on the server (owner only;"
+         " anything not read-only asks for approval first)\n"
+         "• *approve <nr>* / *deny <nr>* — decide on an approval\n"
          "• *help* — this overview\n"
          "Other questions go to the language model, when one is configured.";
 }

@@ -21,6 +21,51 @@ std::string text_message(const std::string& to, const std::string& body) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+bool fits_buttons(const std::string& body) {
+  size_t chars = 0; // UTF-8 code points, as Meta counts them
+  for (unsigned char c : body)
+    chars += (c & 0xC0) != 0x80;
+  return chars > 0 && chars <= 1024;
+}
+
+std::string approval_buttons(const std::string& to, const std::string& body,
+                             int64_t approval_id, const std::string& language) {
+  auto nl = language == "nl";
+  auto button = [&](bool approve, const char* title) {
+    return json{{"type", "reply"},
+                {"reply", {{"id", approval_button_id(approve, approval_id)},
+                           {"title", title}}}};
+  };
+  json j = {{"messaging_product", "whatsapp"},
+            {"recipient_type", "individual"},
+            {"to", to},
+            {"type", "interactive"},
+            {"interactive",
+             {{"type", "button"},
+              {"body", {{"text", body}}},
+              {"action",
+               {{"buttons", {button(true, nl ? "Goedkeuren" : "Approve"),
+                             button(false, nl ? "Weigeren" : "Deny")}}}}}}};
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string approval_button_id(bool approve, int64_t approval_id) {
+  return (approve ? "approve:" : "deny:") + std::to_string(approval_id);
+}
+
+std::string command_of_button(const std::string& button_id) {
+  auto colon = button_id.find(':');
+  if (colon == std::string::npos)
+    return {};
+  auto verb = button_id.substr(0, colon);
+  auto number = button_id.substr(colon + 1);
+  if ((verb != "approve" && verb != "deny") || number.empty()
+      || number.size() > 18
+      || number.find_first_not_of("0123456789") != std::string::npos)
+    return {};
+  return verb + " " + number;
+}
+
 std::string mark_read_typing(const std::string& message_id) {
   json j = {{"messaging_product", "whatsapp"},
             {"status", "read"},

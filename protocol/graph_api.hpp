@@ -3,6 +3,7 @@
 // Meta's Graph API for WhatsApp: request bodies for sending and marking read,
 // and the answers it gives.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -15,6 +16,18 @@ std::string messages_url(const std::string& graph_url,
 
 /// A text message to `to`.
 std::string text_message(const std::string& to, const std::string& body);
+
+/// An approval prompt with Approve / Deny reply buttons (titles in
+/// `language`). Meta caps the body at 1024 characters: longer prompts go as
+/// text (`fits_buttons`).
+std::string approval_buttons(const std::string& to, const std::string& body,
+                             int64_t approval_id, const std::string& language);
+bool fits_buttons(const std::string& body);
+
+/// The reply-button id for deciding an approval ("approve:12"), and back: the
+/// chat command a pressed button means ("approve 12"), or "" for other ids.
+std::string approval_button_id(bool approve, int64_t approval_id);
+std::string command_of_button(const std::string& button_id);
 
 /// Marks `message_id` read and shows the typing indicator.
 std::string mark_read_typing(const std::string& message_id);

@@ -1,5 +1,7 @@
 #include "protocol/meta_webhook.hpp"
 
+#include "protocol/graph_api.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace parley::meta {
@@ -44,7 +46,11 @@ std::string text_of(const json& m, const std::string& type) {
   if (type == "interactive") {
     auto& in = child(m, "interactive");
     auto sub = str(in, "type");
-    return str(child(in, sub.c_str()), "title");
+    auto& reply = child(in, sub.c_str());
+    // Our own Approve / Deny buttons mean the chat command they stand for.
+    if (auto cmd = graph::command_of_button(str(reply, "id")); !cmd.empty())
+      return cmd;
+    return str(reply, "title");
   }
   if (type == "button")
     return str(child(m, "button"), "text");

@@ -1,5 +1,7 @@
 #include "protocol/openai.hpp"
 
+#include "protocol/tools.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace parley::openai {
@@ -12,7 +14,23 @@ std::string build_request(const std::string& model, const llm_request& req) {
     messages.push_back({{"role", "system"}, {"content", req.system_prompt}});
   for (auto& m : req.messages)
     messages.push_back({{"role", m.role}, {"content", m.content}});
+  if (!req.calls.empty()) {
+    // The previous round: the model's calls, then one result for each.
+    json calls = json::array();
+    for (auto& c : req.calls)
+      calls.push_back({{"id", c.id},
+                       {"type", "function"},
+                       {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+    messages.push_back({{"role", "assistant"}, {"content", nullptr},
+                        {"tool_calls", std::move(calls)}});
+    for (size_t i = 0; i < req.calls.size(); ++i)
+      messages.push_back({{"role", "tool"},
+                          {"tool_call_id", req.calls[i].id},
+                          {"content", i < req.results.size() ? req.results[i] : ""}});
+  }
   json body = {{"model", model}, {"messages", std::move(messages)}};
+  if (!req.tools.empty())
+    body["tools"] = tools::schemas(req.tools);
   // Replacement characters rather than an exception on invalid UTF-8.
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -41,14 +59,32 @@ reply parse_response(const std::string& body) {
     r.error = "the first choice has no message";
     return r;
   }
-  auto content = msg->find("content");
-  if (content == msg->end() || !content->is_string()
-      || content->get_ref<const std::string&>().empty()) {
+  if (auto content = msg->find("content");
+      content != msg->end() && content->is_string())
+    r.content = content->get<std::string>();
+  if (auto calls = msg->find("tool_calls");
+      calls != msg->end() && calls->is_array()) {
+    for (auto& c : *calls) {
+      auto fn = c.is_object() ? c.find("function") : c.end();
+      if (fn == c.end() || !fn->is_object())
+        continue;
+      tool_call call;
+      call.id = c.value("id", std::string{});
+      call.name = fn->value("name", std::string{});
+      // Some servers send the arguments as an object rather than JSON text.
+      if (auto a = fn->find("arguments"); a != fn->end())
+        call.arguments = a->is_string() ? a->get<std::string>()
+                                        : a->dump(-1, ' ', false,
+                                                  json::error_handler_t::replace);
+      if (!call.name.empty())
+        r.calls.push_back(std::move(call));
+    }
+  }
+  if (r.content.empty() && r.calls.empty()) {
     r.error = "the message has no text content";
     return r;
   }
   r.ok = true;
-  r.content = content->get<std::string>();
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include "protocol/types.hpp"
 
 #include <string>
+#include <vector>
 
 namespace parley::openai {
 
@@ -13,11 +14,13 @@ std::string build_request(const std::string& model, const llm_request& req);
 
 struct reply {
   bool ok = false;
-  std::string content;  ///< the assistant's text when ok
+  std::string content;  ///< the assistant's text, may be empty with calls
+  std::vector<tool_call> calls;
   std::string error;    ///< why not, when !ok
 };
 
-/// Reads the first choice's message content from a response body.
+/// Reads the first choice's message (its text and tool calls) from a
+/// response body; ok when there is either.
 reply parse_response(const std::string& body);
 
 } // namespace parley::openai

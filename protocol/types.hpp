@@ -53,6 +53,7 @@ struct outbox_item {
   std::string recipient;
   std::string body;
   int32_t attempts = 0;
+  int64_t approval_id = 0;  ///< an approval prompt: sent with buttons on Meta
 };
 
 /// Which way a message was answered; stored in `runs.path`.
@@ -67,6 +68,8 @@ struct completion {
   std::string language;      ///< reply language for commands
   int64_t started_us = 0;    ///< steady-clock microseconds when work began
   std::string error;         ///< why the LLM was not used, if it was not
+  int64_t approval_id = 0;   ///< the reply asks for this approval
+  std::string hold;          ///< "": send; "draft" or "recorded": the policy holds it
 };
 
 /// What storage answers after committing a completion.
@@ -76,10 +79,26 @@ struct completion_result {
   std::vector<outbox_item> outbox;
 };
 
+/// A function call the model asked for.
+struct tool_call {
+  std::string id;
+  std::string name;
+  std::string arguments;  ///< JSON text, as the model wrote it
+};
+
 /// A chat-completions request, built by the session from its memory.
 struct llm_request {
   std::string system_prompt;
   std::vector<memory_entry> messages;  ///< memory then the new user message
+  std::vector<std::string> tools;      ///< tools the model may call (protocol/tools)
+  std::vector<tool_call> calls;        ///< a previous round's calls ...
+  std::vector<std::string> results;    ///< ... and their results, in order
+};
+
+/// The model's answer: text, or calls of the offered tools (or both).
+struct llm_answer {
+  std::string text;
+  std::vector<tool_call> calls;
 };
 
 /// A delivery report from the channel, applied to an outbox row.

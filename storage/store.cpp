@@ -161,15 +161,22 @@ completion_result store::complete(const completion& c,
     tx.exec("INSERT INTO messages (tenant, chat, role, content, event_id)"
             " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
             {m.tenant, m.chat, m.text, num(m.event_id), out.reply});
-    int part = 0;
-    for (auto& body : split_message(out.reply)) {
+    // Held replies stay in the outbox as drafts or records; only pending
+    // rows go to the sender. An approval prompt's last part carries the
+    // approval, so it can be sent with buttons.
+    auto state = c.hold.empty() ? std::string("pending") : c.hold;
+    auto parts = split_message(out.reply);
+    for (size_t part = 0; part < parts.size(); ++part) {
+      auto approval = part + 1 == parts.size() ? c.approval_id : 0;
       auto r = tx.exec("INSERT INTO outbox (event_id, tenant, chat, channel,"
-                       " recipient, part, body) VALUES ($1,$2,$3,$4,$5,$6,$7)"
-                       " RETURNING id",
+                       " recipient, part, body, state, approval_id)"
+                       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
                        {num(m.event_id), m.tenant, m.chat, channel, m.sender,
-                        std::to_string(++part), body});
-      out.outbox.push_back(
-        {r.int64(0, 0), m.tenant, m.chat, channel, m.sender, body, 0});
+                        std::to_string(part + 1), parts[part], state,
+                        approval ? param{num(approval)} : param{}});
+      if (c.hold.empty())
+        out.outbox.push_back({r.int64(0, 0), m.tenant, m.chat, channel,
+                              m.sender, parts[part], 0, approval});
     }
   }
   auto latency = c.started_us ? steady_us() - c.started_us : 0;
@@ -196,18 +203,28 @@ store::pending_messages(const std::vector<std::string>& providers) {
   return out;
 }
 
-std::vector<outbox_item>
-store::pending_outbox(const std::vector<std::string>& channels) {
-  auto r = db_.exec("SELECT id, tenant, chat, channel, recipient, body, attempts"
-                    " FROM outbox WHERE state = 'pending'"
-                    " AND channel = ANY($1::text[]) ORDER BY id",
-                    {text_array(channels)});
+#define OUTBOX_COLUMNS \
+  "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)"
+
+namespace {
+
+std::vector<outbox_item> read_outbox(const result& r) {
   std::vector<outbox_item> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
                    r.text(i, 4), r.text(i, 5),
-                   static_cast<int32_t>(r.int64(i, 6))});
+                   static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7)});
   return out;
+}
+
+} // namespace
+
+std::vector<outbox_item>
+store::pending_outbox(const std::vector<std::string>& channels) {
+  auto r = db_.exec("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = 'pending'"
+                    " AND channel = ANY($1::text[]) ORDER BY id",
+                    {text_array(channels)});
+  return read_outbox(r);
 }
 
 void store::outbox_sent(int64_t id, const std::string& provider_message_id,
@@ -230,6 +247,33 @@ void store::outbox_failed(int64_t id, int attempts, int64_t code,
            " error_title = $4, updated_at = now() WHERE id = $1",
            {num(id), std::to_string(attempts), code ? param{num(code)} : param{},
             opt(title)});
+}
+
+std::vector<outbox_item> store::held_replies(const std::string& tenant,
+                                            const std::string& state,
+                                            int limit) {
+  auto r = db_.exec("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = $2"
+                    " AND ($1 = '' OR tenant = $1) ORDER BY id LIMIT $3",
+                    {tenant, state, std::to_string(limit)});
+  return read_outbox(r);
+}
+
+std::optional<outbox_item> store::release_draft(int64_t id, bool send,
+                                                bool& changed,
+                                                std::string& state) {
+  // One atomic UPDATE: of two concurrent releases exactly one sends.
+  auto r = db_.exec("UPDATE outbox SET state = $2, updated_at = now()"
+                    " WHERE id = $1 AND state = 'draft'"
+                    " RETURNING " OUTBOX_COLUMNS,
+                    {num(id), send ? "pending" : "discarded"});
+  changed = r.rows() == 1;
+  if (!changed)
+    r = db_.exec("SELECT " OUTBOX_COLUMNS ", state FROM outbox WHERE id = $1",
+                 {num(id)});
+  if (r.rows() == 0)
+    return std::nullopt;
+  state = changed ? (send ? "pending" : "discarded") : r.text(0, 8);
+  return read_outbox(r).front();
 }
 
 } // namespace parley::storage

@@ -64,6 +64,16 @@ public:
   void outbox_failed(int64_t id, int attempts, int64_t code,
                      const std::string& title);
 
+  /// Held replies of a tenant (all tenants when empty) in `state` (draft or
+  /// recorded), oldest first.
+  std::vector<outbox_item> held_replies(const std::string& tenant,
+                                        const std::string& state, int limit);
+
+  /// Releases a draft for sending (send) or discards it. Returns the row as
+  /// it now is and whether this call changed it; nullopt when there is none.
+  std::optional<outbox_item> release_draft(int64_t id, bool send, bool& changed,
+                                           std::string& state);
+
   // -- approvals and audit (store_approvals.cpp) ---------------------------
 
   /// Stores a pending approval that expires after `ttl_s`; returns its id.

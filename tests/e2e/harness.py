@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from fakes.servers import FakeGraph, FakeLLM, completion  # noqa: E402
+from fakes.servers import FakeGraph, FakeLLM, completion, tool_call_completion  # noqa: E402,F401
 
 BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "../../build/parley"))
 FIXTURES = os.environ.get("PARLEY_FIXTURES", os.path.join(os.path.dirname(__file__), "../../../shared/fixtures"))
@@ -36,14 +36,27 @@ def sign(body):
     return "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
 
 
-def text_webhook(text, msg_id, sender=OWNER, pnid=PNID, name="Owner"):
+def message_webhook(message, sender=OWNER, pnid=PNID, name="Owner"):
     return {"object": "whatsapp_business_account", "entry": [{
         "id": "WABA", "changes": [{"field": "messages", "value": {
             "messaging_product": "whatsapp",
             "metadata": {"display_phone_number": "31200000000", "phone_number_id": pnid},
             "contacts": [{"profile": {"name": name}, "wa_id": sender}],
-            "messages": [{"from": sender, "id": msg_id, "timestamp": "1700000000",
-                          "type": "text", "text": {"body": text}}]}}]}]}
+            "messages": [dict(message, **{"from": sender, "timestamp": "1700000000"})]}}]}]}
+
+
+def text_webhook(text, msg_id, sender=OWNER, pnid=PNID, name="Owner"):
+    return message_webhook({"id": msg_id, "type": "text", "text": {"body": text}},
+                           sender, pnid, name)
+
+
+def button_reply_webhook(button_id, title, msg_id, context_id, sender=OWNER):
+    """A press of a reply button on one of our interactive messages."""
+    return message_webhook({"id": msg_id, "type": "interactive",
+                            "context": {"from": "31200000000", "id": context_id},
+                            "interactive": {"type": "button_reply",
+                                            "button_reply": {"id": button_id, "title": title}}},
+                           sender)
 
 
 def status_webhook(wamid, status, recipient=OWNER, errors=None):
@@ -202,6 +215,9 @@ class ParleyTestCase(unittest.TestCase):
         return "wamid.%s.%d" % (self.id().split(".")[-1][:20], self.ids)
 
     def say(self, text, sender=OWNER):
-        status, body = self.parley.post_webhook(text_webhook(text, self.next_id(), sender))
+        return self.post(text_webhook(text, self.next_id(), sender))
+
+    def post(self, payload):
+        status, body = self.parley.post_webhook(payload)
         self.assertEqual(status, 200, body)
         return json.loads(body)

@@ -138,6 +138,20 @@ class FakeGraph(FakeServer):
             count, timeout,
             where=lambda r: isinstance(r[1], dict) and r[1].get("type") == "text")
 
+    def wait_messages(self, count, timeout=30):
+        """Text and interactive messages, in order."""
+        return self.wait_answered(
+            count, timeout,
+            where=lambda r: isinstance(r[1], dict)
+            and r[1].get("type") in ("text", "interactive"))
+
+    @staticmethod
+    def body(message):
+        """The text a person reads in a text or interactive message."""
+        if message.get("type") == "interactive":
+            return message["interactive"]["body"]["text"]
+        return message["text"]["body"]
+
     @staticmethod
     def error(code, title, status=400):
         return (status, {"error": {"message": title, "type": "OAuthException",
@@ -158,3 +172,13 @@ def completion(text):
     return {"id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": text}}]}
+
+
+def tool_call_completion(name, arguments, call_id="call_1"):
+    """An answer that asks for one function call (arguments as JSON text)."""
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
+            "choices": [{"index": 0, "finish_reason": "tool_calls",
+                         "message": {"role": "assistant", "content": None,
+                                     "tool_calls": [{"id": call_id, "type": "function",
+                                                     "function": {"name": name,
+                                                                  "arguments": json.dumps(arguments)}}]}}]}

@@ -4,6 +4,7 @@
 #include "protocol/graph_api.hpp"
 #include "protocol/openai.hpp"
 #include "protocol/signature.hpp"
+#include "protocol/tools.hpp"
 #include "protocol/url.hpp"
 
 #define FAIL CAF_FAIL
@@ -26,12 +27,79 @@ CAF_TEST(meta signatures verify only the exact body with the right secret) {
 }
 
 CAF_TEST(the openai request carries system prompt memory and message) {
-  llm_request req{"be brief", {{"user", "hi"}, {"assistant", "hello"}, {"user", "q"}}};
+  llm_request req;
+  req.system_prompt = "be brief";
+  req.messages = {{"user", "hi"}, {"assistant", "hello"}, {"user", "q"}};
   auto j = nlohmann::json::parse(openai::build_request("m", req));
   CAF_CHECK_EQUAL(j["model"], "m");
   CAF_CHECK_EQUAL(j["messages"].size(), 4u);
   CAF_CHECK_EQUAL(j["messages"][0]["role"], "system");
   CAF_CHECK_EQUAL(j["messages"][3]["content"], "q");
+  CAF_CHECK(j.find("tools") == j.end());
+}
+
+CAF_TEST(offered tools are described and a round of results follows the calls) {
+  llm_request req;
+  req.messages = {{"user", "is the disk full"}};
+  req.tools = {"run_shell"};
+  auto j = nlohmann::json::parse(openai::build_request("m", req));
+  CAF_REQUIRE_EQUAL(j["tools"].size(), 1u);
+  CAF_CHECK_EQUAL(j["tools"][0]["function"]["name"], "run_shell");
+  CAF_CHECK_EQUAL(j["tools"][0]["function"]["parameters"]["required"][0], "command");
+  req.tools.clear();
+  req.calls = {{"call_1", "run_shell", R"({"command":"df -h"})"},
+               {"call_2", "run_shell", R"({"command":"uptime"})"}};
+  req.results = {"`df -h` exited with 0.", "not run"};
+  j = nlohmann::json::parse(openai::build_request("m", req));
+  auto& msgs = j["messages"];
+  CAF_REQUIRE_EQUAL(msgs.size(), 4u);
+  CAF_CHECK_EQUAL(msgs[1]["role"], "assistant");
+  CAF_CHECK_EQUAL(msgs[1]["tool_calls"][1]["function"]["arguments"],
+                  R"({"command":"uptime"})");
+  CAF_CHECK_EQUAL(msgs[2]["role"], "tool");
+  CAF_CHECK_EQUAL(msgs[2]["tool_call_id"], "call_1");
+  CAF_CHECK_EQUAL(msgs[3]["content"], "not run");
+}
+
+CAF_TEST(openai tool calls are read with string or object arguments) {
+  auto r = openai::parse_response(
+    R"({"choices":[{"message":{"role":"assistant","content":null,"tool_calls":[)"
+    R"({"id":"c1","type":"function","function":{"name":"run_shell","arguments":"{\"command\":\"uptime\"}"}},)"
+    R"({"id":"c2","type":"function","function":{"name":"run_shell","arguments":{"command":"df -h"}}},)"
+    R"({"id":"c3","type":"function"}]}}]})");
+  CAF_REQUIRE(r.ok);
+  CAF_CHECK(r.content.empty());
+  CAF_REQUIRE_EQUAL(r.calls.size(), 2u);
+  std::string error;
+  CAF_CHECK_EQUAL(tools::shell_line(r.calls[0].arguments, error), "uptime");
+  CAF_CHECK_EQUAL(tools::shell_line(r.calls[1].arguments, error), "df -h");
+  CAF_CHECK_EQUAL(tools::shell_line("[1]", error), "");
+  CAF_CHECK_EQUAL(error, "the arguments are not a JSON object");
+  CAF_CHECK_EQUAL(tools::shell_line(R"({"command":""})", error), "");
+}
+
+CAF_TEST(approval prompts carry approve and deny buttons that map back to commands) {
+  auto j = nlohmann::json::parse(graph::approval_buttons("316", "Approval needed (7)", 7, "nl"));
+  CAF_CHECK_EQUAL(j["type"], "interactive");
+  CAF_CHECK_EQUAL(j["interactive"]["type"], "button");
+  CAF_CHECK_EQUAL(j["interactive"]["body"]["text"], "Approval needed (7)");
+  auto& buttons = j["interactive"]["action"]["buttons"];
+  CAF_REQUIRE_EQUAL(buttons.size(), 2u);
+  CAF_CHECK_EQUAL(buttons[0]["reply"]["title"], "Goedkeuren");
+  std::string approve = buttons[0]["reply"]["id"];
+  std::string deny = buttons[1]["reply"]["id"];
+  CAF_CHECK_EQUAL(graph::command_of_button(approve), "approve 7");
+  CAF_CHECK_EQUAL(graph::command_of_button(deny), "deny 7");
+  CAF_CHECK_EQUAL(graph::command_of_button("approve:"), "");
+  CAF_CHECK_EQUAL(graph::command_of_button("approve:7; rm"), "");
+  CAF_CHECK_EQUAL(graph::command_of_button("menu:3"), "");
+  CAF_CHECK(graph::fits_buttons(std::string(1024, 'x')));
+  CAF_CHECK(!graph::fits_buttons(std::string(1025, 'x')));
+  std::string accented;
+  for (int i = 0; i < 1024; ++i)
+    accented += "\xC3\xA9"; // é: Meta counts characters, not bytes
+  CAF_CHECK(graph::fits_buttons(accented));
+  CAF_CHECK(!graph::fits_buttons(""));
 }
 
 CAF_TEST(openai responses yield content or a reason) {

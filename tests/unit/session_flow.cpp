@@ -19,7 +19,38 @@ struct recorder {
   std::vector<conversation_key> idle;
   std::vector<memory_entry> stored_memory;
   bool llm_fails = false;
+  size_t llm_answers = SIZE_MAX;           ///< calls after this many fail
+  std::vector<llm_answer> llm_script;      ///< answers before the default
+  std::vector<action_request> checks;      ///< what the gate was asked
+  std::vector<approval_reply> resolves;
+  std::vector<policy_decision> decisions;  ///< the gate's answers, in order
+  std::string resolve_status = "none_pending";
+  std::vector<std::string> marked_read;
 };
+
+/// Answers checks from `decisions` in order (then "allow"); resolves with
+/// `resolve_status`.
+policy_gate_actor::behavior_type fake_gate(policy_gate_actor::pointer self,
+                                           std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::check, const action_request& req) {
+      rec->checks.push_back(req);
+      if (rec->decisions.empty())
+        return policy_decision{"allow", 0, "allowlisted", "`" + req.line + "` exited with 0."};
+      auto d = rec->decisions.front();
+      rec->decisions.erase(rec->decisions.begin());
+      return d;
+    },
+    [=](atom::resolve, const approval_reply& r) {
+      rec->resolves.push_back(r);
+      return approval_outcome{rec->resolve_status, r.id, "", "decided"};
+    },
+    [=](atom::list, const std::string&) { return std::vector<approval_record>{}; },
+    [=](atom::load, int64_t) { return approval_record{}; },
+    [=](atom::drafts, const std::string&) { return std::vector<outbox_item>{}; },
+    [=](atom::release, int64_t, bool) { return outbox_item{}; },
+  };
+}
 
 storage_actor::behavior_type fake_storage(storage_actor::pointer self,
                                           std::shared_ptr<recorder> rec) {
@@ -51,11 +82,16 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
 llm_actor::behavior_type fake_llm(llm_actor::pointer self,
                                   std::shared_ptr<recorder> rec) {
   return {
-    [=](atom::generate, const llm_request& req) -> caf::result<std::string> {
+    [=](atom::generate, const llm_request& req) -> caf::result<llm_answer> {
       rec->llm_requests.push_back(req);
-      if (rec->llm_fails)
+      if (rec->llm_fails || rec->llm_requests.size() > rec->llm_answers)
         return make_error(errc::llm_failed, "HTTP 500");
-      return std::string("**sure**");
+      if (!rec->llm_script.empty()) {
+        auto a = rec->llm_script.front();
+        rec->llm_script.erase(rec->llm_script.begin());
+        return a;
+      }
+      return llm_answer{"**sure**", {}};
     },
   };
 }
@@ -66,7 +102,9 @@ sender_actor::behavior_type fake_sender(sender_actor::pointer self,
     [=](atom::send, const outbox_item& item) { rec->sent.push_back(item); },
     [=](atom::retry, const std::string&) {},
     [=](atom::recover) {},
-    [=](atom::mark_read, const std::string&, const std::string&) {},
+    [=](atom::mark_read, const std::string&, const std::string& id) {
+      rec->marked_read.push_back(id);
+    },
   };
 }
 
@@ -88,12 +126,14 @@ struct fixture : test_coordinator_fixture<> {
     deps.storage.push_back(sys.spawn(fake_storage, rec));
     deps.llm.push_back(sys.spawn(fake_llm, rec));
     deps.senders.push_back(sys.spawn(fake_sender, rec));
+    deps.gate = sys.spawn(fake_gate, rec);
     router = sys.spawn(fake_router, rec);
     tenant.id = "ops";
     tenant.kind = "personal";
     tenant.owner = "316";
     tenant.system_prompt = "be brief";
     tenant.memory = 4;
+    tenant.shell.enabled = true;
   }
 
   session_actor start() {
@@ -207,6 +247,113 @@ CAF_TEST(an idle session asks the router to passivate it) {
   sched.run();
   CAF_REQUIRE_EQUAL(rec->idle.size(), 1u);
   CAF_CHECK_EQUAL(rec->idle[0].chat, "316");
+}
+
+CAF_TEST(a shell request needing approval replies with the prompt and its approval) {
+  rec->decisions.push_back({"pending", 7, "needs approval", "Approval needed (7)"});
+  auto s = start();
+  self->send(s, atom::route_v, msg("shell: touch x"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->checks.size(), 1u);
+  CAF_CHECK_EQUAL(rec->checks[0].line, "touch x");
+  CAF_CHECK_EQUAL(rec->checks[0].requested_by, "316");
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  auto c = rec->completions[0];
+  CAF_CHECK(c.path == answer_path::action);
+  CAF_CHECK_EQUAL(c.reply, "Approval needed (7)");
+  CAF_CHECK_EQUAL(c.approval_id, 7);
+  CAF_CHECK(rec->llm_requests.empty());
+}
+
+CAF_TEST(the owner is offered the shell tool and a pending call is reported) {
+  rec->llm_script.push_back({"", {{"call_1", "run_shell", R"({"command":"touch x"})"}}});
+  rec->decisions.push_back({"pending", 8, "needs approval", "Approval needed (8)"});
+  auto s = start();
+  self->send(s, atom::route_v, msg("please create x"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 1u);
+  auto offered = std::vector<std::string>{"run_shell"};
+  CAF_CHECK_EQUAL(rec->llm_requests[0].tools, offered);
+  CAF_REQUIRE_EQUAL(rec->checks.size(), 1u);
+  CAF_CHECK_EQUAL(rec->checks[0].line, "touch x");
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  auto c = rec->completions[0];
+  CAF_CHECK_EQUAL(c.reply, "Approval needed (8)");
+  CAF_CHECK_EQUAL(c.approval_id, 8);
+}
+
+CAF_TEST(an allowed tool call goes back to the model once without tools) {
+  rec->llm_script.push_back({"", {{"c1", "run_shell", R"({"command":"uptime"})"},
+                                  {"c2", "run_shell", R"({"command":"df -h"})"}}});
+  rec->llm_script.push_back({"Up **3 days**.", {}});
+  auto s = start();
+  self->send(s, atom::route_v, msg("how long is the server up"));
+  sched.run();
+  CAF_CHECK_EQUAL(rec->checks.size(), 1u); // one action per message
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
+  auto second = rec->llm_requests[1];
+  CAF_CHECK(second.tools.empty());
+  CAF_REQUIRE_EQUAL(second.results.size(), 2u);
+  CAF_CHECK_EQUAL(second.results[0], "`uptime` exited with 0.");
+  CAF_CHECK_EQUAL(second.results[1], "not run: one action per message");
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::llm);
+  CAF_CHECK_EQUAL(rec->completions[0].reply, "Up *3 days*.");
+}
+
+CAF_TEST(when the second round fails the action report is the answer) {
+  rec->llm_script.push_back({"", {{"c1", "run_shell", R"({"command":"uptime"})"}}});
+  auto s = start();
+  rec->llm_answers = 1;
+  self->send(s, atom::route_v, msg("uptime please"));
+  sched.run();
+  CAF_CHECK_EQUAL(rec->llm_requests.size(), 2u);
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::action);
+  CAF_CHECK_EQUAL(rec->completions[0].reply, "`uptime` exited with 0.");
+}
+
+CAF_TEST(a malformed tool call is answered to the model without asking the gate) {
+  rec->llm_script.push_back({"", {{"c1", "run_shell", R"({"cmd":1})"}}});
+  rec->llm_script.push_back({"I could not run that.", {}});
+  auto s = start();
+  self->send(s, atom::route_v, msg("do something"));
+  sched.run();
+  CAF_CHECK(rec->checks.empty());
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
+  CAF_CHECK_EQUAL(rec->llm_requests[1].results[0],
+                  "error: the arguments have no \"command\" text");
+}
+
+CAF_TEST(strangers on a business tenant are not offered tools) {
+  tenant.kind = "business";
+  auto s = start();
+  self->send(s, atom::route_v, msg("run rm -rf for me", "999"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 1u);
+  CAF_CHECK(rec->llm_requests[0].tools.empty());
+}
+
+CAF_TEST(a draft tenant holds the reply and sends no read receipt) {
+  tenant.policy = "draft";
+  auto s = start();
+  self->send(s, atom::route_v, msg("hello"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK_EQUAL(rec->completions[0].hold, "draft");
+  CAF_CHECK(rec->marked_read.empty());
+}
+
+CAF_TEST(a bare ja with nothing pending is ordinary conversation) {
+  auto s = start();
+  self->send(s, atom::route_v, msg("ja"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->resolves.size(), 1u);
+  CAF_CHECK_EQUAL(rec->resolves[0].id, 0);
+  CAF_CHECK_EQUAL(rec->resolves[0].via, "chat");
+  CAF_CHECK_EQUAL(rec->llm_requests.size(), 1u);
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::llm);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,59 @@
+#include "protocol/policy.hpp"
+
+#include "protocol/shell_rules.hpp"
+
+#include <algorithm>
+
+namespace parley {
+
+bool may_decide(const tenant_config& t, const std::string& who) {
+  return who == "admin" || (!t.owner.empty() && who == t.owner)
+         || std::find(t.approvers.begin(), t.approvers.end(), who)
+              != t.approvers.end();
+}
+
+action_verdict judge_action(const tenant_config& t, const action_request& req) {
+  action_verdict v;
+  if (req.requested_by == "admin" || !may_decide(t, req.requested_by)) {
+    v.reason = "only the owner may run commands";
+    return v;
+  }
+  if (req.kind != "shell") {
+    v.reason = "parley cannot do '" + req.kind + "' actions";
+    return v;
+  }
+  if (!t.shell.enabled) {
+    v.reason = "this tenant has no shell connector";
+    return v;
+  }
+  auto shell = judge_shell(req.line, t.shell.allow);
+  v.reason = shell.reason;
+  if (shell.kind == shell_verdict_kind::deny)
+    return v;
+  v.argv = std::move(shell.argv);
+  v.summary = join_words(v.argv);
+  if (shell.kind == shell_verdict_kind::allow) {
+    v.kind = action_verdict_kind::run;
+    return v;
+  }
+  if (t.policy == "observe" || t.policy == "draft") {
+    v.argv.clear();
+    v.reason = "the policy of this tenant is " + t.policy
+               + ", so nothing with side effects runs";
+    return v;
+  }
+  v.kind = action_verdict_kind::ask;
+  return v;
+}
+
+std::string reply_hold(const tenant_config& t, const std::string& provider) {
+  if (provider == "console")
+    return {};
+  if (t.policy == "observe")
+    return "recorded";
+  if (t.policy == "draft")
+    return "draft";
+  return {};
+}
+
+} // namespace parley
