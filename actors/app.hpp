@@ -34,8 +34,8 @@ struct database {
 database open_database(const config& cfg, bool quiet = false);
 
 struct app_options {
-  std::vector<std::string> providers{"meta"};  ///< events this process owns
-  std::vector<std::string> channels{"meta"};   ///< outbox rows it sends
+  std::vector<std::string> providers{"meta", "evolution"};  ///< events this process owns
+  std::vector<std::string> channels{"meta", "evolution"};   ///< outbox rows it sends
   console_sink console;                        ///< for the console channel
 };
 

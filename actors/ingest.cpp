@@ -26,6 +26,7 @@ inbound_message to_message(const storage::event_row& row, int64_t id) {
   m.message_id = row.message_id;
   m.kind = row.msg_type;
   m.text = row.body;
+  m.context = row.context;
   m.received_ms = now_ms();
   return m;
 }

@@ -4,6 +4,7 @@
 #include "actors/log.hpp"
 #include "net/http_client.hpp"
 #include "protocol/backoff.hpp"
+#include "protocol/evolution.hpp"
 #include "protocol/graph_api.hpp"
 
 namespace parley {
@@ -30,6 +31,56 @@ void record(self_ptr self, F&& f) {
   }
 }
 
+/// One attempt at delivering a row through its channel.
+send_result deliver(self_ptr self, const config& cfg, const console_sink& console,
+                    const outbox_item& item) {
+  send_result result;
+  if (item.channel == "console") {
+    if (console)
+      console(item);
+    result.kind = send_result::sent;
+    return result;
+  }
+  auto* tenant = cfg.tenant_by_id(item.tenant);
+  net::client_request req;
+  req.timeout = std::chrono::milliseconds(cfg.send_timeout_ms);
+  if (item.channel == "evolution") {
+    if (!tenant || tenant->instance.empty() || !cfg.evolution.enabled()) {
+      result.error_title = "tenant '" + item.tenant
+                           + "' has no Evolution instance to send from";
+      return result;
+    }
+    req.url = evolution::send_text_url(cfg.evolution.base_url, tenant->instance);
+    req.body = evolution::send_text_body(
+      item.recipient, item.body, item.quoted_id, item.quoted_text,
+      item.mention.empty() ? std::vector<std::string>{}
+                           : std::vector<std::string>{item.mention});
+    req.headers.emplace_back("apikey", cfg.evolution.api_key);
+    auto res = self->state.http->send(req);
+    result = evolution::classify_send(res.status, res.body);
+    if (res.status == 0)
+      result.error_title = res.error;
+    return result;
+  }
+  if (!tenant || tenant->phone_number_id.empty()) {
+    result.error_title = "tenant '" + item.tenant
+                         + "' has no phone_number_id to send from";
+    return result;
+  }
+  req.url = graph::messages_url(cfg.meta.graph_url, cfg.meta.api_version,
+                                tenant->phone_number_id);
+  req.body = item.approval_id > 0 && graph::fits_buttons(item.body)
+               ? graph::approval_buttons(item.recipient, item.body,
+                                         item.approval_id, tenant->language)
+               : graph::text_message(item.recipient, item.body);
+  req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
+  auto res = self->state.http->send(req);
+  result = graph::classify_send(res.status, res.body);
+  if (res.status == 0)
+    result.error_title = res.error;
+  return result;
+}
+
 /// Sends the head of a chat's queue, and the rows after it, until one has to
 /// wait for a retry.
 void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
@@ -39,50 +90,22 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
   while (!queue.empty() && st.backing_off.count(chat) == 0) {
     auto& item = queue.front();
     ++item.attempts;
-    graph::send_result result;
-    if (item.channel == "console") {
-      if (console)
-        console(item);
-      result.kind = graph::send_result::sent;
-    } else {
-      auto* tenant = cfg->tenant_by_id(item.tenant);
-      if (!tenant || tenant->phone_number_id.empty()) {
-        result.kind = graph::send_result::failed;
-        result.error_title = "tenant '" + item.tenant
-                             + "' has no phone_number_id to send from";
-      } else {
-        net::client_request req;
-        req.url = graph::messages_url(cfg->meta.graph_url, cfg->meta.api_version,
-                                      tenant->phone_number_id);
-        req.body = item.approval_id > 0 && graph::fits_buttons(item.body)
-                     ? graph::approval_buttons(item.recipient, item.body,
-                                               item.approval_id,
-                                               tenant->language)
-                     : graph::text_message(item.recipient, item.body);
-        req.timeout = std::chrono::milliseconds(cfg->send_timeout_ms);
-        req.headers.emplace_back("Authorization",
-                                 "Bearer " + tenant->access_token);
-        auto res = st.http->send(req);
-        result = graph::classify_send(res.status, res.body);
-        if (res.status == 0)
-          result.error_title = res.error;
-      }
-    }
-    if (result.kind == graph::send_result::retry
+    auto result = deliver(self, *cfg, console, item);
+    if (result.kind == send_result::retry
         && item.attempts >= cfg->send_max_attempts) {
-      result.kind = graph::send_result::failed;
+      result.kind = send_result::failed;
       result.error_title = "gave up after " + std::to_string(item.attempts)
                            + " attempts: " + result.error_title;
     }
     auto id = item.id;
     auto attempts = item.attempts;
     switch (result.kind) {
-      case graph::send_result::sent:
+      case send_result::sent:
         record(self, [&](storage::store& s) {
           s.outbox_sent(id, result.message_id, attempts);
         });
         break;
-      case graph::send_result::failed:
+      case send_result::failed:
         log::warn("reply " + std::to_string(id) + " failed: "
                   + std::to_string(result.error_code) + " "
                   + result.error_title);
@@ -90,7 +113,7 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
           s.outbox_failed(id, attempts, result.error_code, result.error_title);
         });
         break;
-      case graph::send_result::retry: {
+      case send_result::retry: {
         record(self, [&](storage::store& s) {
           s.outbox_retrying(id, attempts, result.error_title);
         });

@@ -4,6 +4,7 @@
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
 #include "protocol/commands.hpp"
+#include "protocol/group.hpp"
 #include "protocol/policy.hpp"
 #include "protocol/tools.hpp"
 #include "protocol/whatsapp_text.hpp"
@@ -37,8 +38,9 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
                     + " [" + to_string(c.path) + "] \"" + c.message.text
                     + "\" -> \"" + r.reply + "\"");
         if (r.applied && c.path != answer_path::ignored) {
-          st.memory.push_back({"user", c.message.text});
-          st.memory.push_back({"assistant", r.reply});
+          st.memory.push_back({"user", memory_text(c.message)});
+          if (c.path != answer_path::silent)
+            st.memory.push_back({"assistant", r.reply});
           while (st.memory.size() > static_cast<size_t>(st.tenant.memory))
             st.memory.pop_front();
           auto& out = deps.pick(deps.senders, st.key.chat);
@@ -162,6 +164,13 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
               + st.tenant.id + ": not the owner");
     c.path = answer_path::ignored;
     c.error = "sender is not the owner";
+    return finish(self, deps, router, std::move(c));
+  }
+  if (m.context.group) {
+    // Groups are heard and remembered; replies wait for the relevance
+    // scorer (issue 3), so a busy group never gets an unwanted answer.
+    c.path = answer_path::silent;
+    c.error = "group messages are not answered yet";
     return finish(self, deps, router, std::move(c));
   }
   if (m.text.empty()) {

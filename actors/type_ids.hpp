@@ -73,7 +73,13 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
   return f(caf::meta::type_name("inbound_message"), x.event_id, x.provider,
            x.tenant, x.chat, x.sender, x.sender_name, x.message_id, x.kind,
-           x.text, x.received_ms);
+           x.text, x.received_ms, x.context);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, group_context& x) {
+  return f(caf::meta::type_name("group_context"), x.group, x.bot_id, x.mentions,
+           x.quoted_id, x.quoted_sender);
 }
 
 template <class Inspector>
@@ -89,7 +95,8 @@ typename Inspector::result_type inspect(Inspector& f, conversation_key& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
   return f(caf::meta::type_name("outbox_item"), x.id, x.tenant, x.chat,
-           x.channel, x.recipient, x.body, x.attempts, x.approval_id);
+           x.channel, x.recipient, x.body, x.attempts, x.approval_id,
+           x.quoted_id, x.quoted_text, x.mention);
 }
 
 template <class Inspector>
@@ -149,7 +156,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_row& x) {
   return f(caf::meta::type_name("event_row"), x.provider, x.external_id, x.kind,
            x.tenant, x.chat, x.sender, x.sender_name, x.message_id, x.msg_type,
-           x.body, x.reason, x.payload, x.status);
+           x.body, x.reason, x.payload, x.status, x.context, x.channel_state,
+           x.qr_code, x.pairing_code);
 }
 
 template <class Inspector>
@@ -191,6 +199,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::tool_call))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::tool_call>))
   CAF_ADD_TYPE_ID(parley, (parley::llm_answer))
+  CAF_ADD_TYPE_ID(parley, (parley::group_context))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].

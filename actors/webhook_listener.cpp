@@ -54,6 +54,58 @@ meta_event_rows(const config& cfg,
   return rows;
 }
 
+std::vector<storage::event_row>
+evolution_event_rows(const config& cfg,
+                     const std::vector<evolution::webhook_item>& items) {
+  std::vector<storage::event_row> rows;
+  for (auto& item : items) {
+    storage::event_row row;
+    row.provider = "evolution";
+    row.external_id = item.external_id;
+    row.payload = item.raw;
+    row.message_id = item.message_id;
+    row.msg_type = item.type;
+    row.sender = item.sender;
+    auto* tenant = cfg.tenant_by_instance(item.instance);
+    if (tenant)
+      row.tenant = tenant->id;
+    switch (item.kind) {
+      case evolution::item_kind::message:
+        row.kind = "message";
+        row.chat = item.chat;
+        row.sender_name = item.sender_name;
+        row.body = item.text;
+        row.context = {item.group, item.bot_jid, item.mentions, item.quoted_id,
+                       item.quoted_sender};
+        if (!tenant) {
+          row.kind = "ignored";
+          row.reason = "no tenant for instance '" + item.instance + "'";
+        }
+        break;
+      case evolution::item_kind::connection:
+      case evolution::item_kind::qrcode:
+        // One event per state change; a repeat of the same state is a duplicate.
+        row.kind = "channel";
+        row.chat = item.instance;
+        row.msg_type = item.kind == evolution::item_kind::connection ? "connection" : "qrcode";
+        row.channel_state = item.state;
+        row.qr_code = item.qr_code;
+        row.pairing_code = item.pairing_code;
+        row.context.bot_id = item.bot_jid;
+        row.external_id = item.instance + ":" + row.msg_type + ":" + sha256_hex(item.raw);
+        break;
+      case evolution::item_kind::ignored:
+        row.kind = "ignored";
+        row.reason = item.reason;
+        if (row.external_id.empty())
+          row.external_id = "ignored:" + sha256_hex(item.raw);
+        break;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 namespace {
 
 net::http_response text(unsigned status, std::string body) {
@@ -75,6 +127,42 @@ net::http_response verify_subscription(const config& cfg,
   return text(200, *challenge);
 }
 
+/// Answers once the batch is committed: 200, or 503 so the sender retries.
+void commit_then_respond(const ingest_actor& ingest,
+                         std::vector<storage::event_row> rows,
+                         net::respond_fn respond) {
+  webhook_batch batch;
+  batch.rows = std::move(rows);
+  batch.on_commit = [respond](ingest_ack ack) {
+    if (!ack.stored)
+      return respond(net::json_error(503, "storage_unavailable",
+                                     "the event could not be stored; "
+                                     "deliver it again later"));
+    nlohmann::json j = {{"status", "ok"},
+                        {"stored", ack.fresh},
+                        {"duplicates", ack.duplicates}};
+    respond({200, "application/json", j.dump()});
+  };
+  caf::anon_send(ingest, atom::ingest_v, std::move(batch));
+}
+
+void receive_evolution(const config& cfg, const ingest_actor& ingest,
+                       net::http_request req, net::respond_fn respond) {
+  if (cfg.evolution.api_key.empty())
+    return respond(net::json_error(401, "unauthorized",
+                                   "no Evolution API key is configured "
+                                   "(evolution.api_key_env)"));
+  auto key = req.header("apikey");
+  if (key.empty() || !constant_time_equal(key, cfg.evolution.api_key))
+    return respond(net::json_error(401, "unauthorized",
+                                   "the apikey header is missing or wrong"));
+  auto parsed = evolution::parse_webhook(req.body);
+  if (!parsed.ok)
+    return respond(net::json_error(400, "malformed", parsed.error));
+  commit_then_respond(ingest, evolution_event_rows(cfg, parsed.items),
+                      std::move(respond));
+}
+
 void receive_meta(const config& cfg, const ingest_actor& ingest,
                   net::http_request req, net::respond_fn respond) {
   if (cfg.meta.app_secret.empty())
@@ -93,19 +181,8 @@ void receive_meta(const config& cfg, const ingest_actor& ingest,
   auto parsed = meta::parse_webhook(req.body);
   if (!parsed.ok)
     return respond(net::json_error(400, "malformed", parsed.error));
-  webhook_batch batch;
-  batch.rows = meta_event_rows(cfg, parsed.items);
-  batch.on_commit = [respond](ingest_ack ack) {
-    if (!ack.stored)
-      return respond(net::json_error(503, "storage_unavailable",
-                                     "the event could not be stored; "
-                                     "deliver it again later"));
-    nlohmann::json j = {{"status", "ok"},
-                        {"stored", ack.fresh},
-                        {"duplicates", ack.duplicates}};
-    respond({200, "application/json", j.dump()});
-  };
-  caf::anon_send(ingest, atom::ingest_v, std::move(batch));
+  commit_then_respond(ingest, meta_event_rows(cfg, parsed.items),
+                      std::move(respond));
 }
 
 net::http_response health(const config& cfg, const ingest_metrics& m) {
@@ -119,7 +196,8 @@ net::http_response health(const config& cfg, const ingest_metrics& m) {
              {"detail", cfg.llm.enabled()
                           ? "configured: " + cfg.llm.model
                           : "no LLM configured; deterministic answers only"}}},
-    {"channels", {{"meta", {{"status", cfg.meta.app_secret.empty() ? "unconfigured" : "ok"}}}}},
+    {"channels", {{"meta", {{"status", cfg.meta.app_secret.empty() ? "unconfigured" : "ok"}}},
+                  {"evolution", {{"status", cfg.evolution.enabled() ? "ok" : "unconfigured"}}}}},
   };
   return {db ? 200u : 503u, "application/json", j.dump()};
 }
@@ -159,6 +237,11 @@ net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
         return receive_meta(*cfg, ingest, std::move(req), std::move(respond));
       return respond(net::json_error(405, "method_not_allowed",
                                      "use GET or POST"));
+    }
+    if (path == "/webhooks/evolution") {
+      if (req.method == "POST")
+        return receive_evolution(*cfg, ingest, std::move(req), std::move(respond));
+      return respond(net::json_error(405, "method_not_allowed", "use POST"));
     }
     if (path == "/health" && req.method == "GET")
       return respond(health(*cfg, *metrics));

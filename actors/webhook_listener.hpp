@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "net/http_types.hpp"
 #include "protocol/config.hpp"
+#include "protocol/evolution.hpp"
 #include "protocol/meta_webhook.hpp"
 
 #include <memory>
@@ -14,6 +15,12 @@ namespace parley {
 /// for an unknown phone_number_id are stored as ignored.
 std::vector<storage::event_row>
 meta_event_rows(const config& cfg, const std::vector<meta::webhook_item>& items);
+
+/// Evolution API items as stored events: messages (with their group
+/// context), connection changes, and ignored items with their reason.
+std::vector<storage::event_row>
+evolution_event_rows(const config& cfg,
+                     const std::vector<evolution::webhook_item>& items);
 
 /// The WEBHOOK LISTENER: every HTTP route of parley. Runs on the HTTP threads
 /// and never blocks: it verifies and parses, hands the batch to the ingest

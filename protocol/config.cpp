@@ -25,6 +25,14 @@ config::tenant_by_phone_number_id(const std::string& id) const {
   return nullptr;
 }
 
+const tenant_config*
+config::tenant_by_instance(const std::string& instance) const {
+  for (auto& t : tenants)
+    if (t.channel == "evolution" && t.instance == instance)
+      return &t;
+  return nullptr;
+}
+
 namespace {
 
 template <class T>
@@ -117,7 +125,14 @@ config parse_config(const std::string& text, const env_lookup& env) {
     while (!c.meta.graph_url.empty() && c.meta.graph_url.back() == '/')
       c.meta.graph_url.pop_back();
   }
-  std::set<std::string> ids, numbers;
+  if (auto i = j.find("evolution"); i != j.end() && !i->is_null()) {
+    check_object(*i, "config.evolution");
+    read(*i, "base_url", c.evolution.base_url, "config.evolution");
+    read_secret(*i, "api_key_env", c.evolution.api_key, "config.evolution", env);
+    while (!c.evolution.base_url.empty() && c.evolution.base_url.back() == '/')
+      c.evolution.base_url.pop_back();
+  }
+  std::set<std::string> ids, numbers, instances;
   if (auto i = j.find("tenants"); i != j.end() && !i->is_null()) {
     if (!i->is_array())
       throw config_error("config.tenants must be an array");
@@ -142,6 +157,11 @@ config parse_config(const std::string& text, const env_lookup& env) {
       read(tj, "bot_name", t.bot_name, where);
       read(tj, "approvers", t.approvers, where);
       read(tj, "approval_ttl_s", t.approval_ttl_s, where);
+      read(tj, "instance", t.instance, where);
+      read(tj, "bot_number", t.bot_number, where);
+      read(tj, "aliases", t.aliases, where);
+      read(tj, "relevance_threshold", t.relevance_threshold, where);
+      read(tj, "group_replies_per_minute", t.group_replies_per_minute, where);
       if (auto sh = tj.find("shell"); sh != tj.end() && !sh->is_null()) {
         check_object(*sh, where + ".shell");
         t.shell.enabled = true;
@@ -168,6 +188,20 @@ config parse_config(const std::string& text, const env_lookup& env) {
         throw config_error(where + ".memory must be between 1 and 1000");
       if (t.language != "nl" && t.language != "en")
         throw config_error(where + ".language must be nl or en");
+      if (t.channel != "meta" && t.channel != "evolution")
+        throw config_error(where + ".channel must be meta or evolution");
+      if (t.channel == "evolution") {
+        if (t.instance.empty())
+          throw config_error(where + ".instance is required for the evolution channel");
+        if (!c.evolution.enabled())
+          throw config_error(where + " uses the evolution channel, but config.evolution.base_url is missing");
+        if (!instances.insert(t.instance).second)
+          throw config_error("instance " + t.instance + " belongs to two tenants");
+      }
+      if (!(t.relevance_threshold >= 0.0 && t.relevance_threshold <= 1.0))
+        throw config_error(where + ".relevance_threshold must be between 0 and 1");
+      if (t.group_replies_per_minute < 0)
+        throw config_error(where + ".group_replies_per_minute must be >= 0");
       if (!ids.insert(t.id).second)
         throw config_error("tenant id '" + t.id + "' appears twice");
       if (!t.phone_number_id.empty()

@@ -33,6 +33,13 @@ struct meta_config {
   std::string verify_token;
 };
 
+/// The Evolution API bridge (WhatsApp Web), for groups.
+struct evolution_config {
+  std::string base_url;  ///< empty: no Evolution channel
+  std::string api_key;   ///< sent as `apikey`, and required on its webhooks
+  bool enabled() const { return !base_url.empty(); }
+};
+
 /// A tenant's shell connector; a tenant without a `shell` block has none.
 struct shell_config {
   bool enabled = false;
@@ -58,6 +65,12 @@ struct tenant_config {
   std::vector<std::string> approvers;  ///< besides the owner, who may approve
   int approval_ttl_s = 3600;           ///< a pending approval expires after this
   shell_config shell;
+  // -- Evolution API tenants
+  std::string instance;                ///< the Evolution instance name
+  std::string bot_number;              ///< the bot's own number, if known up front
+  std::vector<std::string> aliases;    ///< other names the bot answers to in groups
+  double relevance_threshold = 0.7;    ///< a group reply needs at least this score
+  int group_replies_per_minute = 3;    ///< per group; more relevant messages stay unanswered
 };
 
 struct config {
@@ -68,6 +81,7 @@ struct config {
   std::string admin_token;
   llm_config llm;
   meta_config meta;
+  evolution_config evolution;
   std::vector<tenant_config> tenants;
   int db_pool = 4;               ///< storage connections for sessions
   int senders = 2;               ///< outbox workers (per-chat order kept)
@@ -82,6 +96,7 @@ struct config {
 
   const tenant_config* tenant_by_id(const std::string& id) const;
   const tenant_config* tenant_by_phone_number_id(const std::string& id) const;
+  const tenant_config* tenant_by_instance(const std::string& instance) const;
 };
 
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;

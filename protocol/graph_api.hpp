@@ -3,6 +3,8 @@
 // Meta's Graph API for WhatsApp: request bodies for sending and marking read,
 // and the answers it gives.
 
+#include "protocol/send_result.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -32,12 +34,7 @@ std::string command_of_button(const std::string& button_id);
 /// Marks `message_id` read and shows the typing indicator.
 std::string mark_read_typing(const std::string& message_id);
 
-struct send_result {
-  enum outcome { sent, retry, failed } kind = failed;
-  std::string message_id;  ///< the outbound wamid when sent
-  int64_t error_code = 0;  ///< Meta's error code, when there is one
-  std::string error_title;
-};
+using parley::send_result;
 
 /// Classifies an HTTP answer: 2xx with a message id is sent; 429 and 5xx are
 /// retried; any other status is failed with Meta's error code and title.

@@ -12,6 +12,8 @@ std::string to_string(answer_path p) {
       return "fallback";
     case answer_path::action:
       return "action";
+    case answer_path::silent:
+      return "silent";
     default:
       return "ignored";
   }

@@ -18,6 +18,16 @@ inline int64_t steady_us() {
     .count();
 }
 
+/// Where a message sits in a group chat (Evolution API): what it mentions
+/// and quotes. Empty for direct chats and Meta.
+struct group_context {
+  bool group = false;
+  std::string bot_id;                 ///< the bot's own JID, as the channel reported it
+  std::vector<std::string> mentions;  ///< mentioned JIDs
+  std::string quoted_id;              ///< the message this one replies to
+  std::string quoted_sender;          ///< that message's author (JID)
+};
+
 /// A message from a person that parley has committed and must answer once.
 struct inbound_message {
   int64_t event_id = 0;
@@ -30,6 +40,7 @@ struct inbound_message {
   std::string kind;         ///< text, interactive, image, audio, ...
   std::string text;         ///< text, button title or caption; may be empty
   int64_t received_ms = 0;  ///< when the webhook was committed
+  group_context context;
 };
 
 /// One entry of a conversation's memory.
@@ -54,10 +65,13 @@ struct outbox_item {
   std::string body;
   int32_t attempts = 0;
   int64_t approval_id = 0;  ///< an approval prompt: sent with buttons on Meta
+  std::string quoted_id;    ///< Evolution: the message this reply quotes ...
+  std::string quoted_text;  ///< ... and its text
+  std::string mention;      ///< Evolution groups: the number addressed
 };
 
 /// Which way a message was answered; stored in `runs.path`.
-enum class answer_path : uint8_t { command, llm, fallback, ignored, action };
+enum class answer_path : uint8_t { command, llm, fallback, ignored, action, silent };
 
 /// What the session asks storage to commit when it has handled an event.
 struct completion {

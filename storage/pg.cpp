@@ -123,4 +123,37 @@ std::string text_array(const std::vector<std::string>& xs) {
   return out + "}";
 }
 
+std::vector<std::string> result::text_array(int row, int col) const {
+  // PostgreSQL's text form of a one-dimensional text[]: {a,"b c","d\"e"}.
+  std::vector<std::string> out;
+  auto s = text(row, col);
+  if (s.size() < 2 || s.front() != '{')
+    return out;
+  std::string word;
+  bool quoted = false, any = false;
+  for (size_t i = 1; i + 1 < s.size(); ++i) {
+    char c = s[i];
+    if (quoted) {
+      if (c == '\\' && i + 2 < s.size())
+        word += s[++i];
+      else if (c == '"')
+        quoted = false;
+      else
+        word += c;
+    } else if (c == '"') {
+      quoted = any = true;
+    } else if (c == ',') {
+      out.push_back(std::move(word));
+      word.clear();
+      any = false;
+    } else {
+      word += c;
+      any = true;
+    }
+  }
+  if (any || !word.empty() || !out.empty())
+    out.push_back(std::move(word));
+  return out;
+}
+
 } // namespace parley::storage

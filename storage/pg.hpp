@@ -39,6 +39,8 @@ public:
   bool is_null(int row, int col) const;
   std::string text(int row, int col) const;
   int64_t int64(int row, int col) const;
+  /// A text[] column as its elements.
+  std::vector<std::string> text_array(int row, int col) const;
   pg_result* raw() const { return res_.get(); }
 
 private:

@@ -1,6 +1,7 @@
 #include "storage/store.hpp"
 
 #include "protocol/commands.hpp"
+#include "protocol/group.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/whatsapp_text.hpp"
 
@@ -28,6 +29,11 @@ inbound_message read_message(const result& r, int i) {
   m.kind = r.text(i, 7);
   m.text = r.text(i, 8);
   m.received_ms = r.int64(i, 9);
+  m.context.group = r.text(i, 10) == "t";
+  m.context.mentions = r.text_array(i, 11);
+  m.context.quoted_id = r.text(i, 12);
+  m.context.quoted_sender = r.text(i, 13);
+  m.context.bot_id = r.text(i, 14);
   return m;
 }
 
@@ -89,24 +95,41 @@ store::insert_events(const std::vector<event_row>& rows) {
   transaction tx(db_);
   for (auto& e : rows) {
     auto state = e.kind == "message" ? "pending"
-                 : e.kind == "status" ? "done"
-                                      : "ignored";
+                 : e.kind == "ignored" ? "ignored"
+                                       : "done";
+    auto& g = e.context;
     auto r = tx.exec(
       "INSERT INTO events (provider, external_id, kind, tenant, chat, sender,"
       " sender_name, message_id, msg_type, body, state, reason, payload,"
-      " done_at)"
+      " done_at, is_group, mentions, quoted_id, quoted_sender, bot_id)"
       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13::jsonb,"
-      " CASE WHEN $11 = 'pending' THEN NULL ELSE now() END)"
+      " CASE WHEN $11 = 'pending' THEN NULL ELSE now() END,"
+      " $14, $15::text[], $16, $17, $18)"
       " ON CONFLICT (provider, external_id) DO NOTHING RETURNING id",
       {e.provider, e.external_id, e.kind, opt(e.tenant), opt(e.chat),
        opt(e.sender), opt(e.sender_name), opt(e.message_id), opt(e.msg_type),
        opt(e.body), std::string(state), opt(e.reason),
-       e.payload.empty() ? param{} : param{e.payload}});
+       e.payload.empty() ? param{} : param{e.payload},
+       g.group ? "true" : "false",
+       g.mentions.empty() ? param{} : param{text_array(g.mentions)},
+       opt(g.quoted_id), opt(g.quoted_sender), opt(g.bot_id)});
     insert_outcome o;
     if (r.rows() == 0) {
       o.duplicate = true;
     } else {
       o.id = r.int64(0, 0);
+      if (e.kind == "channel") // the newest connection state per instance
+        tx.exec("INSERT INTO channel_state (instance, state, bot_jid, qr_code,"
+                " pairing_code) VALUES ($1, $2, $3, $4, $5)"
+                " ON CONFLICT (instance) DO UPDATE SET"
+                " state = coalesce(EXCLUDED.state, channel_state.state),"
+                " bot_jid = coalesce(EXCLUDED.bot_jid, channel_state.bot_jid),"
+                " qr_code = CASE WHEN EXCLUDED.state = 'open' THEN NULL"
+                "   ELSE coalesce(EXCLUDED.qr_code, channel_state.qr_code) END,"
+                " pairing_code = coalesce(EXCLUDED.pairing_code, channel_state.pairing_code),"
+                " updated_at = now()",
+                {e.chat, opt(e.channel_state), opt(g.bot_id), opt(e.qr_code),
+                 opt(e.pairing_code)});
       if (e.kind == "status") {
         // Statuses only move forward (sent < delivered < read); failed wins.
         tx.exec("UPDATE outbox SET state = $2, error_code = $3, error_title = $4,"
@@ -154,29 +177,45 @@ completion_result store::complete(const completion& c,
     out.reply = run_command(tx, c);
   else
     out.reply = c.reply;
-  if (c.path != answer_path::ignored) {
+  if (c.path == answer_path::silent) { // heard in a group, not answered
+    tx.exec("INSERT INTO messages (tenant, chat, role, content, event_id)"
+            " VALUES ($1, $2, 'user', $3, $4)",
+            {m.tenant, m.chat, memory_text(m), num(m.event_id)});
+  } else if (c.path != answer_path::ignored) {
     tx.exec("INSERT INTO conversations (tenant, chat) VALUES ($1, $2)"
             " ON CONFLICT (tenant, chat) DO UPDATE SET last_at = now()",
             {m.tenant, m.chat});
     tx.exec("INSERT INTO messages (tenant, chat, role, content, event_id)"
             " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
-            {m.tenant, m.chat, m.text, num(m.event_id), out.reply});
+            {m.tenant, m.chat, memory_text(m), num(m.event_id), out.reply});
     // Held replies stay in the outbox as drafts or records; only pending
     // rows go to the sender. An approval prompt's last part carries the
     // approval, so it can be sent with buttons.
     auto state = c.hold.empty() ? std::string("pending") : c.hold;
     auto parts = split_message(out.reply);
+    // In a group the reply goes to the group, quotes the message it answers
+    // (first part) and mentions its author.
+    auto group = m.context.group;
+    auto recipient = group ? m.chat : m.sender;
     for (size_t part = 0; part < parts.size(); ++part) {
-      auto approval = part + 1 == parts.size() ? c.approval_id : 0;
+      outbox_item item{0, m.tenant, m.chat, channel, recipient, parts[part], 0,
+                       part + 1 == parts.size() ? c.approval_id : 0};
+      if (group && part == 0) {
+        item.quoted_id = m.message_id;
+        item.quoted_text = m.text;
+        item.mention = m.sender;
+      }
       auto r = tx.exec("INSERT INTO outbox (event_id, tenant, chat, channel,"
-                       " recipient, part, body, state, approval_id)"
-                       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
-                       {num(m.event_id), m.tenant, m.chat, channel, m.sender,
+                       " recipient, part, body, state, approval_id, quoted_id,"
+                       " quoted_text, mention)"
+                       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+                       {num(m.event_id), m.tenant, m.chat, channel, recipient,
                         std::to_string(part + 1), parts[part], state,
-                        approval ? param{num(approval)} : param{}});
+                        item.approval_id ? param{num(item.approval_id)} : param{},
+                        opt(item.quoted_id), opt(item.quoted_text), opt(item.mention)});
+      item.id = r.int64(0, 0);
       if (c.hold.empty())
-        out.outbox.push_back({r.int64(0, 0), m.tenant, m.chat, channel,
-                              m.sender, parts[part], 0, approval});
+        out.outbox.push_back(std::move(item));
     }
   }
   auto latency = c.started_us ? steady_us() - c.started_us : 0;
@@ -193,7 +232,9 @@ store::pending_messages(const std::vector<std::string>& providers) {
   auto r = db_.exec(
     "SELECT id, provider, tenant, chat, sender, coalesce(sender_name, ''),"
     " coalesce(message_id, ''), coalesce(msg_type, ''), coalesce(body, ''),"
-    " (extract(epoch FROM received_at) * 1000)::bigint"
+    " (extract(epoch FROM received_at) * 1000)::bigint, is_group,"
+    " coalesce(mentions, '{}'), coalesce(quoted_id, ''),"
+    " coalesce(quoted_sender, ''), coalesce(bot_id, '')"
     " FROM events WHERE state = 'pending' AND kind = 'message'"
     " AND provider = ANY($1::text[]) ORDER BY id",
     {text_array(providers)});
@@ -204,7 +245,8 @@ store::pending_messages(const std::vector<std::string>& providers) {
 }
 
 #define OUTBOX_COLUMNS \
-  "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)"
+  "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)," \
+  " coalesce(quoted_id, ''), coalesce(quoted_text, ''), coalesce(mention, '')"
 
 namespace {
 
@@ -213,7 +255,8 @@ std::vector<outbox_item> read_outbox(const result& r) {
   for (int i = 0; i < r.rows(); ++i)
     out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
                    r.text(i, 4), r.text(i, 5),
-                   static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7)});
+                   static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7),
+                   r.text(i, 8), r.text(i, 9), r.text(i, 10)});
   return out;
 }
 
@@ -272,7 +315,7 @@ std::optional<outbox_item> store::release_draft(int64_t id, bool send,
                  {num(id)});
   if (r.rows() == 0)
     return std::nullopt;
-  state = changed ? (send ? "pending" : "discarded") : r.text(0, 8);
+  state = changed ? (send ? "pending" : "discarded") : r.text(0, 11);
   return read_outbox(r).front();
 }
 

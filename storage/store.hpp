@@ -26,6 +26,9 @@ struct event_row {
   std::string reason;  ///< why ignored
   std::string payload; ///< the item's JSON
   delivery_status status; ///< kind == status
+  group_context context;  ///< Evolution messages
+  // kind == channel: an Evolution instance's connection.update / qrcode.updated
+  std::string channel_state, qr_code, pairing_code;
 };
 
 /// What happened to one event of an insert batch.

@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from fakes.servers import FakeGraph, FakeLLM, completion, tool_call_completion  # noqa: E402,F401
+from fakes.servers import FakeEvolution, FakeGraph, FakeLLM, completion, tool_call_completion  # noqa: E402,F401
 
 BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "../../build/parley"))
 FIXTURES = os.environ.get("PARLEY_FIXTURES", os.path.join(os.path.dirname(__file__), "../../../shared/fixtures"))
@@ -74,6 +74,7 @@ class Parley:
     """One parley process on a data directory that outlives restarts."""
 
     def __init__(self, data_dir, graph, llm=None, llm_timeout_ms=1500, extra=None, env=None,
+                 extra_tenants=(),
                  tenant_extra=None):
         self.data_dir = data_dir
         self.env = env or {}
@@ -101,6 +102,7 @@ class Parley:
             cfg.update(extra)
         if tenant_extra:
             cfg["tenants"][0].update(tenant_extra)
+        cfg["tenants"].extend(extra_tenants)
         self.config_path = os.path.join(data_dir, "parley.json")
         with open(self.config_path, "w") as f:
             json.dump(cfg, f)
@@ -181,6 +183,9 @@ class ParleyTestCase(unittest.TestCase):
     llm_enabled = True
     llm_timeout_ms = 1500
     tenant_extra = None
+    config_extra = None    # top-level config keys
+    extra_tenants = ()     # tenants after the default Meta one
+    parley_env = None      # extra environment variables for parley
 
     @classmethod
     def setUpClass(cls):
@@ -198,7 +203,9 @@ class ParleyTestCase(unittest.TestCase):
         os.chmod(self.data_dir, 0o755)
         self.prepare()
         self.parley = Parley(self.data_dir, self.graph, self.llm, self.llm_timeout_ms,
-                             tenant_extra=self.tenant_extra).start()
+                             extra=self.config_extra, tenant_extra=self.tenant_extra,
+                             env=self.parley_env,
+                             extra_tenants=self.extra_tenants).start()
         self.ids = 0
 
     def prepare(self):

@@ -40,7 +40,7 @@ class FakeServer:
                     step = fake.script.pop(0) if fake.script else None
                     fake.cond.notify_all()
                 if step is None:
-                    step = fake.default(body)
+                    step = fake.respond(self.path, dict(self.headers), body)
                 if step[0] == "hang":
                     fake.release.wait(step[1])
                     self.close_connection = True
@@ -84,6 +84,10 @@ class FakeServer:
 
     def default(self, body):
         return (200, {})
+
+    def respond(self, path, headers, body):
+        """The answer when no script step is left."""
+        return self.default(body)
 
     def wait_answered(self, count, timeout=30, where=lambda r: True):
         """Blocks until `count` matching requests were answered with 2xx."""
@@ -157,6 +161,34 @@ class FakeGraph(FakeServer):
         return (status, {"error": {"message": title, "type": "OAuthException",
                                    "code": code, "error_data": {"details": title},
                                    "fbtrace_id": "Afake"}})
+
+
+class FakeEvolution(FakeServer):
+    """Evolution API v2: POST /message/sendText/{instance} with an `apikey`
+    header, answered 201 with the sent message's key, or 401."""
+
+    def __init__(self, api_key, tls=None):
+        super().__init__(tls)
+        self.api_key = api_key
+        self.counter = 0
+
+    def respond(self, path, headers, body):
+        if headers.get("apikey") != self.api_key:
+            return (401, {"status": 401, "error": "Unauthorized",
+                          "response": {"message": "Unauthorized"}})
+        with self.cond:
+            self.counter += 1
+            n = self.counter
+        number = body.get("number", "") if isinstance(body, dict) else ""
+        jid = number if "@" in number else number + "@s.whatsapp.net"
+        return (201, {"key": {"remoteJid": jid, "fromMe": True, "id": "BAE5%012d" % n},
+                      "message": {"extendedTextMessage": {"text": body.get("text")}},
+                      "messageTimestamp": str(1795000000 + n), "status": "PENDING"})
+
+    def sent(self, count, timeout=30):
+        """The first `count` accepted sendText bodies, once they arrived."""
+        got = self.wait_answered(count, timeout)
+        return [b for p, b in got] if got else None
 
 
 class FakeLLM(FakeServer):

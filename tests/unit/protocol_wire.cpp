@@ -12,6 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <optional>
+#include <sstream>
+
 using namespace parley;
 
 CAF_TEST(meta signatures verify only the exact body with the right secret) {
@@ -183,4 +187,40 @@ CAF_TEST(the config reads secrets from the environment and names bad keys) {
             != std::string::npos);
   CAF_CHECK(error_of(R"({"listen":"nope"})").find("listen") != std::string::npos);
   CAF_CHECK(!error_of("{oops").empty());
+}
+
+CAF_TEST(the example configuration in deploy parses with every tenant) {
+  std::ifstream in(PARLEY_EXAMPLE_CONFIG);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto cfg = parse_config(text.str(), [](const std::string& name) {
+    return std::optional<std::string>("secret-of-" + name);
+  });
+  CAF_REQUIRE_EQUAL(cfg.tenants.size(), 2u);
+  CAF_CHECK(cfg.tenants[0].shell.enabled);
+  CAF_CHECK_EQUAL(cfg.evolution.api_key, "secret-of-EVOLUTION_API_KEY");
+  auto* friends = cfg.tenant_by_instance("whatsapp-agent");
+  CAF_REQUIRE(friends != nullptr);
+  CAF_CHECK_EQUAL(friends->id, "friends");
+  CAF_CHECK_EQUAL(friends->aliases.size(), 1u);
+}
+
+CAF_TEST(an evolution tenant needs an instance and the bridge configured) {
+  auto env = [](const std::string&) { return std::optional<std::string>("k"); };
+  auto fails = [&](const std::string& text, const std::string& expected) {
+    try {
+      parse_config(text, env);
+      CAF_FAIL("accepted: " << text);
+    } catch (const config_error& e) {
+      CAF_CHECK_EQUAL(std::string(e.what()), expected);
+    }
+  };
+  fails(R"({"evolution":{"base_url":"http://e"},"tenants":[{"id":"g","channel":"evolution"}]})",
+        "tenant 'g'.instance is required for the evolution channel");
+  fails(R"({"tenants":[{"id":"g","channel":"evolution","instance":"i"}]})",
+        "tenant 'g' uses the evolution channel, but config.evolution.base_url is missing");
+  fails(R"({"tenants":[{"id":"g","channel":"telegram"}]})",
+        "tenant 'g'.channel must be meta or evolution");
+  fails(R"({"evolution":{"base_url":"http://e"},"tenants":[{"id":"g","channel":"evolution","instance":"i","relevance_threshold":1.5}]})",
+        "tenant 'g'.relevance_threshold must be between 0 and 1");
 }
