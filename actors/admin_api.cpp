@@ -130,11 +130,47 @@ void drafts(caf::actor_system& sys, policy_gate_actor gate,
   });
 }
 
+json to_json(const decision_record& d) {
+  return {{"id", d.id},
+          {"tenant", d.tenant},
+          {"chat", d.chat},
+          {"sender_name", d.sender_name},
+          {"message", d.message},
+          {"score", d.score},
+          {"reason", d.reason},
+          {"threshold", d.threshold},
+          {"method", d.method},
+          {"replied", d.replied},
+          {"latency_ms", d.latency_us / 1000.0},
+          {"created_ms", d.created_ms}};
+}
+
+/// GET /api/decisions[?tenant=&chat=]: why the bot spoke or stayed silent.
+void decisions(caf::actor_system& sys, storage_actor storage,
+               const net::http_request& req, net::respond_fn respond) {
+  if (req.method != "GET")
+    return respond(net::json_error(405, "method_not_allowed", "use GET"));
+  auto tenant = query_param(req.target, "tenant").value_or("");
+  auto chat = query_param(req.target, "chat").value_or("");
+  sys.spawn([=](caf::event_based_actor* self) {
+    self->request(storage, gate_timeout, atom::decisions_v, tenant, chat)
+      .then(
+        [=](const std::vector<decision_record>& rows) {
+          json list = json::array();
+          for (auto& d : rows)
+            list.push_back(to_json(d));
+          respond(ok({{"decisions", list}}));
+        },
+        [=](const caf::error& err) { respond(from_error(err)); });
+  });
+}
+
 } // namespace
 
 void handle_admin_api(caf::actor_system& sys, const config& cfg,
-                      policy_gate_actor gate, net::http_request req,
+                      admin_actors actors, net::http_request req,
                       net::respond_fn respond) {
+  auto gate = actors.gate;
   auto auth = req.header("authorization");
   const std::string bearer = "Bearer ";
   if (cfg.admin_token.empty())
@@ -147,6 +183,8 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
   auto path = req.path();
   if (path.compare(0, 11, "/api/drafts") == 0)
     return drafts(sys, gate, req, std::move(respond));
+  if (path == "/api/decisions" || path == "/api/decisions/")
+    return decisions(sys, actors.storage, req, std::move(respond));
   const std::string base = "/api/approvals";
   if (path.compare(0, base.size(), base) != 0)
     return respond(net::json_error(404, "not_found", "no route for " + path));

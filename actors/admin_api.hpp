@@ -14,9 +14,15 @@
 
 namespace parley {
 
+/// The actors the admin API asks.
+struct admin_actors {
+  policy_gate_actor gate;  ///< approvals and drafts
+  storage_actor storage;   ///< decisions
+};
+
 /// Answers a request whose path starts with /api/.
 void handle_admin_api(caf::actor_system& sys, const config& cfg,
-                      policy_gate_actor gate, net::http_request req,
+                      admin_actors actors, net::http_request req,
                       net::respond_fn respond);
 
 } // namespace parley

@@ -4,6 +4,7 @@
 #include "actors/llm.hpp"
 #include "actors/log.hpp"
 #include "actors/policy_gate.hpp"
+#include "actors/relevance_scorer.hpp"
 #include "actors/shell_connector.hpp"
 #include "actors/router.hpp"
 #include "actors/storage_worker.hpp"
@@ -112,8 +113,17 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       return spawn_detached_worker(slot, policy_gate, cfg, conninfo, shells,
                                    senders, restarts == 0);
     });
+  auto llm_bound = std::chrono::milliseconds(cfg->llm.timeout_ms) * 2
+                   + std::chrono::seconds(1);
+  scorer_ = spawn_supervised<scorer_actor>(
+    sys, "relevance scorer",
+    [cfg, llm = llm_, llm_bound](caf::event_based_actor* slot, size_t) {
+      return caf::actor_cast<caf::actor>(
+        slot->spawn<caf::monitored>(relevance_scorer, cfg, llm, llm_bound));
+    });
   session_deps deps;
   deps.gate = gate_;
+  deps.scorer = scorer_;
   deps.storage = storage_;
   deps.llm = llm_;
   deps.senders = senders_;
@@ -133,6 +143,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     watch(s);
   watch(writer_);
   watch(gate_);
+  watch(scorer_);
   for (auto& sh : shells_)
     watch(sh);
   watch(router_);
@@ -193,6 +204,7 @@ void app::shutdown() {
   stop(ingest_);
   stop(router_);
   stop(gate_);
+  stop(scorer_);
   for (auto& sh : shells_)
     stop(sh);
   stop(writer_);

@@ -3,6 +3,7 @@
 // The SUPERVISOR: builds the actor graph, recovers what a crash left behind,
 // watches its children, and shuts down in stages.
 
+#include "actors/admin_api.hpp"
 #include "actors/ingest.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/sender.hpp"
@@ -51,6 +52,7 @@ public:
 
   ingest_actor ingest() const { return ingest_; }
   policy_gate_actor gate() const { return gate_; }
+  admin_actors admin() const { return {gate_, storage_.front()}; }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
 
   /// True once a child died unexpectedly (the process should exit non-zero
@@ -71,6 +73,7 @@ private:
   event_writer_actor writer_;
   router_actor router_;
   policy_gate_actor gate_;
+  scorer_actor scorer_;
   std::vector<shell_actor> shells_;
   ingest_actor ingest_;
   caf::actor watcher_;

@@ -46,7 +46,10 @@ using storage_actor = caf::typed_actor<
     std::vector<inbound_message>>,
   // Outbox rows not yet sent, for recovery.
   caf::replies_to<atom::pending, atom::send, std::vector<std::string>>::with<
-    std::vector<outbox_item>>>;
+    std::vector<outbox_item>>,
+  // Relevance decisions of a tenant and chat ("" for all), newest first.
+  caf::replies_to<atom::decisions, std::string, std::string>::with<
+    std::vector<decision_record>>>;
 
 /// The LLM: a detached actor calling an OpenAI-compatible /chat/completions.
 using llm_actor = caf::typed_actor<
@@ -82,6 +85,14 @@ using router_actor = caf::typed_actor<
   caf::reacts_to<atom::route, inbound_message>,
   // A session that has been idle asks to be passivated.
   caf::reacts_to<atom::idle, conversation_key>>;
+
+/// The GROUP-RELEVANCE SCORER: should the bot answer this group message?
+/// A rule first (mention, name, reply to the bot), else the scorer LLM.
+/// Never an error: a failing LLM is score 0 with the reason.
+using scorer_actor = caf::typed_actor<
+  // (tenant id, the group's memory, the message) -> the relevance.
+  caf::replies_to<atom::score, std::string, std::vector<memory_entry>,
+                  inbound_message>::with<relevance>>;
 
 /// A SHELL CONNECTOR: one per tenant with a `shell` block; runs argv arrays
 /// that the policy gate has cleared, never through a shell.

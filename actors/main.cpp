@@ -92,7 +92,7 @@ int serve(const std::string& config_path, bool explicit_config) {
     if (!a.recover())
       log::warn("recovery was incomplete; it runs again at the next start");
     net::http_server server(cfg->listen_host, cfg->listen_port, cfg->body_limit,
-                            make_http_handler(cfg, a.ingest(), a.metrics(), a.gate()),
+                            make_http_handler(cfg, a.ingest(), a.metrics(), a.admin()),
                             cfg->http_threads);
     log::info("parley " + std::string(version) + " listening on http://"
               + cfg->listen_host + ":" + std::to_string(server.port())

@@ -6,9 +6,11 @@
 #include "protocol/commands.hpp"
 #include "protocol/group.hpp"
 #include "protocol/policy.hpp"
+#include "protocol/relevance.hpp"
 #include "protocol/tools.hpp"
 #include "protocol/whatsapp_text.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace parley {
@@ -150,6 +152,75 @@ void decide_approval(self_ptr self, const session_deps& deps,
       });
 }
 
+/// A group message the scorer has judged: a reply only at or above the
+/// tenant's threshold and within the group's rate limit; otherwise silence,
+/// with the reason in the decision log.
+void decide_group(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c, relevance r) {
+  auto& st = self->state;
+  c.decision = r;
+  c.path = answer_path::silent;
+  if (r.score < r.threshold || c.message.text.empty())
+    return finish(self, deps, router, std::move(c));
+  auto now = steady_us() / 1000;
+  if (over_rate_limit(st.tenant, st.reply_ms, now)) {
+    c.decision.reason = "rate limited: " + std::to_string(st.tenant.group_replies_per_minute)
+                        + " replies a minute (" + r.reason + ")";
+    return finish(self, deps, router, std::move(c));
+  }
+  st.reply_ms.erase(std::remove_if(st.reply_ms.begin(), st.reply_ms.end(),
+                                   [&](int64_t at) { return now - at >= 60000; }),
+                    st.reply_ms.end());
+  st.reply_ms.push_back(now);
+  if (deps.llm.empty()) {
+    c.path = answer_path::fallback;
+    c.reply = fallback_reply(st.tenant.language, false);
+    return finish(self, deps, router, std::move(c));
+  }
+  std::vector<memory_entry> memory(st.memory.begin(), st.memory.end());
+  auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
+  self
+    ->request(deps.pick(deps.llm, st.key.chat), bound, atom::generate_v,
+              group_reply_request(st.tenant, memory, c.message))
+    .then(
+      [=](const llm_answer& a) mutable {
+        c.path = a.text.empty() ? answer_path::fallback : answer_path::llm;
+        c.reply = a.text.empty() ? fallback_reply(self->state.tenant.language, true)
+                                 : markdown_to_whatsapp(a.text);
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) mutable {
+        // The bot was addressed: a short apology beats silence.
+        c.path = answer_path::fallback;
+        c.reply = fallback_reply(self->state.tenant.language, true);
+        c.error = describe(err);
+        finish(self, deps, router, std::move(c));
+      });
+}
+
+/// A group message: the scorer decides whether it deserves an answer.
+void answer_group(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c) {
+  auto& st = self->state;
+  auto threshold = st.tenant.relevance_threshold;
+  if (!deps.scorer)
+    return decide_group(self, deps, router, std::move(c),
+                        {0, "no relevance scorer is running", "none", threshold});
+  std::vector<memory_entry> memory(st.memory.begin(), st.memory.end());
+  self
+    ->request(deps.scorer, deps.llm_timeout * 2 + std::chrono::seconds(2),
+              atom::score_v, st.tenant.id, memory, c.message)
+    .then(
+      [=](const relevance& r) mutable {
+        decide_group(self, deps, router, std::move(c), r);
+      },
+      [=](const caf::error& err) mutable {
+        decide_group(self, deps, router, std::move(c),
+                     {0, "the scorer did not answer: " + describe(err), "none",
+                      threshold});
+      });
+}
+
 void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
   auto& m = st.queue.front();
@@ -166,13 +237,8 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     c.error = "sender is not the owner";
     return finish(self, deps, router, std::move(c));
   }
-  if (m.context.group) {
-    // Groups are heard and remembered; replies wait for the relevance
-    // scorer (issue 3), so a busy group never gets an unwanted answer.
-    c.path = answer_path::silent;
-    c.error = "group messages are not answered yet";
-    return finish(self, deps, router, std::move(c));
-  }
+  if (m.context.group)
+    return answer_group(self, deps, router, std::move(c));
   if (m.text.empty()) {
     c.path = answer_path::fallback;
     c.reply = no_text_reply(st.tenant.language, m.kind);

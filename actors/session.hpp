@@ -18,6 +18,7 @@ struct session_deps {
   std::vector<llm_actor> llm;  ///< empty: no LLM configured
   std::vector<sender_actor> senders;
   policy_gate_actor gate;      ///< null: actions are refused
+  scorer_actor scorer;         ///< null: groups are heard, never answered
   std::chrono::milliseconds llm_timeout{30000};
   std::chrono::seconds idle{600};
   std::chrono::milliseconds storage_retry{1000};
@@ -40,6 +41,7 @@ struct session_state {
   bool busy = false;                  ///< handling queue.front()
   bool stopping = false;
   uint64_t generation = 0;            ///< invalidates stale idle ticks
+  std::vector<int64_t> reply_ms;      ///< groups: when the bot last replied (rate limit)
   static inline const char* name = "session";
 };
 

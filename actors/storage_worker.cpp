@@ -53,6 +53,12 @@ storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
         return s.pending_outbox(channels);
       });
     },
+    [=](atom::decisions, const std::string& tenant, const std::string& chat)
+      -> caf::result<std::vector<decision_record>> {
+      return guarded(self->state, "reading decisions", [&](storage::store& s) {
+        return s.decisions(tenant, chat, 200);
+      });
+    },
   };
 }
 

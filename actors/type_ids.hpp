@@ -103,7 +103,20 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, completion& x) {
   return f(caf::meta::type_name("completion"), x.message, x.path,
            x.command_line, x.reply, x.language, x.started_us,
-           x.error, x.approval_id, x.hold);
+           x.error, x.approval_id, x.hold, x.decision);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relevance& x) {
+  return f(caf::meta::type_name("relevance"), x.score, x.reason, x.method,
+           x.threshold);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, decision_record& x) {
+  return f(caf::meta::type_name("decision_record"), x.id, x.tenant, x.chat,
+           x.sender_name, x.message, x.score, x.reason, x.threshold, x.method,
+           x.replied, x.latency_us, x.created_ms);
 }
 
 template <class Inspector>
@@ -200,6 +213,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::tool_call>))
   CAF_ADD_TYPE_ID(parley, (parley::llm_answer))
   CAF_ADD_TYPE_ID(parley, (parley::group_context))
+  CAF_ADD_TYPE_ID(parley, (parley::relevance))
+  CAF_ADD_TYPE_ID(parley, (parley::decision_record))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::decision_record>))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].
@@ -225,3 +241,5 @@ CAF_ADD_ATOM(parley, parley::atom, resolve, "resolve")
 CAF_ADD_ATOM(parley, parley::atom, list, "list")
 CAF_ADD_ATOM(parley, parley::atom, drafts, "drafts")
 CAF_ADD_ATOM(parley, parley::atom, release, "release")
+CAF_ADD_ATOM(parley, parley::atom, score, "score")
+CAF_ADD_ATOM(parley, parley::atom, decisions, "decisions")

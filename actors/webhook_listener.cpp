@@ -223,13 +223,13 @@ net::http_response metrics_text(const ingest_metrics& m) {
 net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
                                     ingest_actor ingest,
                                     std::shared_ptr<ingest_metrics> metrics,
-                                    policy_gate_actor gate) {
-  return [cfg, ingest, metrics, gate](net::http_request req,
-                                      net::respond_fn respond) {
+                                    admin_actors admin) {
+  return [cfg, ingest, metrics, admin](net::http_request req,
+                                       net::respond_fn respond) {
     auto path = req.path();
-    if (path.compare(0, 5, "/api/") == 0 && gate)
-      return handle_admin_api(gate->home_system(), *cfg, gate, std::move(req),
-                              std::move(respond));
+    if (path.compare(0, 5, "/api/") == 0 && admin.gate && admin.storage)
+      return handle_admin_api(admin.gate->home_system(), *cfg, admin,
+                              std::move(req), std::move(respond));
     if (path == "/webhooks/meta/whatsapp") {
       if (req.method == "GET")
         return respond(verify_subscription(*cfg, req));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/admin_api.hpp"
 #include "actors/ingest.hpp"
 #include "actors/interfaces.hpp"
 #include "net/http_types.hpp"
@@ -28,6 +29,6 @@ evolution_event_rows(const config& cfg,
 net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
                                     ingest_actor ingest,
                                     std::shared_ptr<ingest_metrics> metrics,
-                                    policy_gate_actor gate);
+                                    admin_actors admin);
 
 } // namespace parley

@@ -81,16 +81,16 @@ std::optional<relevance> rule_relevance(const tenant_config& t,
   };
   for (auto& jid : m.context.mentions)
     if (is_bot(jid))
-      return relevance{1.0, "mentions the bot", "rule"};
+      return relevance{1.0, "mentions the bot", "rule", 0};
   if (!m.context.quoted_sender.empty() && is_bot(m.context.quoted_sender))
-    return relevance{1.0, "replies to the bot's message", "rule"};
+    return relevance{1.0, "replies to the bot's message", "rule", 0};
   if (has_word(m.text, t.bot_name))
-    return relevance{1.0, "names the bot (" + t.bot_name + ")", "rule"};
+    return relevance{1.0, "names the bot (" + t.bot_name + ")", "rule", 0};
   for (auto& alias : t.aliases)
     if (has_word(m.text, alias))
-      return relevance{1.0, "names the bot (" + alias + ")", "rule"};
+      return relevance{1.0, "names the bot (" + alias + ")", "rule", 0};
   if (m.text.empty())
-    return relevance{0.0, "no text to read", "rule"};
+    return relevance{0.0, "no text to read", "rule", 0};
   return std::nullopt;
 }
 
@@ -112,7 +112,7 @@ llm_request scorer_request(const tenant_config& t,
 }
 
 relevance parse_score(const std::string& text) {
-  relevance r{0.0, "unparseable", "llm"};
+  relevance r{0.0, "unparseable", "llm", 0};
   auto body = text;
   // Models like to fence JSON: take what is between the outer braces.
   auto open = body.find('{'), close = body.rfind('}');

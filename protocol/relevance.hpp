@@ -15,12 +15,6 @@
 
 namespace parley {
 
-struct relevance {
-  double score = 0;
-  std::string reason;
-  std::string method;  ///< rule, llm, none
-};
-
 /// The JIDs that mean the bot: the one the channel reported, and the
 /// configured number.
 std::vector<std::string> bot_ids(const tenant_config& t, const inbound_message& m);

@@ -73,6 +73,27 @@ struct outbox_item {
 /// Which way a message was answered; stored in `runs.path`.
 enum class answer_path : uint8_t { command, llm, fallback, ignored, action, silent };
 
+/// Whether a group message deserves a reply, and why.
+struct relevance {
+  double score = 0;
+  std::string reason;
+  std::string method;     ///< rule, llm, none; empty: not a group message
+  double threshold = 0;   ///< the tenant's threshold when it was decided
+};
+
+/// A stored relevance decision (GET /api/decisions).
+struct decision_record {
+  int64_t id = 0;
+  std::string tenant, chat, sender_name, message;
+  double score = 0;
+  std::string reason;
+  double threshold = 0;
+  std::string method;
+  bool replied = false;
+  int64_t latency_us = 0;
+  int64_t created_ms = 0;
+};
+
 /// What the session asks storage to commit when it has handled an event.
 struct completion {
   inbound_message message;
@@ -84,6 +105,7 @@ struct completion {
   std::string error;         ///< why the LLM was not used, if it was not
   int64_t approval_id = 0;   ///< the reply asks for this approval
   std::string hold;          ///< "": send; "draft" or "recorded": the policy holds it
+  relevance decision;        ///< group messages: why it was answered or not
 };
 
 /// What storage answers after committing a completion.

@@ -219,6 +219,16 @@ completion_result store::complete(const completion& c,
     }
   }
   auto latency = c.started_us ? steady_us() - c.started_us : 0;
+  if (!c.decision.method.empty()) {
+    auto& d = c.decision;
+    tx.exec("INSERT INTO decisions (event_id, tenant, chat, sender_name, message,"
+            " score, reason, threshold, method, replied, latency_us)"
+            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+            {num(m.event_id), m.tenant, m.chat, opt(m.sender_name), m.text,
+             std::to_string(d.score), d.reason, std::to_string(d.threshold),
+             d.method, c.path == answer_path::silent ? "false" : "true",
+             num(latency)});
+  }
   tx.exec("INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us,"
           " error) VALUES ($1, $2, $3, $4, $5, $6)",
           {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),
@@ -317,6 +327,24 @@ std::optional<outbox_item> store::release_draft(int64_t id, bool send,
     return std::nullopt;
   state = changed ? (send ? "pending" : "discarded") : r.text(0, 11);
   return read_outbox(r).front();
+}
+
+std::vector<decision_record> store::decisions(const std::string& tenant,
+                                             const std::string& chat, int limit) {
+  auto r = db_.exec(
+    "SELECT id, tenant, chat, coalesce(sender_name, ''), message, score, reason,"
+    " threshold, method, replied, latency_us,"
+    " (extract(epoch FROM created_at) * 1000)::bigint FROM decisions"
+    " WHERE ($1 = '' OR tenant = $1) AND ($2 = '' OR chat = $2)"
+    " ORDER BY id DESC LIMIT $3",
+    {tenant, chat, std::to_string(limit)});
+  std::vector<decision_record> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                   r.text(i, 4), std::stod(r.text(i, 5)), r.text(i, 6),
+                   std::stod(r.text(i, 7)), r.text(i, 8), r.text(i, 9) == "t",
+                   r.int64(i, 10), r.int64(i, 11)});
+  return out;
 }
 
 } // namespace parley::storage

@@ -67,6 +67,10 @@ public:
   void outbox_failed(int64_t id, int attempts, int64_t code,
                      const std::string& title);
 
+  /// Group relevance decisions, newest first; empty tenant or chat: all.
+  std::vector<decision_record> decisions(const std::string& tenant,
+                                         const std::string& chat, int limit);
+
   /// Held replies of a tenant (all tenants when empty) in `state` (draft or
   /// recorded), oldest first.
   std::vector<outbox_item> held_replies(const std::string& tenant,

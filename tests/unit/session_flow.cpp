@@ -26,7 +26,22 @@ struct recorder {
   std::vector<policy_decision> decisions;  ///< the gate's answers, in order
   std::string resolve_status = "none_pending";
   std::vector<std::string> marked_read;
+  std::vector<relevance> scores;           ///< the scorer's answers, in order
+  std::vector<std::vector<memory_entry>> scored_with;
 };
+
+scorer_actor::behavior_type fake_scorer(scorer_actor::pointer self,
+                                        std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::score, const std::string&, const std::vector<memory_entry>& memory,
+        const inbound_message&) {
+      rec->scored_with.push_back(memory);
+      auto r = rec->scores.front();
+      rec->scores.erase(rec->scores.begin());
+      return r;
+    },
+  };
+}
 
 /// Answers checks from `decisions` in order (then "allow"); resolves with
 /// `resolve_status`.
@@ -75,6 +90,9 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
     },
     [=](atom::pending, atom::send, const std::vector<std::string>&) {
       return std::vector<outbox_item>{};
+    },
+    [=](atom::decisions, const std::string&, const std::string&) {
+      return std::vector<decision_record>{};
     },
   };
 }
@@ -127,6 +145,7 @@ struct fixture : test_coordinator_fixture<> {
     deps.llm.push_back(sys.spawn(fake_llm, rec));
     deps.senders.push_back(sys.spawn(fake_sender, rec));
     deps.gate = sys.spawn(fake_gate, rec);
+    deps.scorer = sys.spawn(fake_scorer, rec);
     router = sys.spawn(fake_router, rec);
     tenant.id = "ops";
     tenant.kind = "personal";
@@ -354,6 +373,51 @@ CAF_TEST(a bare ja with nothing pending is ordinary conversation) {
   CAF_CHECK_EQUAL(rec->llm_requests.size(), 1u);
   CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
   CAF_CHECK(rec->completions[0].path == answer_path::llm);
+}
+
+CAF_TEST(a group message below the threshold is remembered and not answered) {
+  tenant.kind = "group";
+  tenant.relevance_threshold = 0.7;
+  rec->scores = {{0.2, "chatter", "llm", 0.7}, {0.9, "asks the bot", "llm", 0.7}};
+  auto s = start();
+  auto chatter = msg("haha zaterdag barbecue", "311");
+  chatter.context.group = true;
+  chatter.sender_name = "Anna";
+  auto question = msg("hoe laat is het overleg?", "312");
+  question.context.group = true;
+  question.sender_name = "Bram";
+  self->send(s, atom::route_v, chatter);
+  self->send(s, atom::route_v, question);
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 2u);
+  CAF_CHECK(rec->completions[0].path == answer_path::silent);
+  CAF_CHECK_EQUAL(rec->completions[0].decision.reason, "chatter");
+  CAF_CHECK(rec->completions[1].path == answer_path::llm);
+  // the second score saw the first message, labelled with its author
+  CAF_REQUIRE_EQUAL(rec->scored_with.size(), 2u);
+  CAF_REQUIRE_EQUAL(rec->scored_with[1].size(), 1u);
+  CAF_CHECK_EQUAL(rec->scored_with[1][0].content, "Anna: haha zaterdag barbecue");
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 1u);
+  CAF_CHECK(rec->llm_requests[0].tools.empty()); // no tools in groups
+}
+
+CAF_TEST(a group gets at most its replies per minute) {
+  tenant.kind = "group";
+  tenant.group_replies_per_minute = 2;
+  for (int i = 0; i < 3; ++i)
+    rec->scores.push_back({1.0, "mentions the bot", "rule", 0.7});
+  auto s = start();
+  for (int i = 0; i < 3; ++i) {
+    auto m = msg("@bot vraag " + std::to_string(i), "311");
+    m.context.group = true;
+    self->send(s, atom::route_v, m);
+  }
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 3u);
+  CAF_CHECK(rec->completions[1].path == answer_path::llm);
+  CAF_CHECK(rec->completions[2].path == answer_path::silent);
+  CAF_CHECK_EQUAL(rec->completions[2].decision.reason,
+                  "rate limited: 2 replies a minute (mentions the bot)");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
