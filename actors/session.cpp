@@ -162,6 +162,13 @@ void decide_group(self_ptr self, const session_deps& deps, router_actor router,
   c.path = answer_path::silent;
   if (r.score < r.threshold || c.message.text.empty())
     return finish(self, deps, router, std::move(c));
+  std::vector<memory_entry> memory(st.memory.begin(), st.memory.end());
+  if (looks_like_bot_loop(memory, c.message)) {
+    c.decision.reason = "possible loop with another bot: answered "
+                        + display_name(c.message) + " 3 times in a row ("
+                        + r.reason + ")";
+    return finish(self, deps, router, std::move(c));
+  }
   auto now = steady_us() / 1000;
   if (over_rate_limit(st.tenant, st.reply_ms, now)) {
     c.decision.reason = "rate limited: " + std::to_string(st.tenant.group_replies_per_minute)
@@ -177,7 +184,6 @@ void decide_group(self_ptr self, const session_deps& deps, router_actor router,
     c.reply = fallback_reply(st.tenant.language, false);
     return finish(self, deps, router, std::move(c));
   }
-  std::vector<memory_entry> memory(st.memory.begin(), st.memory.end());
   auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
   self
     ->request(deps.pick(deps.llm, st.key.chat), bound, atom::generate_v,

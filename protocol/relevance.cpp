@@ -153,6 +153,22 @@ llm_request group_reply_request(const tenant_config& t,
   return req;
 }
 
+bool looks_like_bot_loop(const std::vector<memory_entry>& memory,
+                         const inbound_message& m, int turns) {
+  auto author = display_name(m) + ": ";
+  int pairs = 0;
+  // From the newest: (author's message, our reply) pairs, nothing between.
+  for (auto i = memory.size(); i >= 2 && pairs < turns; i -= 2) {
+    auto& reply = memory[i - 1];
+    auto& asked = memory[i - 2];
+    if (reply.role != "assistant" || asked.role != "user"
+        || asked.content.compare(0, author.size(), author) != 0)
+      break;
+    ++pairs;
+  }
+  return pairs >= turns;
+}
+
 bool over_rate_limit(const tenant_config& t, const std::vector<int64_t>& reply_ms,
                      int64_t now_ms) {
   auto recent = std::count_if(reply_ms.begin(), reply_ms.end(),

@@ -41,6 +41,11 @@ llm_request group_reply_request(const tenant_config& t,
                                 const std::vector<memory_entry>& memory,
                                 const inbound_message& m);
 
+/// True when the bot has answered this message's author `turns` times in a
+/// row with nobody else speaking: most likely another bot, and a loop.
+bool looks_like_bot_loop(const std::vector<memory_entry>& memory,
+                         const inbound_message& m, int turns = 3);
+
 /// Replies sent in the last minute against the tenant's per-group limit.
 bool over_rate_limit(const tenant_config& t, const std::vector<int64_t>& reply_ms,
                      int64_t now_ms);

@@ -148,3 +148,19 @@ CAF_TEST(the per group rate limit counts the last minute only) {
   t.group_replies_per_minute = 0;
   CAF_CHECK(over_rate_limit(t, {}, now));
 }
+
+CAF_TEST(three answers in a row to the same author look like a bot loop) {
+  auto m = said("@Parley en nu?", "EchoBot");
+  std::vector<memory_entry> memory = {
+    {"user", "Anna: hoi"},
+    {"user", "EchoBot: @Parley hallo"}, {"assistant", "Hallo EchoBot"},
+    {"user", "EchoBot: @Parley hallo terug"}, {"assistant", "Hoi"},
+    {"user", "EchoBot: @Parley nog eens"}, {"assistant", "Ja?"}};
+  CAF_CHECK(looks_like_bot_loop(memory, m));
+  // someone else speaking in between breaks the run
+  memory.insert(memory.begin() + 3, {"user", "Anna: stop eens"});
+  CAF_CHECK(!looks_like_bot_loop(memory, m));
+  // another author is not in a loop with us
+  CAF_CHECK(!looks_like_bot_loop(memory, said("@Parley hoi", "Bram")));
+  CAF_CHECK(!looks_like_bot_loop({}, m));
+}

@@ -420,4 +420,25 @@ CAF_TEST(a group gets at most its replies per minute) {
                   "rate limited: 2 replies a minute (mentions the bot)");
 }
 
+CAF_TEST(a fourth reply in a row to the same author is held back as a loop) {
+  tenant.kind = "group";
+  tenant.memory = 20;
+  for (int i = 0; i < 3; ++i) {
+    rec->stored_memory.push_back({"user", "EchoBot: @Parley " + std::to_string(i)});
+    rec->stored_memory.push_back({"assistant", "antwoord " + std::to_string(i)});
+  }
+  rec->scores = {{1.0, "mentions the bot", "rule", 0.7}};
+  auto s = start();
+  auto m = msg("@Parley 3", "319");
+  m.context.group = true;
+  m.sender_name = "EchoBot";
+  self->send(s, atom::route_v, m);
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::silent);
+  CAF_CHECK_EQUAL(rec->completions[0].decision.reason,
+                  "possible loop with another bot: answered EchoBot 3 times in a row (mentions the bot)");
+  CAF_CHECK(rec->llm_requests.empty());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
