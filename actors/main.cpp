@@ -1,6 +1,7 @@
 // parley's entry point: the command line of DESIGN.md.
 
 #include "actors/app.hpp"
+#include "actors/evolution_cli.hpp"
 #include "actors/log.hpp"
 #include "actors/webhook_listener.hpp"
 #include "net/http_client.hpp"
@@ -289,6 +290,22 @@ int main(int argc, char** argv) {
   auto* health_cmd = cli.add_subcommand("health", "ask a running parley");
   auto* health_cfg = add_config(health_cmd);
   health_cmd->add_option("--url", url, "health URL (default: from listen)");
+  auto* evolution_cmd = cli.add_subcommand(
+    "evolution", "pair and inspect Evolution API (WhatsApp Web) instances");
+  evolution_cmd->require_subcommand(1);
+  auto* connect_cmd = evolution_cmd->add_subcommand(
+    "connect", "create the instance if missing, show its QR code, wait until it is open");
+  auto* connect_cfg = add_config(connect_cmd);
+  evolution_connect_options connect_opts;
+  int timeout_s = 180, poll_ms = 2000;
+  connect_cmd->add_option("instance", connect_opts.instance, "instance name")->required();
+  connect_cmd->add_option("--webhook-url", connect_opts.webhook_url,
+                          "where Evolution posts events (default: from listen)");
+  connect_cmd->add_option("--timeout", timeout_s, "seconds to wait for the phone (180)");
+  connect_cmd->add_option("--poll-ms", poll_ms, "how often to ask for the state (2000)");
+  auto* status_cmd = evolution_cmd->add_subcommand(
+    "status", "the connection state of every Evolution tenant's instance");
+  auto* status_cfg = add_config(status_cmd);
   cli.add_subcommand("version", "print the version");
   CLI11_PARSE(cli, argc, argv);
   try {
@@ -307,6 +324,16 @@ int main(int argc, char** argv) {
     }
     if (*health_cmd)
       return health(config_path, health_cfg->count() > 0, url);
+    if (*connect_cmd) {
+      connect_opts.timeout = std::chrono::seconds(timeout_s);
+      connect_opts.poll = std::chrono::milliseconds(poll_ms);
+      auto cfg = load_config(config_path, connect_cfg->count() > 0);
+      return evolution_connect(*cfg, connect_opts, std::cout, std::cerr);
+    }
+    if (*status_cmd) {
+      auto cfg = load_config(config_path, status_cfg->count() > 0);
+      return evolution_status(*cfg, std::cout, std::cerr);
+    }
     std::cout << "parley " << version << "\n";
     return 0;
   } catch (const std::exception& e) {

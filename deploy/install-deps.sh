@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake make ccache pkg-config
   libcaf-dev libboost-dev nlohmann-json3-dev libpq-dev libssl-dev libcli11-dev
+  libqrencode-dev
   postgresql postgresql-client
   python3 ca-certificates openssl
 )

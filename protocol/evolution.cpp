@@ -289,4 +289,48 @@ send_result classify_send(int http_status, const std::string& body) {
   return r;
 }
 
+std::string create_instance_body(const std::string& instance,
+                                 const std::string& webhook_url,
+                                 const std::string& api_key) {
+  json j = {{"instanceName", instance},
+            {"integration", "WHATSAPP-BAILEYS"},
+            {"qrcode", true},
+            {"webhook", json::parse(set_webhook_body(webhook_url, api_key))["webhook"]}};
+  return j.dump();
+}
+
+std::string set_webhook_body(const std::string& webhook_url,
+                             const std::string& api_key) {
+  json j = {{"webhook",
+             {{"enabled", true},
+              {"url", webhook_url},
+              {"byEvents", false},
+              {"base64", false},
+              {"headers", {{"apikey", api_key}}},
+              {"events", {"MESSAGES_UPSERT", "CONNECTION_UPDATE", "QRCODE_UPDATED"}}}}};
+  return j.dump();
+}
+
+bool lists_instance(const std::string& body, const std::string& instance) {
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_array())
+    return false;
+  for (auto& i : j)
+    if (str(i, "name") == instance || str(child(i, "instance"), "instanceName") == instance)
+      return true;
+  return false;
+}
+
+connect_codes parse_connect(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  auto& qr = child(j, "qrcode").is_object() ? child(j, "qrcode") : j;
+  return {str(qr, "code"), str(qr, "pairingCode")};
+}
+
+std::string parse_connection_state(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  auto state = str(child(j, "instance"), "state");
+  return state.empty() ? str(j, "state") : state;
+}
+
 } // namespace parley::evolution

@@ -76,4 +76,32 @@ std::string send_text_body(const std::string& number, const std::string& text,
 /// other statuses fail with Evolution's message.
 send_result classify_send(int http_status, const std::string& body);
 
+// -- instance management (parley evolution connect|status) ------------------
+
+/// POST {base_url}/instance/create: a Baileys instance with a QR code, its
+/// webhook pointed at parley and carrying parley's `apikey` header.
+std::string create_instance_body(const std::string& instance,
+                                 const std::string& webhook_url,
+                                 const std::string& api_key);
+
+/// POST {base_url}/webhook/set/{instance}: the same webhook for an
+/// existing instance.
+std::string set_webhook_body(const std::string& webhook_url,
+                             const std::string& api_key);
+
+/// Whether GET /instance/fetchInstances lists `instance` (v2 `name`, or v1
+/// `instance.instanceName`).
+bool lists_instance(const std::string& body, const std::string& instance);
+
+/// GET /instance/connect/{instance}: the QR text and the pairing code.
+struct connect_codes {
+  std::string code;          ///< the text to render as a QR code
+  std::string pairing_code;
+};
+connect_codes parse_connect(const std::string& body);
+
+/// GET /instance/connectionState/{instance}: open, connecting, close; "" when
+/// the body says nothing.
+std::string parse_connection_state(const std::string& body);
+
 } // namespace parley::evolution

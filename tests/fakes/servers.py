@@ -28,6 +28,9 @@ class FakeServer:
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):
+                self.do_POST()
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length)
@@ -171,11 +174,15 @@ class FakeEvolution(FakeServer):
         super().__init__(tls)
         self.api_key = api_key
         self.counter = 0
+        self.instances = {}     # name -> number of state polls left before "open"
+        self.open_after = 2     # polls answered "connecting" for a new instance
 
     def respond(self, path, headers, body):
         if headers.get("apikey") != self.api_key:
             return (401, {"status": 401, "error": "Unauthorized",
                           "response": {"message": "Unauthorized"}})
+        if path.startswith("/instance/") or path.startswith("/webhook/"):
+            return self.manage(path, body)
         with self.cond:
             self.counter += 1
             n = self.counter
@@ -185,9 +192,38 @@ class FakeEvolution(FakeServer):
                       "message": {"extendedTextMessage": {"text": body.get("text")}},
                       "messageTimestamp": str(1795000000 + n), "status": "PENDING"})
 
+    def manage(self, path, body):
+        """Instance management, as Evolution API v2 answers it."""
+        name = path.split("?")[0].rstrip("/").split("/")[-1]
+        if path.startswith("/instance/fetchInstances"):
+            wanted = path.split("instanceName=")[-1]
+            if wanted not in self.instances:
+                return (404, {"status": 404, "error": "Not Found",
+                              "response": {"message": ["Instance \"%s\" not found" % wanted]}})
+            return (200, [{"id": "i-1", "name": wanted, "connectionStatus": "connecting"}])
+        if path == "/instance/create":
+            self.instances[body["instanceName"]] = self.open_after
+            return (201, {"instance": {"instanceName": body["instanceName"], "status": "created"},
+                          "hash": "secret", "qrcode": {"pairingCode": "WZYEH1YY", "code": "2@first"}})
+        if path.startswith("/webhook/set/"):
+            return (201, {"webhook": body.get("webhook")})
+        if name not in self.instances:
+            return (404, {"status": 404, "error": "Not Found", "response": {"message": ["no instance"]}})
+        if path.startswith("/instance/connect/"):
+            return (200, {"pairingCode": "WZYEH1YY",
+                          "code": "2@code-%d" % (self.instances[name] // 5), "count": 1})
+        if path.startswith("/instance/connectionState/"):
+            left = self.instances[name]
+            if left > 0:
+                self.instances[name] = left - 1
+            return (200, {"instance": {"instanceName": name,
+                                       "state": "open" if left == 0 else "connecting"}})
+        return (404, {"status": 404, "error": "Not Found", "response": {"message": ["no route"]}})
+
     def sent(self, count, timeout=30):
         """The first `count` accepted sendText bodies, once they arrived."""
-        got = self.wait_answered(count, timeout)
+        got = self.wait_answered(count, timeout,
+                                 where=lambda r: r[0].startswith("/message/"))
         return [b for p, b in got] if got else None
 
 

@@ -171,3 +171,24 @@ CAF_TEST(send text quotes and mentions and its answers are classified) {
   CAF_CHECK(classify_send(0, "").kind == send_result::retry);
   CAF_CHECK(classify_send(201, "{}").kind == send_result::failed);
 }
+
+CAF_TEST(instance management bodies and answers) {
+  auto create = nlohmann::json::parse(
+    create_instance_body("whatsapp-agent", "http://10.0.0.2:8080/webhooks/evolution", "k1"));
+  CAF_CHECK_EQUAL(create["instanceName"], "whatsapp-agent");
+  CAF_CHECK_EQUAL(create["qrcode"], true);
+  CAF_CHECK_EQUAL(create["webhook"]["url"], "http://10.0.0.2:8080/webhooks/evolution");
+  CAF_CHECK_EQUAL(create["webhook"]["headers"]["apikey"], "k1");
+  CAF_CHECK_EQUAL(create["webhook"]["events"].size(), 3u);
+  CAF_CHECK(lists_instance(R"([{"id":"1","name":"whatsapp-agent","connectionStatus":"close"}])",
+                           "whatsapp-agent"));
+  CAF_CHECK(lists_instance(R"([{"instance":{"instanceName":"a","status":"open"}}])", "a"));
+  CAF_CHECK(!lists_instance(R"([{"name":"other"}])", "whatsapp-agent"));
+  CAF_CHECK(!lists_instance(R"({"error":"x"})", "whatsapp-agent"));
+  auto codes = parse_connect(R"({"pairingCode":"WZYEH1YY","code":"2@abc","count":1})");
+  CAF_CHECK_EQUAL(codes.code, "2@abc");
+  CAF_CHECK_EQUAL(codes.pairing_code, "WZYEH1YY");
+  CAF_CHECK_EQUAL(parse_connect(R"({"qrcode":{"code":"2@x","pairingCode":"P"}})").code, "2@x");
+  CAF_CHECK_EQUAL(parse_connection_state(R"({"instance":{"instanceName":"a","state":"open"}})"), "open");
+  CAF_CHECK_EQUAL(parse_connection_state("oops"), "");
+}
