@@ -165,6 +165,55 @@ void decisions(caf::actor_system& sys, storage_actor storage,
   });
 }
 
+json to_json(const instance_report& r) {
+  json j = {{"state", r.state.empty() ? json() : json(r.state)}};
+  if (!r.qr_code.empty())
+    j["qr_code"] = r.qr_code;
+  if (!r.pairing_code.empty())
+    j["pairing_code"] = r.pairing_code;
+  if (!r.webhook.empty()) {
+    j["webhook"] = r.webhook;
+    j["created"] = r.created;
+  }
+  return j;
+}
+
+/// GET /api/evolution/{instance}, POST /api/evolution/{instance}/connect
+/// [?webhook_url=]: what `parley evolution status|connect` do, one look each.
+void evolution(caf::actor_system& sys, evolution_admin_actor admin,
+               const net::http_request& req, net::respond_fn respond) {
+  if (!admin)
+    return respond(net::json_error(400, "not_configured",
+                                   "no Evolution API is configured (evolution.base_url)"));
+  auto rest = req.path().substr(15); // "whatsapp-agent", "whatsapp-agent/connect"
+  auto slash = rest.find('/');
+  auto instance = url_decode(rest.substr(0, slash));
+  auto verb = slash == std::string::npos ? std::string{} : rest.substr(slash + 1);
+  if (instance.empty() || (verb != "" && verb != "connect"))
+    return respond(net::json_error(404, "not_found", "no route for " + req.path()));
+  if (req.method != (verb.empty() ? "GET" : "POST"))
+    return respond(net::json_error(405, "method_not_allowed",
+                                   verb.empty() ? "use GET" : "use POST"));
+  auto render = [=](const instance_report& r) {
+    if (!r.error.empty())
+      return respond(net::json_error(502, "evolution_failed", r.error));
+    auto j = to_json(r);
+    j["instance"] = instance;
+    respond(ok(j));
+  };
+  auto webhook = query_param(req.target, "webhook_url").value_or("");
+  sys.spawn([=](caf::event_based_actor* self) {
+    auto failed = [=](const caf::error& err) {
+      respond(net::json_error(503, "unavailable", describe(err)));
+    };
+    if (verb.empty())
+      self->request(admin, gate_timeout, atom::status_v, instance).then(render, failed);
+    else
+      self->request(admin, gate_timeout, atom::connect_v, instance, webhook)
+        .then(render, failed);
+  });
+}
+
 } // namespace
 
 void handle_admin_api(caf::actor_system& sys, const config& cfg,
@@ -183,6 +232,8 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
   auto path = req.path();
   if (path.compare(0, 11, "/api/drafts") == 0)
     return drafts(sys, gate, req, std::move(respond));
+  if (path.compare(0, 15, "/api/evolution/") == 0)
+    return evolution(sys, actors.evolution, req, std::move(respond));
   if (path == "/api/decisions" || path == "/api/decisions/")
     return decisions(sys, actors.storage, req, std::move(respond));
   const std::string base = "/api/approvals";

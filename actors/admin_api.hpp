@@ -18,6 +18,7 @@ namespace parley {
 struct admin_actors {
   policy_gate_actor gate;  ///< approvals and drafts
   storage_actor storage;   ///< decisions
+  evolution_admin_actor evolution;  ///< null without an Evolution API
 };
 
 /// Answers a request whose path starts with /api/.

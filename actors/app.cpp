@@ -1,6 +1,7 @@
 #include "actors/app.hpp"
 
 #include "actors/errors.hpp"
+#include "actors/evolution_admin.hpp"
 #include "actors/llm.hpp"
 #include "actors/log.hpp"
 #include "actors/policy_gate.hpp"
@@ -121,6 +122,9 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       return caf::actor_cast<caf::actor>(
         slot->spawn<caf::monitored>(relevance_scorer, cfg, llm, llm_bound));
     });
+  if (cfg->evolution.enabled())
+    evolution_ = spawn_supervised<evolution_admin_actor>(
+      sys, "evolution admin", detached_worker(evolution_admin, cfg));
   session_deps deps;
   deps.gate = gate_;
   deps.scorer = scorer_;
@@ -144,6 +148,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   watch(writer_);
   watch(gate_);
   watch(scorer_);
+  if (evolution_)
+    watch(evolution_);
   for (auto& sh : shells_)
     watch(sh);
   watch(router_);
@@ -205,6 +211,7 @@ void app::shutdown() {
   stop(router_);
   stop(gate_);
   stop(scorer_);
+  stop(evolution_);
   for (auto& sh : shells_)
     stop(sh);
   stop(writer_);

@@ -52,7 +52,7 @@ public:
 
   ingest_actor ingest() const { return ingest_; }
   policy_gate_actor gate() const { return gate_; }
-  admin_actors admin() const { return {gate_, storage_.front()}; }
+  admin_actors admin() const { return {gate_, storage_.front(), evolution_}; }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
 
   /// True once a child died unexpectedly (the process should exit non-zero
@@ -74,6 +74,7 @@ private:
   router_actor router_;
   policy_gate_actor gate_;
   scorer_actor scorer_;
+  evolution_admin_actor evolution_;  ///< null without an Evolution API
   std::vector<shell_actor> shells_;
   ingest_actor ingest_;
   caf::actor watcher_;

@@ -51,69 +51,99 @@ bool configured(const config& cfg, std::ostream& err) {
 
 } // namespace
 
+std::string default_webhook_url(const config& cfg) {
+  return "http://" + cfg.listen_host + ":" + std::to_string(cfg.listen_port)
+         + "/webhooks/evolution";
+}
+
+instance_report read_instance(const config& cfg, net::http_client& http,
+                              const std::string& instance, bool with_codes) {
+  instance_report r;
+  auto name = url_encode(instance);
+  auto res = call(http, cfg, "GET", "/instance/connectionState/" + name);
+  if (r.error = failure(cfg, res); !r.error.empty())
+    return r;
+  r.state = evolution::parse_connection_state(res.body);
+  if (with_codes && r.state != "open") {
+    auto codes = evolution::parse_connect(call(http, cfg, "GET", "/instance/connect/" + name).body);
+    r.qr_code = codes.code;
+    r.pairing_code = codes.pairing_code;
+  }
+  return r;
+}
+
+instance_report prepare_instance(const config& cfg, net::http_client& http,
+                                 const std::string& instance,
+                                 const std::string& webhook_url) {
+  instance_report r;
+  auto name = url_encode(instance);
+  auto listed = call(http, cfg, "GET", "/instance/fetchInstances?instanceName=" + name);
+  // Evolution answers 404 for an unknown instanceName.
+  if (listed.status != 404)
+    if (r.error = failure(cfg, listed); !r.error.empty())
+      return r;
+  r.created = listed.status == 404 || !evolution::lists_instance(listed.body, instance);
+  auto made = r.created
+                ? call(http, cfg, "POST", "/instance/create",
+                       evolution::create_instance_body(instance, webhook_url,
+                                                       cfg.evolution.api_key))
+                : call(http, cfg, "POST", "/webhook/set/" + name,
+                       evolution::set_webhook_body(webhook_url, cfg.evolution.api_key));
+  if (r.error = failure(cfg, made); !r.error.empty())
+    return r;
+  auto look = read_instance(cfg, http, instance, true);
+  look.created = r.created;
+  look.webhook = webhook_url;
+  return look;
+}
+
 int evolution_connect(const config& cfg, const evolution_connect_options& opts,
                       std::ostream& out, std::ostream& err) {
   if (!configured(cfg, err))
     return 1;
-  auto webhook = opts.webhook_url.empty()
-                   ? "http://" + cfg.listen_host + ":" + std::to_string(cfg.listen_port)
-                       + "/webhooks/evolution"
-                   : opts.webhook_url;
-  auto instance = url_encode(opts.instance);
+  auto webhook = opts.webhook_url.empty() ? default_webhook_url(cfg) : opts.webhook_url;
   net::http_client http;
-  auto listed = call(http, cfg, "GET", "/instance/fetchInstances?instanceName=" + instance);
-  // Evolution answers 404 for an unknown instanceName.
-  bool exists = listed.status != 404 && evolution::lists_instance(listed.body, opts.instance);
-  if (listed.status != 404)
-    if (auto why = failure(cfg, listed); !why.empty()) {
-      err << why << "\n";
-      return 1;
-    }
-  auto made = exists ? call(http, cfg, "POST", "/webhook/set/" + instance,
-                            evolution::set_webhook_body(webhook, cfg.evolution.api_key))
-                     : call(http, cfg, "POST", "/instance/create",
-                            evolution::create_instance_body(opts.instance, webhook,
-                                                            cfg.evolution.api_key));
-  if (auto why = failure(cfg, made); !why.empty()) {
-    err << why << "\n";
+  auto start = std::chrono::steady_clock::now();
+  auto look = prepare_instance(cfg, http, opts.instance, webhook);
+  if (!look.error.empty()) {
+    err << look.error << "\n";
     return 1;
   }
-  out << (exists ? "instance " + opts.instance + " exists; its webhook now points at "
-                 : "created instance " + opts.instance + " with its webhook at ")
+  out << (look.created ? "created instance " + opts.instance + " with its webhook at "
+                       : "instance " + opts.instance + " exists; its webhook now points at ")
       << webhook << "\n";
-  auto start = std::chrono::steady_clock::now();
-  std::string shown, state;
-  while (std::chrono::steady_clock::now() - start < opts.timeout) {
-    auto res = call(http, cfg, "GET", "/instance/connectionState/" + instance);
-    if (auto why = failure(cfg, res); !why.empty()) {
-      err << why << "\n";
-      return 1;
-    }
-    state = evolution::parse_connection_state(res.body);
-    if (state == "open") {
+  std::string shown;
+  for (;;) {
+    if (look.state == "open") {
       out << "connected: " << opts.instance << " is open\n";
       return 0;
     }
     // A fresh QR code whenever WhatsApp rotates it.
-    auto codes = evolution::parse_connect(
-      call(http, cfg, "GET", "/instance/connect/" + instance).body);
-    if (!codes.code.empty() && codes.code != shown) {
-      shown = codes.code;
+    if (!look.qr_code.empty() && look.qr_code != shown) {
+      shown = look.qr_code;
       out << "\nScan with WhatsApp (Settings > Linked devices > Link a device):\n"
-          << qr_to_terminal(codes.code);
-      if (!codes.pairing_code.empty())
+          << qr_to_terminal(look.qr_code);
+      if (!look.pairing_code.empty())
         out << "or link with phone number instead and enter the code: "
-            << codes.pairing_code << "\n";
+            << look.pairing_code << "\n";
     }
-    auto waited = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::steady_clock::now() - start);
-    out << "waiting for the phone (state: " << (state.empty() ? "unknown" : state)
-        << ", " << waited.count() << " s)\n";
+    auto waited = std::chrono::steady_clock::now() - start;
+    if (waited >= opts.timeout)
+      break;
+    out << "waiting for the phone (state: " << (look.state.empty() ? "unknown" : look.state)
+        << ", " << std::chrono::duration_cast<std::chrono::seconds>(waited).count()
+        << " s)\n";
     out.flush();
     std::this_thread::sleep_for(opts.poll);
+    look = read_instance(cfg, http, opts.instance, true);
+    if (!look.error.empty()) {
+      err << look.error << "\n";
+      return 1;
+    }
   }
   err << "not connected after " << opts.timeout.count() << " s (state: "
-      << (state.empty() ? "unknown" : state) << "); run the command again for a new code\n";
+      << (look.state.empty() ? "unknown" : look.state)
+      << "); run the command again for a new code\n";
   return 1;
 }
 
@@ -126,13 +156,13 @@ int evolution_status(const config& cfg, std::ostream& out, std::ostream& err) {
     if (t.channel != "evolution")
       continue;
     any = true;
-    auto res = call(http, cfg, "GET", "/instance/connectionState/" + url_encode(t.instance));
-    if (auto why = failure(cfg, res); !why.empty()) {
-      out << t.id << " (" << t.instance << "): " << why << "\n";
+    auto look = read_instance(cfg, http, t.instance, false);
+    if (!look.error.empty()) {
+      out << t.id << " (" << t.instance << "): " << look.error << "\n";
       all_open = false;
       continue;
     }
-    auto state = evolution::parse_connection_state(res.body);
+    auto& state = look.state;
     out << t.id << " (" << t.instance << "): " << (state.empty() ? "unknown" : state) << "\n";
     all_open = all_open && state == "open";
   }

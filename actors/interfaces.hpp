@@ -94,6 +94,15 @@ using scorer_actor = caf::typed_actor<
   caf::replies_to<atom::score, std::string, std::vector<memory_entry>,
                   inbound_message>::with<relevance>>;
 
+/// EVOLUTION ADMIN: instance operations for the admin API (detached: it
+/// calls the Evolution API synchronously).
+using evolution_admin_actor = caf::typed_actor<
+  // (instance, webhook URL or "" for the default) -> created or repointed,
+  // with its state and pairing codes.
+  caf::replies_to<atom::connect, std::string, std::string>::with<instance_report>,
+  // instance -> its state, and the pairing codes while it is not open.
+  caf::replies_to<atom::status, std::string>::with<instance_report>>;
+
 /// A SHELL CONNECTOR: one per tenant with a `shell` block; runs argv arrays
 /// that the policy gate has cleared, never through a shell.
 using shell_actor = caf::typed_actor<

@@ -107,6 +107,12 @@ typename Inspector::result_type inspect(Inspector& f, completion& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_report& x) {
+  return f(caf::meta::type_name("instance_report"), x.error, x.created,
+           x.webhook, x.state, x.qr_code, x.pairing_code);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, relevance& x) {
   return f(caf::meta::type_name("relevance"), x.score, x.reason, x.method,
            x.threshold);
@@ -216,6 +222,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::relevance))
   CAF_ADD_TYPE_ID(parley, (parley::decision_record))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::decision_record>))
+  CAF_ADD_TYPE_ID(parley, (parley::instance_report))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].
@@ -243,3 +250,5 @@ CAF_ADD_ATOM(parley, parley::atom, drafts, "drafts")
 CAF_ADD_ATOM(parley, parley::atom, release, "release")
 CAF_ADD_ATOM(parley, parley::atom, score, "score")
 CAF_ADD_ATOM(parley, parley::atom, decisions, "decisions")
+CAF_ADD_ATOM(parley, parley::atom, connect, "connect")
+CAF_ADD_ATOM(parley, parley::atom, status, "status")

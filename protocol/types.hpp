@@ -199,6 +199,18 @@ struct approval_outcome {
   std::string reply;         ///< the text for the chat that answered
 };
 
+/// One look at an Evolution instance: its state and, while it is not open,
+/// the codes to pair it. `error` says why the Evolution API could not be
+/// asked.
+struct instance_report {
+  std::string error;
+  bool created = false;      ///< it was created just now
+  std::string webhook;       ///< where its webhook points, when set just now
+  std::string state;         ///< open, connecting, close; "" unknown
+  std::string qr_code;       ///< the text to render as a QR code
+  std::string pairing_code;
+};
+
 /// An approval as stored.
 struct approval_record {
   int64_t id = 0;

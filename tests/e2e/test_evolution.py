@@ -292,6 +292,33 @@ class EvolutionCli(EvolutionCase):
         status = self.cli("status")
         self.assertEqual((status.returncode, status.stdout), (1, "friends (whatsapp-agent): connecting\n"))
 
+    def test_the_admin_api_connects_and_reports_an_instance(self):
+        headers = {"Authorization": "Bearer admin"}
+        status, body = self.parley.request("POST", "/api/evolution/whatsapp-agent/connect",
+                                           headers=headers)
+        self.assertEqual(status, 200, body)
+        report = json.loads(body)
+        self.assertEqual((report["instance"], report["created"], report["state"]),
+                         ("whatsapp-agent", True, "connecting"))
+        self.assertEqual(report["pairing_code"], "WZYEH1YY")
+        self.assertTrue(report["qr_code"].startswith("2@"))
+        self.assertTrue(report["webhook"].endswith("/webhooks/evolution"))
+        states = []
+        for _ in range(3):  # the dashboard polls until open
+            status, body = self.parley.request("GET", "/api/evolution/whatsapp-agent",
+                                               headers=headers)
+            self.assertEqual(status, 200, body)
+            states.append(json.loads(body)["state"])
+        self.assertEqual(states, ["connecting", "open", "open"])
+        self.assertNotIn("qr_code", json.loads(body))
+        status, body = self.parley.request("GET", "/api/evolution/nobody", headers=headers)
+        self.assertEqual((status, json.loads(body)["error"]), (502, "evolution_failed"))
+        status, _ = self.parley.request("GET", "/api/evolution/whatsapp-agent")
+        self.assertEqual(status, 401)
+        status, _ = self.parley.request("GET", "/api/evolution/whatsapp-agent/connect",
+                                        headers=headers)
+        self.assertEqual(status, 405)
+
     def test_a_wrong_key_or_unreachable_server_is_explained(self):
         out = self.cli("connect", "whatsapp-agent", key="wrong")
         self.assertEqual(out.returncode, 1)
