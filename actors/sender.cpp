@@ -7,6 +7,8 @@
 #include "protocol/evolution.hpp"
 #include "protocol/graph_api.hpp"
 
+#include <optional>
+
 namespace parley {
 
 namespace {
@@ -31,6 +33,41 @@ void record(self_ptr self, F&& f) {
   }
 }
 
+/// The HTTP request that sends a row through its channel (Meta's Graph API
+/// or Evolution's sendText); empty with `why` set when the tenant cannot send.
+std::optional<net::client_request> channel_request(const config& cfg,
+                                                   const outbox_item& item,
+                                                   std::string& why) {
+  auto* tenant = cfg.tenant_by_id(item.tenant);
+  net::client_request req;
+  req.timeout = std::chrono::milliseconds(cfg.send_timeout_ms);
+  if (item.channel == "evolution") {
+    if (!tenant || tenant->instance.empty() || !cfg.evolution.enabled()) {
+      why = "tenant '" + item.tenant + "' has no Evolution instance to send from";
+      return std::nullopt;
+    }
+    req.url = evolution::send_text_url(cfg.evolution.base_url, tenant->instance);
+    req.body = evolution::send_text_body(
+      item.recipient, item.body, item.quoted_id, item.quoted_text,
+      item.mention.empty() ? std::vector<std::string>{}
+                           : std::vector<std::string>{item.mention});
+    req.headers.emplace_back("apikey", cfg.evolution.api_key);
+    return req;
+  }
+  if (!tenant || tenant->phone_number_id.empty()) {
+    why = "tenant '" + item.tenant + "' has no phone_number_id to send from";
+    return std::nullopt;
+  }
+  req.url = graph::messages_url(cfg.meta.graph_url, cfg.meta.api_version,
+                                tenant->phone_number_id);
+  req.body = item.approval_id > 0 && graph::fits_buttons(item.body)
+               ? graph::approval_buttons(item.recipient, item.body,
+                                         item.approval_id, tenant->language)
+               : graph::text_message(item.recipient, item.body);
+  req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
+  return req;
+}
+
 /// One attempt at delivering a row through its channel.
 send_result deliver(self_ptr self, const config& cfg, const console_sink& console,
                     const outbox_item& item) {
@@ -41,41 +78,12 @@ send_result deliver(self_ptr self, const config& cfg, const console_sink& consol
     result.kind = send_result::sent;
     return result;
   }
-  auto* tenant = cfg.tenant_by_id(item.tenant);
-  net::client_request req;
-  req.timeout = std::chrono::milliseconds(cfg.send_timeout_ms);
-  if (item.channel == "evolution") {
-    if (!tenant || tenant->instance.empty() || !cfg.evolution.enabled()) {
-      result.error_title = "tenant '" + item.tenant
-                           + "' has no Evolution instance to send from";
-      return result;
-    }
-    req.url = evolution::send_text_url(cfg.evolution.base_url, tenant->instance);
-    req.body = evolution::send_text_body(
-      item.recipient, item.body, item.quoted_id, item.quoted_text,
-      item.mention.empty() ? std::vector<std::string>{}
-                           : std::vector<std::string>{item.mention});
-    req.headers.emplace_back("apikey", cfg.evolution.api_key);
-    auto res = self->state.http->send(req);
-    result = evolution::classify_send(res.status, res.body);
-    if (res.status == 0)
-      result.error_title = res.error;
-    return result;
-  }
-  if (!tenant || tenant->phone_number_id.empty()) {
-    result.error_title = "tenant '" + item.tenant
-                         + "' has no phone_number_id to send from";
-    return result;
-  }
-  req.url = graph::messages_url(cfg.meta.graph_url, cfg.meta.api_version,
-                                tenant->phone_number_id);
-  req.body = item.approval_id > 0 && graph::fits_buttons(item.body)
-               ? graph::approval_buttons(item.recipient, item.body,
-                                         item.approval_id, tenant->language)
-               : graph::text_message(item.recipient, item.body);
-  req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
-  auto res = self->state.http->send(req);
-  result = graph::classify_send(res.status, res.body);
+  auto req = channel_request(cfg, item, result.error_title);
+  if (!req)
+    return result; // failed: nothing to send from
+  auto res = self->state.http->send(*req);
+  result = item.channel == "evolution" ? evolution::classify_send(res.status, res.body)
+                                       : graph::classify_send(res.status, res.body);
   if (res.status == 0)
     result.error_title = res.error;
   return result;

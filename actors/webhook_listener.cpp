@@ -10,6 +10,20 @@
 
 namespace parley {
 
+namespace {
+
+/// An item stored only for the record; one without an id of its own is
+/// de-duplicated by its content.
+void mark_ignored(storage::event_row& row, const std::string& reason,
+                  const std::string& raw) {
+  row.kind = "ignored";
+  row.reason = reason;
+  if (row.external_id.empty())
+    row.external_id = "ignored:" + sha256_hex(raw);
+}
+
+} // namespace
+
 std::vector<storage::event_row>
 meta_event_rows(const config& cfg,
                 const std::vector<meta::webhook_item>& items) {
@@ -42,11 +56,8 @@ meta_event_rows(const config& cfg,
                       item.error_title};
         break;
       case meta::item_kind::ignored:
-        row.kind = "ignored";
-        row.reason = item.reason;
+        mark_ignored(row, item.reason, item.raw);
         row.sender = item.from;
-        if (row.external_id.empty())
-          row.external_id = "ignored:" + sha256_hex(item.raw);
         break;
     }
     rows.push_back(std::move(row));
@@ -95,10 +106,7 @@ evolution_event_rows(const config& cfg,
         row.external_id = item.instance + ":" + row.msg_type + ":" + sha256_hex(item.raw);
         break;
       case evolution::item_kind::ignored:
-        row.kind = "ignored";
-        row.reason = item.reason;
-        if (row.external_id.empty())
-          row.external_id = "ignored:" + sha256_hex(item.raw);
+        mark_ignored(row, item.reason, item.raw);
         break;
     }
     rows.push_back(std::move(row));

@@ -107,10 +107,14 @@ class Parley:
         with open(self.config_path, "w") as f:
             json.dump(cfg, f)
 
+    def environment(self):
+        """The secrets the test configuration names, for serve and the CLI."""
+        return dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verify-me",
+                    WA_TOKEN="graph-token", LLM_KEY="llm-key", PARLEY_ADMIN_TOKEN="admin",
+                    **self.env)
+
     def start(self):
-        env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verify-me",
-                   WA_TOKEN="graph-token", LLM_KEY="llm-key", PARLEY_ADMIN_TOKEN="admin",
-                   **self.env)
+        env = self.environment()
         self.proc = subprocess.Popen([BIN, "serve", "--config", self.config_path],
                                      stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      env=env, text=True)

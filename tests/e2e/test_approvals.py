@@ -11,7 +11,7 @@ import tempfile
 import threading
 import unittest
 
-from harness import BIN, SECRET, ParleyTestCase, OWNER, button_reply_webhook, completion, tool_call_completion
+from harness import BIN, ParleyTestCase, OWNER, button_reply_webhook, completion, tool_call_completion
 
 COUNTER = """#!/bin/sh
 echo ran >> runs.txt
@@ -100,11 +100,10 @@ class Approvals(ShellWorkdir):
         self.assertIn(["approve", "conflict"], audit)
 
     def test_parley_chat_asks_approves_and_shows_the_output(self):
-        env = dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verify-me",
-                   WA_TOKEN="graph-token", PARLEY_ADMIN_TOKEN="admin")
         out = subprocess.run([BIN, "chat", "--config", self.parley.config_path],
                              input="shell: ./count.sh\nja\nja 1\nshell: uptime; ./count.sh\n",
-                             capture_output=True, text=True, timeout=120, env=env)
+                             capture_output=True, text=True, timeout=120,
+                             env=self.parley.environment())
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("parley> Approval needed (1): I want to run:\n```./count.sh```", out.stdout)
         self.assertIn("parley> `./count.sh` exited with 0.", out.stdout)

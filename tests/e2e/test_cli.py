@@ -6,19 +6,16 @@ import os
 import subprocess
 import unittest
 
-from harness import BIN, FIXTURES, SECRET, ParleyTestCase
+from harness import BIN, FIXTURES, ParleyTestCase
 
 
 class Cli(ParleyTestCase):
     llm_enabled = False
 
-    def env(self):
-        return dict(os.environ, WHATSAPP_APP_SECRET=SECRET, WHATSAPP_VERIFY_TOKEN="verify-me")
-
     def test_chat_answers_commands_in_the_terminal_without_sending_to_meta(self):
         out = subprocess.run([BIN, "chat", "--config", self.parley.config_path],
                              input="help\ntaak: bel accountant\ntaken\nklaar 1\nwhat now?\n",
-                             capture_output=True, text=True, timeout=120, env=self.env())
+                             capture_output=True, text=True, timeout=120, env=self.parley.environment())
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertIn("parley> What I can do without AI", out.stdout)
         self.assertIn("parley> Task 1 added: bel accountant", out.stdout)
@@ -33,7 +30,7 @@ class Cli(ParleyTestCase):
     def test_replay_signs_and_posts_payload_files(self):
         path = os.path.join(FIXTURES, "meta", "status_read.json")
         out = subprocess.run([BIN, "replay", "--config", self.parley.config_path, path, "/nonexistent.json"],
-                             capture_output=True, text=True, timeout=60, env=self.env())
+                             capture_output=True, text=True, timeout=60, env=self.parley.environment())
         self.assertEqual(out.returncode, 1)  # the missing file is reported
         self.assertIn("status_read.json: 200", out.stdout)
         self.assertIn("cannot read /nonexistent.json", out.stderr)

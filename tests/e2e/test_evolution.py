@@ -258,7 +258,7 @@ class EvolutionCli(EvolutionCase):
                       "instance": "whatsapp-agent", "bot_name": "Parley"}]
 
     def cli(self, *args, key=API_KEY):
-        env = dict(os.environ, EVOLUTION_API_KEY=key)
+        env = dict(self.parley.environment(), EVOLUTION_API_KEY=key)
         return subprocess.run([BIN, "evolution", *args, "--config", self.parley.config_path],
                               capture_output=True, text=True, timeout=60, env=env)
 
