@@ -2,6 +2,7 @@
 
 #include "actors/admin_api.hpp"
 #include "actors/log.hpp"
+#include "protocol/json_text.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/url.hpp"
 
@@ -43,8 +44,8 @@ meta_event_rows(const config& cfg,
         row.kind = "message";
         row.chat = item.from;
         row.sender = item.from;
-        row.sender_name = item.sender_name;
-        row.body = item.text;
+        row.sender_name = storable_text(item.sender_name);
+        row.body = storable_text(item.text);
         if (!tenant) {
           row.kind = "ignored";
           row.reason = "unknown phone_number_id " + item.phone_number_id;
@@ -84,8 +85,8 @@ evolution_event_rows(const config& cfg,
       case evolution::item_kind::message:
         row.kind = "message";
         row.chat = item.chat;
-        row.sender_name = item.sender_name;
-        row.body = item.text;
+        row.sender_name = storable_text(item.sender_name);
+        row.body = storable_text(item.text);
         row.context = {item.group, item.bot_jid, item.mentions, item.quoted_id,
                        item.quoted_sender};
         if (!tenant) {

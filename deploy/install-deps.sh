@@ -8,6 +8,7 @@ packages=(
   libqrencode-dev
   postgresql postgresql-client
   python3 ca-certificates openssl
+  clang libclang-rt-14-dev   # the fuzz targets: libFuzzer, ASan, UBSan
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #include "protocol/commands.hpp"
 
 #include <cctype>
+#include <optional>
 
 namespace parley {
 
@@ -31,6 +32,20 @@ bool is(const std::string& word, std::initializer_list<const char*> names) {
 
 bool nl(const std::string& lang) { return lang == "nl"; }
 
+/// A number of at most `max_digits` digits and nothing else. The length is
+/// checked first: fuzz_command found that "ja 1211…" overflowed int.
+std::optional<int> number_of(std::string_view s, std::size_t max_digits) {
+  if (s.empty() || s.size() > max_digits)
+    return std::nullopt;
+  int n = 0;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 } // namespace
 
 command parse_command(std::string_view text) {
@@ -41,8 +56,10 @@ command parse_command(std::string_view text) {
     auto word = lower(trim(t.substr(0, colon)));
     if (is(word, {"shell", "sh"})) {
       // Kept as typed (inner line breaks too): the gate judges it.
-      cmd.kind = command_kind::shell;
       cmd.title = std::string(trim(t.substr(colon + 1)));
+      cmd.kind = cmd.title.empty() ? command_kind::usage : command_kind::shell;
+      if (cmd.title.empty())
+        cmd.word = word;
       return cmd;
     }
     if (is(word, {"taak", "task"})) {
@@ -65,18 +82,9 @@ command parse_command(std::string_view text) {
   if (yes || is(word, {"nee", "no", "deny"})) {
     // "ja 12", or a bare "ja" for the only pending approval; "ok thanks" is
     // not a command.
-    int n = 0;
-    bool digits = rest.size() <= 9;
-    for (char c : rest) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) {
-        digits = false;
-        break;
-      }
-      n = n * 10 + (c - '0');
-    }
-    if (digits) {
+    if (auto n = rest.empty() ? std::optional<int>(0) : number_of(rest, 9)) {
       cmd.kind = yes ? command_kind::approve : command_kind::deny;
-      cmd.number = n;
+      cmd.number = *n;
     }
     return cmd;
   }
@@ -85,18 +93,9 @@ command parse_command(std::string_view text) {
   } else if (is(word, {"taken", "tasks"}) && rest.empty()) {
     cmd.kind = command_kind::list_tasks;
   } else if (is(word, {"klaar", "done"})) {
-    int n = 0;
-    bool digits = !rest.empty() && rest.size() <= 6;
-    for (char c : rest) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) {
-        digits = false;
-        break;
-      }
-      n = n * 10 + (c - '0');
-    }
-    if (digits && n > 0) {
+    if (auto n = number_of(rest, 6); n && *n > 0) {
       cmd.kind = command_kind::complete_task;
-      cmd.number = n;
+      cmd.number = *n;
     } else if (rest.empty() || rest.find(' ') == std::string_view::npos) {
       // "klaar" or "done x": a command word with a bad argument. Longer
       // sentences ("done with the report, what next?") are free text.
@@ -165,6 +164,8 @@ std::string no_such_task_reply(const std::string& lang, int number,
 std::string usage_reply(const std::string& lang, const std::string& word) {
   if (word == "taak" || word == "task")
     return nl(lang) ? "Gebruik: *taak: <titel>*" : "Usage: *task: <title>*";
+  if (word == "shell" || word == "sh")
+    return nl(lang) ? "Gebruik: *shell: <opdracht>*" : "Usage: *shell: <command>*";
   return nl(lang) ? "Gebruik: *klaar <nr>* (zie *taken*)"
                   : "Usage: *done <nr>* (see *tasks*)";
 }

@@ -1,5 +1,7 @@
 #include "protocol/evolution.hpp"
 
+#include "protocol/json_text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -213,7 +215,7 @@ parse_result parse_webhook(const std::string& body) {
       messages.push_back(&data);
     for (auto* d : messages) {
       auto item = base;
-      item.raw = d->dump(-1, ' ', false, json::error_handler_t::replace);
+      item.raw = storable_json(*d);
       out.items.push_back(d->is_object()
                             ? parse_message(*d, std::move(item))
                             : ignored(std::move(item), "messages.upsert without data"));
@@ -221,7 +223,7 @@ parse_result parse_webhook(const std::string& body) {
     return out;
   }
   auto item = base;
-  item.raw = data.dump(-1, ' ', false, json::error_handler_t::replace);
+  item.raw = storable_json(data);
   if (event == "connection.update") {
     item.kind = item_kind::connection;
     item.state = str(data, "state");

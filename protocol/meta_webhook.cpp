@@ -1,5 +1,7 @@
 #include "protocol/meta_webhook.hpp"
 
+#include "protocol/json_text.hpp"
+
 #include "protocol/graph_api.hpp"
 
 #include <nlohmann/json.hpp>
@@ -63,7 +65,7 @@ webhook_item parse_message(const json& m, const std::string& pnid,
                            const json& value) {
   webhook_item item;
   item.phone_number_id = pnid;
-  item.raw = m.dump();
+  item.raw = storable_json(m);
   item.from = str(m, "from");
   item.message_id = str(m, "id");
   item.type = str(m, "type");
@@ -98,7 +100,7 @@ webhook_item parse_message(const json& m, const std::string& pnid,
 webhook_item parse_status(const json& s, const std::string& pnid) {
   webhook_item item;
   item.phone_number_id = pnid;
-  item.raw = s.dump();
+  item.raw = storable_json(s);
   item.message_id = str(s, "id");
   item.status = str(s, "status");
   item.external_id = pnid + ":status:" + item.message_id + ":" + item.status;
@@ -146,7 +148,7 @@ parse_result parse_webhook(const std::string& body) {
         webhook_item item;
         item.phone_number_id = pnid;
         item.reason = "field '" + field + "' is not handled";
-        item.raw = change.dump();
+        item.raw = storable_json(change);
         result.items.push_back(std::move(item));
         continue;
       }

@@ -1,5 +1,7 @@
 #include "storage/pg.hpp"
 
+#include "protocol/json_text.hpp"
+
 #include <libpq-fe.h>
 
 namespace parley::storage {
@@ -54,10 +56,19 @@ result connection::exec(const std::string& sql,
     // within a transaction the caller sees the failure and retries it whole.
     reset();
   }
+  // libpq reads parameters as C strings and PostgreSQL text cannot hold NUL:
+  // a NUL becomes U+FFFD rather than silently cutting the value short.
+  std::vector<std::string> cleaned;
+  cleaned.reserve(params.size());
   std::vector<const char*> values;
   values.reserve(params.size());
-  for (auto& p : params)
-    values.push_back(p ? p->c_str() : nullptr);
+  for (auto& p : params) {
+    if (p && p->find('\0') != std::string::npos) {
+      values.push_back(cleaned.emplace_back(storable_text(*p)).c_str());
+    } else {
+      values.push_back(p ? p->c_str() : nullptr);
+    }
+  }
   auto* res = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()),
                            nullptr, values.data(), nullptr, nullptr, 0);
   result r(res);

@@ -85,6 +85,19 @@ class WebhookEdge(ParleyTestCase):
         rows = self.parley.sql("SELECT state, reason FROM events")
         self.assertEqual(rows, [["ignored", "unknown phone_number_id 999"]])
 
+    def test_a_nul_character_in_a_message_does_not_poison_its_batch(self):
+        # jsonb refuses \u0000 and libpq cuts text at NUL: found by fuzz_meta_webhook.
+        payload = text_webhook("taak: a\u0000b \U0001F600", "wamid.nul")
+        payload["entry"][0]["changes"][0]["value"]["messages"].append(
+            {"from": OWNER, "id": "wamid.after.nul", "timestamp": "1", "type": "text",
+             "text": {"body": "taak: daarna"}})
+        status, data = self.parley.post_webhook(payload)
+        self.assertEqual(status, 200, data)
+        self.assertEqual(json.loads(data)["stored"], 2)
+        texts = self.graph.wait_texts(2)
+        self.assertEqual([b["text"]["body"] for _, b in texts],
+                         ["Task 1 added: a\ufffdb \U0001F600", "Task 2 added: daarna"])
+
     def test_unknown_routes_get_a_json_404(self):
         status, data = self.parley.request("GET", "/nope")
         self.assertEqual(status, 404)

@@ -33,6 +33,25 @@ CAF_TEST(done takes a positive number) {
   CAF_CHECK(parse_command("taak:").kind == command_kind::usage);
 }
 
+// Found by fuzz_command: "shell:" used to reach the gate as an empty command.
+CAF_TEST(a shell command without a command gets its usage) {
+  auto bare = parse_command("shell:  ");
+  CAF_CHECK(bare.kind == command_kind::usage);
+  CAF_CHECK_EQUAL(usage_reply("en", bare.word), "Usage: *shell: <command>*");
+  CAF_CHECK_EQUAL(usage_reply("nl", parse_command("sh:").word),
+                  "Gebruik: *shell: <opdracht>*");
+}
+
+// Found by fuzz_command: a long number overflowed int (undefined behaviour).
+CAF_TEST(numbers too long to be an id are free text) {
+  CAF_CHECK(parse_command("ja 1211222122121212").kind == command_kind::none);
+  CAF_CHECK(parse_command("klaar 12333333333333333333333").kind
+            == command_kind::usage);
+  auto longest = parse_command("ja 999999999");
+  CAF_CHECK(longest.kind == command_kind::approve);
+  CAF_CHECK_EQUAL(longest.number, 999999999);
+}
+
 CAF_TEST(sentences that merely start with a command word are free text) {
   CAF_CHECK(parse_command("help me write an email").kind == command_kind::none);
   CAF_CHECK(parse_command("done with the report, what next?").kind
