@@ -60,10 +60,12 @@ std::optional<net::client_request> channel_request(const config& cfg,
   }
   req.url = graph::messages_url(cfg.meta.graph_url, cfg.meta.api_version,
                                 tenant->phone_number_id);
+  auto callback = graph::outbox_callback(item.id);
   req.body = item.approval_id > 0 && graph::fits_buttons(item.body)
                ? graph::approval_buttons(item.recipient, item.body,
-                                         item.approval_id, tenant->language)
-               : graph::text_message(item.recipient, item.body);
+                                         item.approval_id, tenant->language,
+                                         callback)
+               : graph::text_message(item.recipient, item.body, callback);
   req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
   return req;
 }
@@ -89,6 +91,21 @@ send_result deliver(self_ptr self, const config& cfg, const console_sink& consol
   return result;
 }
 
+/// A row that was in flight when parley stopped: unless a status webhook has
+/// since proved that it went out, it is sent again.
+bool still_unsent(self_ptr self, outbox_item& item) {
+  item.in_doubt = false;
+  bool unsent = true;
+  record(self, [&](storage::store& s) { unsent = s.outbox_unsettled(item.id); });
+  if (unsent)
+    log::warn("reply " + std::to_string(item.id) + " was being sent when parley"
+              " stopped and no status proves it arrived: sending it again");
+  else
+    log::info("reply " + std::to_string(item.id) + " was being sent when parley"
+              " stopped; its status webhook proves it arrived: not sent again");
+  return unsent;
+}
+
 /// Sends the head of a chat's queue, and the rows after it, until one has to
 /// wait for a retry.
 void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
@@ -97,6 +114,13 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
   auto& queue = st.queues[chat];
   while (!queue.empty() && st.backing_off.count(chat) == 0) {
     auto& item = queue.front();
+    if (item.in_doubt && !still_unsent(self, item)) {
+      st.known.erase(item.id);
+      queue.pop_front();
+      continue;
+    }
+    if (item.channel != "console")
+      record(self, [&](storage::store& s) { s.outbox_attempting(item.id); });
     ++item.attempts;
     auto result = deliver(self, *cfg, console, item);
     if (result.kind == send_result::retry
@@ -181,6 +205,15 @@ sender(sender_actor::stateful_pointer<sender_state> self,
           continue;
         st.recovered.insert(row.id);
         st.known.insert(row.id);
+        if (row.in_doubt && row.channel == "meta") {
+          // Give Meta's status webhook time to settle it before resending.
+          auto chat = row.tenant + "/" + row.chat;
+          st.queues[chat].push_back(std::move(row));
+          if (st.backing_off.insert(chat).second)
+            self->delayed_send(self, std::chrono::milliseconds(cfg->send_in_doubt_ms),
+                               atom::retry_v, chat);
+          continue;
+        }
         enqueue(std::move(row));
       }
     },

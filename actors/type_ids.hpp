@@ -96,7 +96,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
   return f(caf::meta::type_name("outbox_item"), x.id, x.tenant, x.chat,
            x.channel, x.recipient, x.body, x.attempts, x.approval_id,
-           x.quoted_id, x.quoted_text, x.mention);
+           x.quoted_id, x.quoted_text, x.mention, x.in_doubt);
 }
 
 template <class Inspector>

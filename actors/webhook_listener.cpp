@@ -2,6 +2,7 @@
 
 #include "actors/admin_api.hpp"
 #include "actors/log.hpp"
+#include "protocol/graph_api.hpp"
 #include "protocol/json_text.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/url.hpp"
@@ -54,7 +55,7 @@ meta_event_rows(const config& cfg,
       case meta::item_kind::status:
         row.kind = "status";
         row.status = {item.message_id, item.status, item.error_code,
-                      item.error_title};
+                      item.error_title, graph::outbox_of_callback(item.callback)};
         break;
       case meta::item_kind::ignored:
         mark_ignored(row, item.reason, item.raw);

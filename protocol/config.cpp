@@ -99,6 +99,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   read(j, "send_max_attempts", c.send_max_attempts, "config");
   read(j, "send_backoff_ms", c.send_backoff_ms, "config");
   read(j, "send_backoff_max_ms", c.send_backoff_max_ms, "config");
+  read(j, "send_in_doubt_ms", c.send_in_doubt_ms, "config");
   read(j, "send_timeout_ms", c.send_timeout_ms, "config");
   read(j, "log_text", c.log_text, "config");
   if (c.db_pool < 1 || c.senders < 1 || c.http_threads < 1)

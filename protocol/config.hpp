@@ -91,6 +91,9 @@ struct config {
   int send_max_attempts = 12;
   int send_backoff_ms = 500;     ///< first retry delay; doubles, capped
   int send_backoff_max_ms = 300000;
+  /// After a crash mid-send, how long a reply waits for Meta's status webhook
+  /// to prove it went out before it is sent again.
+  int send_in_doubt_ms = 30000;
   int send_timeout_ms = 10000;
   bool log_text = false;         ///< debug: log message text
 

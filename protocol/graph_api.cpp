@@ -12,13 +12,39 @@ std::string messages_url(const std::string& graph_url,
   return graph_url + "/" + api_version + "/" + phone_number_id + "/messages";
 }
 
-std::string text_message(const std::string& to, const std::string& body) {
+namespace {
+
+std::string dump_with_callback(json j, const std::string& callback) {
+  if (!callback.empty())
+    j["biz_opaque_callback_data"] = callback;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace
+
+std::string text_message(const std::string& to, const std::string& body,
+                         const std::string& callback) {
   json j = {{"messaging_product", "whatsapp"},
             {"recipient_type", "individual"},
             {"to", to},
             {"type", "text"},
             {"text", {{"preview_url", false}, {"body", body}}}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return dump_with_callback(std::move(j), callback);
+}
+
+std::string outbox_callback(int64_t outbox_id) {
+  return "parley:outbox:" + std::to_string(outbox_id);
+}
+
+int64_t outbox_of_callback(const std::string& callback) {
+  static const std::string prefix = "parley:outbox:";
+  if (callback.rfind(prefix, 0) != 0)
+    return 0;
+  auto digits = callback.substr(prefix.size());
+  if (digits.empty() || digits.size() > 18
+      || digits.find_first_not_of("0123456789") != std::string::npos)
+    return 0;
+  return std::stoll(digits);
 }
 
 bool fits_buttons(const std::string& body) {
@@ -29,7 +55,8 @@ bool fits_buttons(const std::string& body) {
 }
 
 std::string approval_buttons(const std::string& to, const std::string& body,
-                             int64_t approval_id, const std::string& language) {
+                             int64_t approval_id, const std::string& language,
+                             const std::string& callback) {
   auto nl = language == "nl";
   auto button = [&](bool approve, const char* title) {
     return json{{"type", "reply"},
@@ -46,7 +73,7 @@ std::string approval_buttons(const std::string& to, const std::string& body,
               {"action",
                {{"buttons", {button(true, nl ? "Goedkeuren" : "Approve"),
                              button(false, nl ? "Weigeren" : "Deny")}}}}}}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return dump_with_callback(std::move(j), callback);
 }
 
 std::string approval_button_id(bool approve, int64_t approval_id) {

@@ -16,20 +16,29 @@ std::string messages_url(const std::string& graph_url,
                          const std::string& api_version,
                          const std::string& phone_number_id);
 
-/// A text message to `to`.
-std::string text_message(const std::string& to, const std::string& body);
+/// A text message to `to`. `callback` goes out as biz_opaque_callback_data,
+/// which Meta echoes in every status webhook of the message.
+std::string text_message(const std::string& to, const std::string& body,
+                         const std::string& callback = {});
 
 /// An approval prompt with Approve / Deny reply buttons (titles in
 /// `language`). Meta caps the body at 1024 characters: longer prompts go as
 /// text (`fits_buttons`).
 std::string approval_buttons(const std::string& to, const std::string& body,
-                             int64_t approval_id, const std::string& language);
+                             int64_t approval_id, const std::string& language,
+                             const std::string& callback = {});
 bool fits_buttons(const std::string& body);
 
 /// The reply-button id for deciding an approval ("approve:12"), and back: the
 /// chat command a pressed button means ("approve 12"), or "" for other ids.
 std::string approval_button_id(bool approve, int64_t approval_id);
 std::string command_of_button(const std::string& button_id);
+
+/// The callback data that ties a sent message to its outbox row, and back
+/// (0 when the data is not ours). After a crash mid-send, a status webhook
+/// carrying it proves the send happened, so the row is not sent twice.
+std::string outbox_callback(int64_t outbox_id);
+int64_t outbox_of_callback(const std::string& callback);
 
 /// Marks `message_id` read and shows the typing indicator.
 std::string mark_read_typing(const std::string& message_id);

@@ -103,6 +103,7 @@ webhook_item parse_status(const json& s, const std::string& pnid) {
   item.raw = storable_json(s);
   item.message_id = str(s, "id");
   item.status = str(s, "status");
+  item.callback = str(s, "biz_opaque_callback_data");
   item.external_id = pnid + ":status:" + item.message_id + ":" + item.status;
   first_error(s, item.error_code, item.error_title);
   if (item.message_id.empty() || item.status.empty()) {

@@ -26,6 +26,7 @@ struct webhook_item {
   std::string status;
   int64_t error_code = 0;
   std::string error_title;
+  std::string callback;  ///< biz_opaque_callback_data of our own send
   // -- ignored
   std::string reason;
   std::string raw;  ///< the item's own JSON, stored with the event

@@ -68,6 +68,7 @@ struct outbox_item {
   std::string quoted_id;    ///< Evolution: the message this reply quotes ...
   std::string quoted_text;  ///< ... and its text
   std::string mention;      ///< Evolution groups: the number addressed
+  bool in_doubt = false;    ///< a send was under way when parley stopped
 };
 
 /// Which way a message was answered; stored in `runs.path`.
@@ -143,6 +144,7 @@ struct delivery_status {
   std::string status;  ///< sent, delivered, read, failed
   int64_t error_code = 0;
   std::string error_title;
+  int64_t outbox_id = 0;  ///< from biz_opaque_callback_data, when we sent it
 };
 
 std::string to_string(answer_path p);

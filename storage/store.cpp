@@ -132,15 +132,20 @@ store::insert_events(const std::vector<event_row>& rows) {
                  opt(e.pairing_code)});
       if (e.kind == "status") {
         // Statuses only move forward (sent < delivered < read); failed wins.
+        // A row whose send was cut short by a crash is found by the outbox id
+        // in the callback data: the status proves it went out.
         tx.exec("UPDATE outbox SET state = $2, error_code = $3, error_title = $4,"
-                " updated_at = now() WHERE provider_message_id = $1 AND ("
+                " provider_message_id = coalesce(provider_message_id, $1),"
+                " in_flight = false, sent_at = coalesce(sent_at, now()),"
+                " updated_at = now() WHERE (provider_message_id = $1"
+                " OR (id = $5 AND provider_message_id IS NULL)) AND ("
                 " $2 = 'failed' OR (CASE state WHEN 'pending' THEN 0"
                 " WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3"
                 " ELSE 9 END) < (CASE $2 WHEN 'sent' THEN 1 WHEN 'delivered'"
                 " THEN 2 WHEN 'read' THEN 3 ELSE 0 END))",
                 {e.status.provider_message_id, e.status.status,
                  e.status.error_code ? param{num(e.status.error_code)} : param{},
-                 opt(e.status.error_title)});
+                 opt(e.status.error_title), num(e.status.outbox_id)});
       }
     }
     out.push_back(o);
@@ -256,7 +261,8 @@ store::pending_messages(const std::vector<std::string>& providers) {
 
 #define OUTBOX_COLUMNS \
   "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)," \
-  " coalesce(quoted_id, ''), coalesce(quoted_text, ''), coalesce(mention, '')"
+  " coalesce(quoted_id, ''), coalesce(quoted_text, ''), coalesce(mention, '')," \
+  " in_flight"
 
 namespace {
 
@@ -266,7 +272,8 @@ std::vector<outbox_item> read_outbox(const result& r) {
     out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
                    r.text(i, 4), r.text(i, 5),
                    static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7),
-                   r.text(i, 8), r.text(i, 9), r.text(i, 10)});
+                   r.text(i, 8), r.text(i, 9), r.text(i, 10),
+                   r.text(i, 11) == "t"});
   return out;
 }
 
@@ -280,23 +287,36 @@ store::pending_outbox(const std::vector<std::string>& channels) {
   return read_outbox(r);
 }
 
+void store::outbox_attempting(int64_t id) {
+  db_.exec("UPDATE outbox SET in_flight = true WHERE id = $1", {num(id)});
+}
+
+bool store::outbox_unsettled(int64_t id) {
+  auto r = db_.exec("SELECT 1 FROM outbox WHERE id = $1 AND state = 'pending'",
+                    {num(id)});
+  return r.rows() == 1;
+}
+
 void store::outbox_sent(int64_t id, const std::string& provider_message_id,
                         int attempts) {
-  db_.exec("UPDATE outbox SET state = 'sent', provider_message_id = $2,"
+  // A status webhook may have got here first and moved the state on.
+  db_.exec("UPDATE outbox SET state = CASE state WHEN 'pending' THEN 'sent'"
+           " ELSE state END, provider_message_id = $2, in_flight = false,"
            " attempts = $3, sent_at = now(), updated_at = now(),"
            " error_code = NULL, error_title = NULL WHERE id = $1",
            {num(id), opt(provider_message_id), std::to_string(attempts)});
 }
 
 void store::outbox_retrying(int64_t id, int attempts, const std::string& error) {
-  db_.exec("UPDATE outbox SET attempts = $2, error_title = $3,"
+  db_.exec("UPDATE outbox SET attempts = $2, error_title = $3, in_flight = false,"
            " updated_at = now() WHERE id = $1",
            {num(id), std::to_string(attempts), opt(error)});
 }
 
 void store::outbox_failed(int64_t id, int attempts, int64_t code,
                           const std::string& title) {
-  db_.exec("UPDATE outbox SET state = 'failed', attempts = $2, error_code = $3,"
+  db_.exec("UPDATE outbox SET state = 'failed', in_flight = false,"
+           " attempts = $2, error_code = $3,"
            " error_title = $4, updated_at = now() WHERE id = $1",
            {num(id), std::to_string(attempts), code ? param{num(code)} : param{},
             opt(title)});
@@ -325,7 +345,7 @@ std::optional<outbox_item> store::release_draft(int64_t id, bool send,
                  {num(id)});
   if (r.rows() == 0)
     return std::nullopt;
-  state = changed ? (send ? "pending" : "discarded") : r.text(0, 11);
+  state = changed ? (send ? "pending" : "discarded") : r.text(0, 12);
   return read_outbox(r).front();
 }
 

@@ -61,6 +61,10 @@ public:
   /// Outbox rows not yet sent, oldest first.
   std::vector<outbox_item> pending_outbox(const std::vector<std::string>& channels);
 
+  /// Marks a row in flight before its send (see migration 0006).
+  void outbox_attempting(int64_t id);
+  /// True while a row is still to be sent (no outcome, no status webhook).
+  bool outbox_unsettled(int64_t id);
   void outbox_sent(int64_t id, const std::string& provider_message_id,
                    int attempts);
   void outbox_retrying(int64_t id, int attempts, const std::string& error);

@@ -81,6 +81,7 @@ class Parley:
         self.port = free_port()
         self.proc = None
         self.log = []
+        self.log_cond = threading.Condition()
         cfg = {
             "listen": "127.0.0.1:%d" % self.port,
             "data_dir": data_dir,
@@ -89,6 +90,7 @@ class Parley:
                      "app_secret_env": "WHATSAPP_APP_SECRET",
                      "verify_token_env": "WHATSAPP_VERIFY_TOKEN"},
             "send_backoff_ms": 50, "send_backoff_max_ms": 200,
+            "send_in_doubt_ms": 1000,
             "body_limit": 65536,
             "tenants": [{"id": "ops", "kind": "personal", "channel": "meta",
                          "phone_number_id": PNID, "access_token_env": "WA_TOKEN",
@@ -122,7 +124,9 @@ class Parley:
 
         def pump():
             for line in self.proc.stderr:
-                self.log.append(line)
+                with self.log_cond:
+                    self.log.append(line)
+                    self.log_cond.notify_all()
                 if "listening on" in line:
                     ready.set()
             ready.set()
@@ -131,6 +135,12 @@ class Parley:
         if not ready.wait(120) or self.proc.poll() is not None:
             raise RuntimeError("parley did not start:\n" + "".join(self.log))
         return self
+
+    def wait_log(self, text, timeout=30):
+        """Blocks until parley has logged a line containing `text`."""
+        with self.log_cond:
+            if not self.log_cond.wait_for(lambda: any(text in line for line in self.log), timeout):
+                raise AssertionError("parley never logged %r:\n%s" % (text, "".join(self.log[-20:])))
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

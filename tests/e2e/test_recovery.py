@@ -4,7 +4,7 @@ conversation memory across restarts."""
 import json
 import unittest
 
-from harness import OWNER, ParleyTestCase, completion, text_webhook
+from harness import OWNER, ParleyTestCase, completion, status_webhook, text_webhook
 
 
 class Recovery(ParleyTestCase):
@@ -40,6 +40,27 @@ class Recovery(ParleyTestCase):
         bodies = [b["text"]["body"] for b in self.graph.texts()]
         self.assertEqual(bodies, ["Task 1 added: na de crash", "Open tasks:\n1. na de crash"])
         self.assertEqual(self.parley.sql("SELECT count(*) FROM tasks"), [["1"]])
+
+    def test_kill_9_after_meta_accepted_the_reply_its_status_webhook_prevents_a_resend(self):
+        self.graph.script = [("accept_hang", 30)]  # sent, but parley never hears so
+        self.say("taak: precies een keer")
+        sent = self.graph.wait_texts(1)
+        self.parley.kill9()
+        self.graph.release.set()
+        callback = sent[0][1]["biz_opaque_callback_data"]
+        self.assertRegex(callback, r"^parley:outbox:\d+$")
+        self.parley.start()
+        # Meta's status webhook for the message carries the callback data back.
+        status = status_webhook("wamid.out.1", "sent")
+        status["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = callback
+        self.post(status)
+        self.parley.wait_log("its status webhook proves it arrived")
+        self.say("taken")
+        self.graph.wait_texts(2)
+        bodies = [b["text"]["body"] for b in self.graph.texts()]
+        self.assertEqual(bodies, ["Task 1 added: precies een keer", "Open tasks:\n1. precies een keer"])
+        self.assertEqual(self.parley.sql("SELECT state, provider_message_id, in_flight FROM outbox"
+                                         " ORDER BY id LIMIT 1"), [["sent", "wamid.out.1", "f"]])
 
     def test_the_21st_message_carries_exactly_the_last_20_also_after_a_restart(self):
         for i in range(1, 22):

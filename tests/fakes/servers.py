@@ -11,7 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class FakeServer:
     """A loopback HTTP server; `script` is a list of responses used in order,
-    then `default`. A response is (status, body) or ("hang", seconds). With
+    then `default`. A response is (status, body), ("hang", seconds), or
+    ("accept_hang", seconds): the request is accepted (Meta sent the message)
+    but the answer never reaches the client. With
     `tls=(certfile, keyfile)` it speaks HTTPS as https://localhost:port."""
 
     def __init__(self, tls=None):
@@ -44,7 +46,12 @@ class FakeServer:
                     fake.cond.notify_all()
                 if step is None:
                     step = fake.respond(self.path, dict(self.headers), body)
-                if step[0] == "hang":
+                if step[0] == "accept_hang":
+                    fake.respond(self.path, dict(self.headers), body)
+                    with fake.cond:
+                        fake.answered.append((self.path, body))
+                        fake.cond.notify_all()
+                if step[0] in ("hang", "accept_hang"):
                     fake.release.wait(step[1])
                     self.close_connection = True
                     return

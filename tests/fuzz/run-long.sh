@@ -12,12 +12,11 @@ cmake -S tests/fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build-fuzz -j2 >/dev/null
 mkdir -p build-fuzz/findings build-fuzz/logs
 for t in "${targets[@]}"; do
-  seeds=$(ctest --test-dir build-fuzz -R "^fuzz\.$t\$" -N -V | sed -n 's/.*Test command: //p' \
-          | tr ' ' '\n' | grep -E '^/' | grep -v "/fuzz_$t\$" | tail -n +2)
+  mapfile -t seeds < build-fuzz/seeds/$t.txt
   echo "fuzz_$t: ${seconds}s ..."
   if ./build-fuzz/fuzz_$t -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix=build-fuzz/findings/$t- \
-       build-fuzz/corpus/$t $seeds > build-fuzz/logs/$t.log 2>&1; then
+       build-fuzz/corpus/$t "${seeds[@]}" > build-fuzz/logs/$t.log 2>&1; then
     echo "fuzz_$t: no finding; $(grep -E '^stat::number_of_executed_units' build-fuzz/logs/$t.log | awk '{print $2}') runs," \
          "corpus $(ls build-fuzz/corpus/$t | wc -l) inputs, $(grep -oE 'cov: [0-9]+' build-fuzz/logs/$t.log | tail -1)"
   else

@@ -75,6 +75,16 @@ CAF_TEST(a failed status carries metas error code and title) {
   CAF_CHECK_EQUAL(st.external_id, "1122334455667:status:wamid.xyzxyz:failed");
 }
 
+CAF_TEST(a status carries back the callback data of our own send) {
+  auto body = fixture("status_sent.json");
+  auto at = body.find("\"status\"");
+  body.insert(at, "\"biz_opaque_callback_data\": \"parley:outbox:9\", ");
+  auto s = meta::parse_webhook(body);
+  CAF_REQUIRE(s.ok);
+  CAF_CHECK_EQUAL(s.items.at(0).callback, "parley:outbox:9");
+  CAF_CHECK_EQUAL(meta::parse_webhook(fixture("status_sent.json")).items.at(0).callback, "");
+}
+
 CAF_TEST(every shared fixture parses into at least one item) {
   for (auto& entry : std::filesystem::directory_iterator(
          std::string(PARLEY_FIXTURES) + "/meta")) {

@@ -106,6 +106,21 @@ CAF_TEST(approval prompts carry approve and deny buttons that map back to comman
   CAF_CHECK(!graph::fits_buttons(""));
 }
 
+CAF_TEST(every send names its outbox row so a status webhook can settle it after a crash) {
+  auto text = nlohmann::json::parse(graph::text_message("316", "hoi", graph::outbox_callback(42)));
+  CAF_CHECK_EQUAL(text["biz_opaque_callback_data"], "parley:outbox:42");
+  auto buttons = nlohmann::json::parse(
+    graph::approval_buttons("316", "ok?", 7, "en", graph::outbox_callback(43)));
+  CAF_CHECK_EQUAL(buttons["biz_opaque_callback_data"], "parley:outbox:43");
+  CAF_CHECK(!nlohmann::json::parse(graph::text_message("316", "hoi")).contains(
+    "biz_opaque_callback_data"));
+  CAF_CHECK_EQUAL(graph::outbox_of_callback("parley:outbox:42"), 42);
+  CAF_CHECK_EQUAL(graph::outbox_of_callback("parley:outbox:"), 0);
+  CAF_CHECK_EQUAL(graph::outbox_of_callback("parley:outbox:4x"), 0);
+  CAF_CHECK_EQUAL(graph::outbox_of_callback("crm:outbox:42"), 0);
+  CAF_CHECK_EQUAL(graph::outbox_of_callback("parley:outbox:99999999999999999999"), 0);
+}
+
 CAF_TEST(openai responses yield content or a reason) {
   auto ok = openai::parse_response(
     R"({"choices":[{"message":{"role":"assistant","content":"hi"}}]})");
