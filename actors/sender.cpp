@@ -175,7 +175,17 @@ sender(sender_actor::stateful_pointer<sender_state> self,
   auto console = opts.console;
   auto enqueue = [=](outbox_item&& item) {
     auto chat = item.tenant + "/" + item.chat;
-    self->state.queues[chat].push_back(std::move(item));
+    auto& st = self->state;
+    // A row in flight at a crash gives Meta's status webhook time to settle
+    // it; the chat waits with it, so replies keep their order.
+    bool hold = item.in_doubt && item.channel == "meta";
+    st.queues[chat].push_back(std::move(item));
+    if (hold) {
+      if (st.backing_off.insert(chat).second)
+        self->delayed_send(self, std::chrono::milliseconds(cfg->send_in_doubt_ms),
+                           atom::retry_v, chat);
+      return;
+    }
     drain(self, cfg, console, chat);
   };
   if (opts.recover)
@@ -205,15 +215,6 @@ sender(sender_actor::stateful_pointer<sender_state> self,
           continue;
         st.recovered.insert(row.id);
         st.known.insert(row.id);
-        if (row.in_doubt && row.channel == "meta") {
-          // Give Meta's status webhook time to settle it before resending.
-          auto chat = row.tenant + "/" + row.chat;
-          st.queues[chat].push_back(std::move(row));
-          if (st.backing_off.insert(chat).second)
-            self->delayed_send(self, std::chrono::milliseconds(cfg->send_in_doubt_ms),
-                               atom::retry_v, chat);
-          continue;
-        }
         enqueue(std::move(row));
       }
     },

@@ -200,6 +200,7 @@ class ParleyTestCase(unittest.TestCase):
     config_extra = None    # top-level config keys
     extra_tenants = ()     # tenants after the default Meta one
     parley_env = None      # extra environment variables for parley
+    graph_options = {}     # FakeGraph arguments (fail_ratio, ...)
 
     @classmethod
     def setUpClass(cls):
@@ -211,7 +212,7 @@ class ParleyTestCase(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def setUp(self):
-        self.graph = FakeGraph()
+        self.graph = FakeGraph(**self.graph_options)
         self.llm = FakeLLM() if self.llm_enabled else None
         self.data_dir = tempfile.mkdtemp(dir=self.tmp)
         os.chmod(self.data_dir, 0o755)

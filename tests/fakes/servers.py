@@ -2,10 +2,16 @@
 OpenAI-compatible chat-completions server. Each records what it received and
 answers from a script, including errors (429, 5xx, hangs, malformed bodies)."""
 
+import http.client
 import json
+import queue
+import random
+import socket
 import ssl
+import struct
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -13,7 +19,8 @@ class FakeServer:
     """A loopback HTTP server; `script` is a list of responses used in order,
     then `default`. A response is (status, body), ("hang", seconds), or
     ("accept_hang", seconds): the request is accepted (Meta sent the message)
-    but the answer never reaches the client. With
+    but the answer never reaches the client, or ("reset",): the connection is
+    reset before the request is accepted. With
     `tls=(certfile, keyfile)` it speaks HTTPS as https://localhost:port."""
 
     def __init__(self, tls=None):
@@ -46,6 +53,12 @@ class FakeServer:
                     fake.cond.notify_all()
                 if step is None:
                     step = fake.respond(self.path, dict(self.headers), body)
+                if step[0] == "reset":
+                    # SO_LINGER 0: close() sends RST instead of FIN.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
                 if step[0] == "accept_hang":
                     fake.respond(self.path, dict(self.headers), body)
                     with fake.cond:
@@ -66,6 +79,7 @@ class FakeServer:
                     with fake.cond:
                         fake.answered.append((self.path, body))
                         fake.cond.notify_all()
+                    fake.accepted(body, payload)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -94,6 +108,9 @@ class FakeServer:
 
     def default(self, body):
         return (200, {})
+
+    def accepted(self, body, answer):
+        """Called after a 2xx answer went out."""
 
     def respond(self, path, headers, body):
         """The answer when no script step is left."""
@@ -125,11 +142,74 @@ class FakeServer:
 
 
 class FakeGraph(FakeServer):
-    """POST /{version}/{phone_number_id}/messages, answered like Meta does."""
+    """POST /{version}/{phone_number_id}/messages, answered like Meta does.
 
-    def __init__(self, tls=None):
+    `fail_ratio` fails that share of sends at random with 429, 500, 503 or a
+    connection reset. `send_statuses(post)` makes it call back like Meta: a
+    "sent" status webhook for every accepted message, carrying its
+    biz_opaque_callback_data, posted with `post(payload) -> http status` and
+    retried until it gets a 200."""
+
+    def __init__(self, tls=None, fail_ratio=0.0, seed=1):
         super().__init__(tls)
         self.counter = 0
+        self.fail_ratio = fail_ratio
+        self.failures = []           # the failure kinds it produced
+        self.rng = random.Random(seed)
+        self.statuses = None
+        self.closed = threading.Event()
+
+    def send_statuses(self, post):
+        self.statuses = queue.Queue()
+
+        def deliver():
+            while True:
+                payload = self.statuses.get()
+                if payload is None:
+                    return
+                while not self.closed.is_set():
+                    try:
+                        if post(payload) == 200:
+                            break
+                    except (OSError, http.client.HTTPException):
+                        pass  # parley is down or died mid-answer: Meta retries too
+                    time.sleep(0.05)
+        threading.Thread(target=deliver, daemon=True).start()
+
+    def accepted(self, body, answer):
+        if self.statuses is None or not isinstance(body, dict) or "messages" not in answer:
+            return
+        status = {"id": answer["messages"][0]["id"], "status": "sent",
+                  "timestamp": str(int(time.time())), "recipient_id": body.get("to")}
+        if "biz_opaque_callback_data" in body:
+            status["biz_opaque_callback_data"] = body["biz_opaque_callback_data"]
+        self.statuses.put({"object": "whatsapp_business_account", "entry": [{
+            "id": "WABA", "changes": [{"field": "messages", "value": {
+                "messaging_product": "whatsapp",
+                "metadata": {"display_phone_number": "31200000000",
+                             "phone_number_id": "1122334455667"},
+                "statuses": [status]}}]}]})
+
+    def respond(self, path, headers, body):
+        if isinstance(body, dict) and body.get("type") in ("text", "interactive") \
+                and self.rng.random() < self.fail_ratio:
+            kind = self.rng.choice(["429", "500", "503", "reset"])
+            with self.cond:
+                self.failures.append(kind)
+            if kind == "reset":
+                return ("reset",)
+            if kind == "429":
+                return self.error(130429, "Rate limit hit", 429)
+            return (int(kind), {"error": {"message": "Service temporarily unavailable",
+                                          "type": "OAuthException", "code": 2,
+                                          "fbtrace_id": "Afake"}})
+        return self.default(body)
+
+    def close(self):
+        self.closed.set()
+        if self.statuses is not None:
+            self.statuses.put(None)
+        super().close()
 
     def default(self, body):
         if isinstance(body, dict) and body.get("status") == "read":
