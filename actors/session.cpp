@@ -45,10 +45,10 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
             st.memory.push_back({"assistant", r.reply});
           while (st.memory.size() > static_cast<size_t>(st.tenant.memory))
             st.memory.pop_front();
-          auto& out = deps.pick(deps.senders, st.key.chat);
-          for (auto& item : r.outbox)
-            self->send(out, atom::send_v, item);
         }
+        auto& out = deps.pick(deps.senders, st.key.chat);
+        for (auto& item : r.outbox)
+          self->send(out, atom::send_v, item);
         st.queue.pop_front();
         st.busy = false;
         next(self, deps, router);

@@ -167,6 +167,26 @@ std::vector<memory_entry> store::load_memory(const std::string& tenant,
   return out;
 }
 
+#define OUTBOX_COLUMNS \
+  "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)," \
+  " coalesce(quoted_id, ''), coalesce(quoted_text, ''), coalesce(mention, '')," \
+  " in_flight"
+
+namespace {
+
+std::vector<outbox_item> read_outbox(const result& r) {
+  std::vector<outbox_item> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                   r.text(i, 4), r.text(i, 5),
+                   static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7),
+                   r.text(i, 8), r.text(i, 9), r.text(i, 10),
+                   r.text(i, 11) == "t"});
+  return out;
+}
+
+} // namespace
+
 completion_result store::complete(const completion& c,
                                   const std::string& channel) {
   completion_result out;
@@ -175,8 +195,15 @@ completion_result store::complete(const completion& c,
   auto claimed = tx.exec("UPDATE events SET state = 'done', done_at = now()"
                          " WHERE id = $1 AND state = 'pending' RETURNING id",
                          {num(m.event_id)});
-  if (claimed.rows() == 0)
-    return out; // already complete: never a second reply
+  if (claimed.rows() == 0) {
+    // Already complete: never a second reply. Its unsent rows come back, for
+    // when the first answer was committed but lost on the way (a timeout):
+    // the sender sends each row once, whoever hands it over.
+    out.outbox = read_outbox(tx.exec("SELECT " OUTBOX_COLUMNS " FROM outbox"
+                                     " WHERE event_id = $1 AND state = 'pending'"
+                                     " ORDER BY id", {num(m.event_id)}));
+    return out;
+  }
   out.applied = true;
   if (c.path == answer_path::command)
     out.reply = run_command(tx, c);
@@ -259,25 +286,6 @@ store::pending_messages(const std::vector<std::string>& providers) {
   return out;
 }
 
-#define OUTBOX_COLUMNS \
-  "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)," \
-  " coalesce(quoted_id, ''), coalesce(quoted_text, ''), coalesce(mention, '')," \
-  " in_flight"
-
-namespace {
-
-std::vector<outbox_item> read_outbox(const result& r) {
-  std::vector<outbox_item> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
-                   r.text(i, 4), r.text(i, 5),
-                   static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7),
-                   r.text(i, 8), r.text(i, 9), r.text(i, 10),
-                   r.text(i, 11) == "t"});
-  return out;
-}
-
-} // namespace
 
 std::vector<outbox_item>
 store::pending_outbox(const std::vector<std::string>& channels) {

@@ -33,6 +33,8 @@ class FaultCase(ParleyTestCase):
         twice = sorted(t for t, n in counts.items() if n > 1)
         print("\n%s: %d acknowledged, %d answered, missing %d, twice %d"
               % (self.id().split(".")[-1], len(load.acked), len(counts), len(missing), len(twice)))
+        if missing or twice:  # what parley said, to find out why
+            print("".join(line for line in self.parley.log if " INFO " not in line)[-6000:])
         self.assertEqual(missing, [], "acknowledged but never answered")
         self.assertEqual(twice, [], "answered more than once")
         # Every message is retried until acknowledged, so every reply has one.

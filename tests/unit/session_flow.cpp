@@ -28,6 +28,7 @@ struct recorder {
   std::vector<std::string> marked_read;
   std::vector<relevance> scores;           ///< the scorer's answers, in order
   std::vector<std::vector<memory_entry>> scored_with;
+  bool already_complete = false;  ///< storage answers as for a repeat
 };
 
 scorer_actor::behavior_type fake_scorer(scorer_actor::pointer self,
@@ -78,7 +79,7 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
     [=](atom::complete, const completion& c, const std::string& channel) {
       rec->completions.push_back(c);
       completion_result r;
-      r.applied = true;
+      r.applied = !rec->already_complete;
       r.reply = c.path == answer_path::command ? "ran " + c.command_line : c.reply;
       if (c.path != answer_path::ignored)
         r.outbox.push_back({int64_t(rec->completions.size()), c.message.tenant,
@@ -191,6 +192,23 @@ CAF_TEST(a command is completed through storage without asking the llm) {
   CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
   CAF_CHECK_EQUAL(rec->sent[0].body, "ran taken");
   CAF_CHECK_EQUAL(rec->sent[0].channel, "meta");
+}
+
+// The first completion was committed but its answer lost (a timeout while
+// storage was slow): the repeat hands the unsent rows to the sender, and the
+// memory does not count the exchange twice.
+CAF_TEST(an already completed message still hands its unsent reply to the sender) {
+  rec->already_complete = true;
+  auto s = start();
+  self->send(s, atom::route_v, msg("taken"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->sent[0].body, "ran taken");
+  self->send(s, atom::route_v, msg("hallo"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 1u);
+  auto memory_before = rec->llm_requests[0].messages.size();
+  CAF_CHECK_EQUAL(memory_before, 1u); // only the new message
 }
 
 CAF_TEST(free text goes to the llm and its markdown becomes whatsapp markup) {
