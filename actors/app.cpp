@@ -134,6 +134,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   deps.llm_timeout = std::chrono::milliseconds(cfg->llm.timeout_ms);
   deps.idle = std::chrono::seconds(cfg->session_idle_s);
   deps.log_text = cfg->log_text;
+  deps.metrics = metrics_;
   router_ = sys.spawn(parley::router, cfg, deps, providers_);
   ingest_ = sys.spawn(parley::ingest, writer_, router_, metrics_);
   auto watch = [&](const auto& child) {

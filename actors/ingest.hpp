@@ -16,6 +16,7 @@ struct ingest_metrics {
   std::atomic<uint64_t> events{0};
   std::atomic<uint64_t> duplicates{0};
   std::atomic<uint64_t> failures{0};
+  std::atomic<uint64_t> completed{0};  ///< messages done with (sessions count them)
   std::atomic<bool> storage_ok{true};
 };
 

@@ -39,6 +39,8 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
           log::info("text " + st.key.tenant + "/" + log::who(c.message.sender)
                     + " [" + to_string(c.path) + "] \"" + c.message.text
                     + "\" -> \"" + r.reply + "\"");
+        if (r.applied && deps.metrics)
+          deps.metrics->completed++;
         if (r.applied && c.path != answer_path::ignored) {
           st.memory.push_back({"user", memory_text(c.message)});
           if (c.path != answer_path::silent)

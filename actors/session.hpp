@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/ingest.hpp"
 #include "actors/interfaces.hpp"
 #include "protocol/config.hpp"
 
@@ -23,6 +24,7 @@ struct session_deps {
   std::chrono::seconds idle{600};
   std::chrono::milliseconds storage_retry{1000};
   bool log_text = false;  ///< debug switch: log message and reply text
+  std::shared_ptr<ingest_metrics> metrics;  ///< null in tests that skip /metrics
 
   template <class Pool>
   const typename Pool::value_type& pick(const Pool& pool,

@@ -225,6 +225,9 @@ net::http_response metrics_text(const ingest_metrics& m) {
           m.commits);
   counter("parley_ingest_failures_total", "Batches that could not be stored.",
           m.failures);
+  counter("parley_messages_completed_total",
+          "Messages done with: answered, heard in a group or ignored.",
+          m.completed);
   return {200, "text/plain; version=0.0.4", out};
 }
 

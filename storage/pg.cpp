@@ -37,6 +37,7 @@ bool connection::ok() const {
 }
 
 void connection::reset() {
+  statements_.clear();  // prepared statements live and die with the session
   if (conn_)
     PQfinish(conn_);
   conn_ = PQconnectdb(conninfo_.c_str());
@@ -69,13 +70,32 @@ result connection::exec(const std::string& sql,
       values.push_back(p ? p->c_str() : nullptr);
     }
   }
-  auto* res = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()),
-                           nullptr, values.data(), nullptr, nullptr, 0);
+  auto nparams = static_cast<int>(values.size());
+  auto* res = params.empty()
+                ? PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr,
+                               nullptr, 0)
+                : PQexecPrepared(conn_, prepared(sql).c_str(), nparams,
+                                 values.data(), nullptr, nullptr, 0);
   result r(res);
   auto status = PQresultStatus(res);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
     return r;
-  std::string msg = PQresultErrorMessage(res);
+  fail(res);
+}
+
+const std::string& connection::prepared(const std::string& sql) {
+  auto found = statements_.find(sql);
+  if (found != statements_.end())
+    return found->second;
+  auto name = "parley_" + std::to_string(statements_.size() + 1);
+  result r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+  if (PQresultStatus(r.raw()) != PGRES_COMMAND_OK)
+    fail(r.raw());
+  return statements_.emplace(sql, std::move(name)).first->second;
+}
+
+void connection::fail(pg_result* res) {
+  std::string msg = res ? PQresultErrorMessage(res) : "";
   if (msg.empty())
     msg = PQerrorMessage(conn_);
   while (!msg.empty() && msg.back() == '\n')

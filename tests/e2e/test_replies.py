@@ -4,7 +4,7 @@ delivery through a Graph API that misbehaves."""
 import json
 import unittest
 
-from harness import OWNER, PNID, ParleyTestCase, completion, status_webhook
+from harness import OWNER, PNID, ParleyTestCase, completion, status_webhook, text_webhook
 
 
 class Replies(ParleyTestCase):
@@ -99,6 +99,22 @@ class Replies(ParleyTestCase):
         self.assertEqual(self.graph.texts(), [])
         self.assertEqual(self.llm.requests, [])
         self.assertEqual(self.parley.sql("SELECT count(*) FROM outbox"), [["0"]])
+
+    def test_metrics_count_what_was_stored_committed_and_done_with(self):
+        retried = text_webhook("taken", "wamid.metrics.1", OWNER)
+        self.post(retried)
+        self.post(retried)  # Meta delivering the same webhook again
+        self.say("taak: bel accountant")
+        self.assertIsNotNone(self.graph.wait_texts(2))
+        status, body = self.parley.request("GET", "/metrics")
+        self.assertEqual(status, 200)
+        metrics = {line.split()[0]: int(line.split()[1]) for line in body.decode().splitlines()
+                   if line and not line.startswith("#")}
+        self.assertEqual(metrics["parley_webhook_events_total"], 2)
+        self.assertEqual(metrics["parley_webhook_duplicates_total"], 1)
+        self.assertEqual(metrics["parley_ingest_commits_total"], 3)  # one per POST
+        self.assertEqual(metrics["parley_ingest_failures_total"], 0)
+        self.assertEqual(metrics["parley_messages_completed_total"], 2)
 
     def test_a_long_answer_is_split_at_paragraphs(self):
         self.llm.answer = ("A" * 3000) + "\n\n" + ("B" * 3000)

@@ -1,0 +1,115 @@
+// ingest: signed ~1 KB webhooks with unique message ids over keep-alive
+// connections, each connection sending its next one as soon as the last is
+// acknowledged. Prints one JSON line: acknowledged/s, ack latency, errors.
+#include "bench.hpp"
+
+#include "protocol/signature.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+
+#include <atomic>
+#include <iostream>
+#include <thread>
+
+namespace bench {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+int ingest(const options& opt) {
+  auto to = parse_url(option(opt, "url", ""));
+  auto secret = option(opt, "secret", "");
+  auto pnid = option(opt, "pnid", "1122334455667");
+  int connections = std::stoi(option(opt, "connections", "16"));
+  double seconds = std::stod(option(opt, "seconds", "5"));
+  uint64_t first_id = std::stoull(option(opt, "first-id", "0"));
+  // Senders repeat every 10,000 messages: conversations, not one-off chats.
+  uint64_t senders = std::stoull(option(opt, "senders", "10000"));
+
+  std::atomic<uint64_t> next{first_id};
+  std::atomic<uint64_t> errors{0};
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(connections));
+  auto start = clock_type::now();
+  auto deadline = start + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c)
+    threads.emplace_back([&, c] {
+      asio::io_context ioc;
+      beast::tcp_stream stream(ioc);
+      beast::flat_buffer buffer;
+      bool open = false;
+      while (clock_type::now() < deadline) {
+        try {
+          if (!open) {
+            tcp::resolver resolver(ioc);
+            stream.connect(resolver.resolve(to.host, to.port));
+            stream.socket().set_option(tcp::no_delay(true));
+            open = true;
+          }
+          auto n = next++;
+          auto body = webhook(n, pnid, std::to_string(31610000000 + n % senders));
+          request req{http::verb::post, to.path, 11};
+          req.set(http::field::host, to.host);
+          req.set(http::field::content_type, "application/json");
+          req.set("X-Hub-Signature-256", parley::meta_signature(secret, body));
+          req.keep_alive(true);
+          req.body() = std::move(body);
+          req.prepare_payload();
+          auto sent = clock_type::now();
+          http::write(stream, req);
+          response res;
+          http::read(stream, buffer, res);
+          auto us = std::chrono::duration<double, std::micro>(clock_type::now() - sent);
+          if (res.result_int() == 200)
+            latencies[static_cast<size_t>(c)].push_back(us.count());
+          else
+            ++errors;
+          if (!res.keep_alive()) {
+            beast::error_code ec;
+            stream.socket().close(ec);
+            open = false;
+          }
+        } catch (const std::exception&) {
+          ++errors;
+          beast::error_code ec;
+          stream.socket().close(ec);
+          open = false;
+        }
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
+  std::vector<double> all;
+  for (auto& l : latencies)
+    all.insert(all.end(), l.begin(), l.end());
+  nlohmann::json out = {
+    {"label", option(opt, "label", "target")},
+    {"connections", connections},
+    {"seconds", elapsed},
+    {"acked", all.size()},
+    {"errors", errors.load()},
+    {"per_second", static_cast<double>(all.size()) / elapsed},
+    {"next_id", next.load()}};
+  summarize(out, "", std::move(all));
+  std::cout << out.dump() << std::endl;
+  return 0;
+}
+
+int ceiling(const options& opt) {
+  auto port = static_cast<unsigned short>(std::stoi(option(opt, "port", "0")));
+  // Answers like the Graph API's send endpoint, so it also stands in for it.
+  std::atomic<uint64_t> sent{0};
+  serve(port, [&sent](const request&, response& res) {
+    res.body() = R"({"messaging_product":"whatsapp","messages":[{"id":"wamid.ceiling.)"
+                 + std::to_string(sent++) + "\"}]}";
+  });
+  std::cerr << "ceiling listening on " << port << std::endl;
+  for (;;)
+    std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+} // namespace bench
