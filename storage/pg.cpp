@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <optional>
+
 namespace parley::storage {
 
 void result::clear(pg_result* r) { PQclear(r); }
@@ -50,6 +52,34 @@ void connection::reset() {
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
 }
 
+namespace {
+
+/// A statement's parameters as libpq reads them: C strings, so a NUL becomes
+/// U+FFFD (PostgreSQL text cannot hold one) rather than silently cutting the
+/// value short.
+struct bound_params {
+  explicit bound_params(const std::vector<param>& params) {
+    cleaned.reserve(params.size());
+    values.reserve(params.size());
+    for (auto& p : params) {
+      if (p && p->find('\0') != std::string::npos)
+        values.push_back(cleaned.emplace_back(storable_text(*p)).c_str());
+      else
+        values.push_back(p ? p->c_str() : nullptr);
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+  std::vector<std::string> cleaned;
+  std::vector<const char*> values;
+};
+
+bool succeeded(pg_result* res) {
+  auto status = PQresultStatus(res);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+} // namespace
+
 result connection::exec(const std::string& sql,
                         const std::vector<param>& params) {
   if (!ok()) {
@@ -57,30 +87,59 @@ result connection::exec(const std::string& sql,
     // within a transaction the caller sees the failure and retries it whole.
     reset();
   }
-  // libpq reads parameters as C strings and PostgreSQL text cannot hold NUL:
-  // a NUL becomes U+FFFD rather than silently cutting the value short.
-  std::vector<std::string> cleaned;
-  cleaned.reserve(params.size());
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (auto& p : params) {
-    if (p && p->find('\0') != std::string::npos) {
-      values.push_back(cleaned.emplace_back(storable_text(*p)).c_str());
-    } else {
-      values.push_back(p ? p->c_str() : nullptr);
-    }
-  }
-  auto nparams = static_cast<int>(values.size());
+  bound_params bound(params);
   auto* res = params.empty()
                 ? PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr,
                                nullptr, 0)
-                : PQexecPrepared(conn_, prepared(sql).c_str(), nparams,
-                                 values.data(), nullptr, nullptr, 0);
+                : PQexecPrepared(conn_, prepared(sql).c_str(), bound.count(),
+                                 bound.values.data(), nullptr, nullptr, 0);
   result r(res);
-  auto status = PQresultStatus(res);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-    return r;
-  fail(res);
+  if (!succeeded(res))
+    fail(res);
+  return r;
+}
+
+std::vector<result> connection::exec_all(const std::vector<statement>& statements) {
+  if (!ok())
+    reset();
+  for (auto& s : statements)
+    if (!s.params.empty())
+      prepared(s.sql);  // its own round trip, once per connection
+  if (PQenterPipelineMode(conn_) != 1)
+    fail(nullptr);
+  for (auto& s : statements) {
+    bound_params bound(s.params);
+    int sent = s.params.empty()
+                 ? PQsendQueryParams(conn_, s.sql.c_str(), 0, nullptr, nullptr,
+                                     nullptr, nullptr, 0)
+                 : PQsendQueryPrepared(conn_, prepared(s.sql).c_str(),
+                                       bound.count(), bound.values.data(),
+                                       nullptr, nullptr, 0);
+    if (sent != 1)
+      fail(nullptr);
+  }
+  if (PQpipelineSync(conn_) != 1)
+    fail(nullptr);
+  // Each statement's result is followed by a null; then comes the sync.
+  std::vector<result> out;
+  std::optional<size_t> failed;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    auto* res = PQgetResult(conn_);
+    if (!res)
+      fail(nullptr);  // the connection broke mid-pipeline
+    if (!succeeded(res) && !failed)
+      failed = i;
+    out.emplace_back(res);
+    while (auto* rest = PQgetResult(conn_))
+      PQclear(rest);
+  }
+  result sync(PQgetResult(conn_));
+  if (!sync.raw() || PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC)
+    fail(sync.raw());
+  PQexitPipelineMode(conn_);
+  if (failed)
+    fail(out[*failed].raw());
+  return out;
 }
 
 const std::string& connection::prepared(const std::string& sql) {
@@ -116,21 +175,39 @@ void connection::exec_script(const std::string& sql) {
     throw pg_error(PQerrorMessage(conn_), PQstatus(conn_) != CONNECTION_OK);
 }
 
-transaction::transaction(connection& c) : conn_(c) { conn_.exec("BEGIN"); }
+result transaction::exec(const std::string& sql, const std::vector<param>& params) {
+  if (begun_)
+    return conn_.exec(sql, params);
+  return std::move(exec_all({{sql, params}}).front());
+}
+
+std::vector<result> transaction::exec_all(std::vector<statement> statements) {
+  bool begin = !begun_;
+  if (begin)
+    statements.insert(statements.begin(), {"BEGIN", {}});
+  begun_ = true;  // from here a failure needs a ROLLBACK
+  auto results = conn_.exec_all(statements);
+  if (begin)
+    results.erase(results.begin());
+  return results;
+}
+
+std::vector<result> transaction::commit(std::vector<statement> last) {
+  last.push_back({"COMMIT", {}});
+  auto results = exec_all(std::move(last));
+  done_ = true;
+  results.pop_back();
+  return results;
+}
 
 transaction::~transaction() {
-  if (!done_ && conn_.ok()) {
+  if (begun_ && !done_ && conn_.ok()) {
     try {
       conn_.exec("ROLLBACK");
     } catch (...) {
       // The connection is gone; the server rolls back on its own.
     }
   }
-}
-
-void transaction::commit() {
-  conn_.exec("COMMIT");
-  done_ = true;
 }
 
 bool server_answers(const std::string& conninfo) {

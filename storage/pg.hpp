@@ -29,6 +29,12 @@ struct pg_error : std::runtime_error {
 
 using param = std::optional<std::string>;
 
+/// One statement of a pipeline.
+struct statement {
+  std::string sql;
+  std::vector<param> params;
+};
+
 /// A text[] parameter literal (`$1::text[]`), every element quoted and
 /// escaped, so any string round-trips.
 std::string text_array(const std::vector<std::string>& xs);
@@ -66,6 +72,12 @@ public:
   /// parsing and planning cost more than running a small INSERT.
   result exec(const std::string& sql, const std::vector<param>& params = {});
 
+  /// Runs statements in one round trip (libpq's pipeline mode) and returns
+  /// their results in order; throws the first failure, after which the
+  /// rest did not run. Meant for a few dozen statements: all are written
+  /// before any result is read.
+  std::vector<result> exec_all(const std::vector<statement>& statements);
+
   /// Runs a script of several statements without parameters (migrations).
   void exec_script(const std::string& sql);
 
@@ -85,21 +97,25 @@ private:
   std::unordered_map<std::string, std::string> statements_;  ///< sql -> name
 };
 
-/// BEGIN in the constructor, ROLLBACK in the destructor unless committed.
+/// A transaction whose BEGIN travels with its first statement and whose
+/// COMMIT can travel with its last ones; ROLLBACK in the destructor unless
+/// committed.
 class transaction {
 public:
-  explicit transaction(connection& c);
+  explicit transaction(connection& c) : conn_(c) {}
   ~transaction();
   transaction(const transaction&) = delete;
   transaction& operator=(const transaction&) = delete;
-  result exec(const std::string& sql, const std::vector<param>& params = {}) {
-    return conn_.exec(sql, params);
-  }
-  void commit();
+  result exec(const std::string& sql, const std::vector<param>& params = {});
+  /// Statements in one round trip (see connection::exec_all).
+  std::vector<result> exec_all(std::vector<statement> statements);
+  /// `last` and COMMIT in one round trip; their results.
+  std::vector<result> commit(std::vector<statement> last = {});
   connection& conn() { return conn_; }
 
 private:
   connection& conn_;
+  bool begun_ = false;
   bool done_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include "protocol/signature.hpp"
 #include "protocol/whatsapp_text.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace parley::storage {
@@ -90,67 +91,80 @@ std::string run_command(transaction& tx, const completion& c) {
 
 std::vector<insert_outcome>
 store::insert_events(const std::vector<event_row>& rows) {
-  std::vector<insert_outcome> out;
-  out.reserve(rows.size());
-  transaction tx(db_);
+  // At most two round trips per batch: the inserts, then what they imply
+  // (status and channel rows) and COMMIT.
+  std::vector<statement> inserts;
+  inserts.reserve(rows.size());
   for (auto& e : rows) {
     auto state = e.kind == "message" ? "pending"
                  : e.kind == "ignored" ? "ignored"
                                        : "done";
     auto& g = e.context;
-    auto r = tx.exec(
-      "INSERT INTO events (provider, external_id, kind, tenant, chat, sender,"
-      " sender_name, message_id, msg_type, body, state, reason, payload,"
-      " done_at, is_group, mentions, quoted_id, quoted_sender, bot_id)"
-      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13::jsonb,"
-      " CASE WHEN $11 = 'pending' THEN NULL ELSE now() END,"
-      " $14, $15::text[], $16, $17, $18)"
-      " ON CONFLICT (provider, external_id) DO NOTHING RETURNING id",
-      {e.provider, e.external_id, e.kind, opt(e.tenant), opt(e.chat),
-       opt(e.sender), opt(e.sender_name), opt(e.message_id), opt(e.msg_type),
-       opt(e.body), std::string(state), opt(e.reason),
-       e.payload.empty() ? param{} : param{e.payload},
-       g.group ? "true" : "false",
-       g.mentions.empty() ? param{} : param{text_array(g.mentions)},
-       opt(g.quoted_id), opt(g.quoted_sender), opt(g.bot_id)});
-    insert_outcome o;
-    if (r.rows() == 0) {
-      o.duplicate = true;
-    } else {
-      o.id = r.int64(0, 0);
-      if (e.kind == "channel") // the newest connection state per instance
-        tx.exec("INSERT INTO channel_state (instance, state, bot_jid, qr_code,"
-                " pairing_code) VALUES ($1, $2, $3, $4, $5)"
-                " ON CONFLICT (instance) DO UPDATE SET"
-                " state = coalesce(EXCLUDED.state, channel_state.state),"
-                " bot_jid = coalesce(EXCLUDED.bot_jid, channel_state.bot_jid),"
-                " qr_code = CASE WHEN EXCLUDED.state = 'open' THEN NULL"
-                "   ELSE coalesce(EXCLUDED.qr_code, channel_state.qr_code) END,"
-                " pairing_code = coalesce(EXCLUDED.pairing_code, channel_state.pairing_code),"
-                " updated_at = now()",
-                {e.chat, opt(e.channel_state), opt(g.bot_id), opt(e.qr_code),
-                 opt(e.pairing_code)});
-      if (e.kind == "status") {
-        // Statuses only move forward (sent < delivered < read); failed wins.
-        // A row whose send was cut short by a crash is found by the outbox id
-        // in the callback data: the status proves it went out.
-        tx.exec("UPDATE outbox SET state = $2, error_code = $3, error_title = $4,"
-                " provider_message_id = coalesce(provider_message_id, $1),"
-                " in_flight = false, sent_at = coalesce(sent_at, now()),"
-                " updated_at = now() WHERE (provider_message_id = $1"
-                " OR (id = $5 AND provider_message_id IS NULL)) AND ("
-                " $2 = 'failed' OR (CASE state WHEN 'pending' THEN 0"
-                " WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3"
-                " ELSE 9 END) < (CASE $2 WHEN 'sent' THEN 1 WHEN 'delivered'"
-                " THEN 2 WHEN 'read' THEN 3 ELSE 0 END))",
-                {e.status.provider_message_id, e.status.status,
-                 e.status.error_code ? param{num(e.status.error_code)} : param{},
-                 opt(e.status.error_title), num(e.status.outbox_id)});
-      }
-    }
-    out.push_back(o);
+    inserts.push_back(
+      {"INSERT INTO events (provider, external_id, kind, tenant, chat, sender,"
+       " sender_name, message_id, msg_type, body, state, reason, payload,"
+       " done_at, is_group, mentions, quoted_id, quoted_sender, bot_id)"
+       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13::jsonb,"
+       " CASE WHEN $11 = 'pending' THEN NULL ELSE now() END,"
+       " $14, $15::text[], $16, $17, $18)"
+       " ON CONFLICT (provider, external_id) DO NOTHING RETURNING id",
+       {e.provider, e.external_id, e.kind, opt(e.tenant), opt(e.chat),
+        opt(e.sender), opt(e.sender_name), opt(e.message_id), opt(e.msg_type),
+        opt(e.body), std::string(state), opt(e.reason),
+        e.payload.empty() ? param{} : param{e.payload},
+        g.group ? "true" : "false",
+        g.mentions.empty() ? param{} : param{text_array(g.mentions)},
+        opt(g.quoted_id), opt(g.quoted_sender), opt(g.bot_id)}});
   }
-  tx.commit();
+  // A batch of messages alone implies nothing: one round trip with COMMIT.
+  bool implies = std::any_of(rows.begin(), rows.end(), [](const event_row& e) {
+    return e.kind == "channel" || e.kind == "status";
+  });
+  transaction tx(db_);
+  auto inserted = implies ? tx.exec_all(std::move(inserts))
+                          : tx.commit(std::move(inserts));
+  std::vector<insert_outcome> out(rows.size());
+  std::vector<statement> implied;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    auto& e = rows[i];
+    if (inserted[i].rows() == 0) {
+      out[i].duplicate = true;
+      continue;
+    }
+    out[i].id = inserted[i].int64(0, 0);
+    if (e.kind == "channel") // the newest connection state per instance
+      implied.push_back(
+        {"INSERT INTO channel_state (instance, state, bot_jid, qr_code,"
+         " pairing_code) VALUES ($1, $2, $3, $4, $5)"
+         " ON CONFLICT (instance) DO UPDATE SET"
+         " state = coalesce(EXCLUDED.state, channel_state.state),"
+         " bot_jid = coalesce(EXCLUDED.bot_jid, channel_state.bot_jid),"
+         " qr_code = CASE WHEN EXCLUDED.state = 'open' THEN NULL"
+         "   ELSE coalesce(EXCLUDED.qr_code, channel_state.qr_code) END,"
+         " pairing_code = coalesce(EXCLUDED.pairing_code, channel_state.pairing_code),"
+         " updated_at = now()",
+         {e.chat, opt(e.channel_state), opt(e.context.bot_id), opt(e.qr_code),
+          opt(e.pairing_code)}});
+    if (e.kind == "status")
+      // Statuses only move forward (sent < delivered < read); failed wins.
+      // A row whose send was cut short by a crash is found by the outbox id
+      // in the callback data: the status proves it went out.
+      implied.push_back(
+        {"UPDATE outbox SET state = $2, error_code = $3, error_title = $4,"
+         " provider_message_id = coalesce(provider_message_id, $1),"
+         " in_flight = false, sent_at = coalesce(sent_at, now()),"
+         " updated_at = now() WHERE (provider_message_id = $1"
+         " OR (id = $5 AND provider_message_id IS NULL)) AND ("
+         " $2 = 'failed' OR (CASE state WHEN 'pending' THEN 0"
+         " WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3"
+         " ELSE 9 END) < (CASE $2 WHEN 'sent' THEN 1 WHEN 'delivered'"
+         " THEN 2 WHEN 'read' THEN 3 ELSE 0 END))",
+         {e.status.provider_message_id, e.status.status,
+          e.status.error_code ? param{num(e.status.error_code)} : param{},
+          opt(e.status.error_title), num(e.status.outbox_id)}});
+  }
+  if (implies)
+    tx.commit(std::move(implied));
   return out;
 }
 
@@ -209,17 +223,20 @@ completion_result store::complete(const completion& c,
     out.reply = run_command(tx, c);
   else
     out.reply = c.reply;
+  // The rest goes in one round trip with the COMMIT.
+  std::vector<statement> writes;
+  std::vector<std::pair<size_t, outbox_item>> sent_rows;  // result index, row
   if (c.path == answer_path::silent) { // heard in a group, not answered
-    tx.exec("INSERT INTO messages (tenant, chat, role, content, event_id)"
-            " VALUES ($1, $2, 'user', $3, $4)",
-            {m.tenant, m.chat, memory_text(m), num(m.event_id)});
+    writes.push_back({"INSERT INTO messages (tenant, chat, role, content, event_id)"
+                      " VALUES ($1, $2, 'user', $3, $4)",
+                      {m.tenant, m.chat, memory_text(m), num(m.event_id)}});
   } else if (c.path != answer_path::ignored) {
-    tx.exec("INSERT INTO conversations (tenant, chat) VALUES ($1, $2)"
-            " ON CONFLICT (tenant, chat) DO UPDATE SET last_at = now()",
-            {m.tenant, m.chat});
-    tx.exec("INSERT INTO messages (tenant, chat, role, content, event_id)"
-            " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
-            {m.tenant, m.chat, memory_text(m), num(m.event_id), out.reply});
+    writes.push_back({"INSERT INTO conversations (tenant, chat) VALUES ($1, $2)"
+                      " ON CONFLICT (tenant, chat) DO UPDATE SET last_at = now()",
+                      {m.tenant, m.chat}});
+    writes.push_back({"INSERT INTO messages (tenant, chat, role, content, event_id)"
+                      " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
+                      {m.tenant, m.chat, memory_text(m), num(m.event_id), out.reply}});
     // Held replies stay in the outbox as drafts or records; only pending
     // rows go to the sender. An approval prompt's last part carries the
     // approval, so it can be sent with buttons.
@@ -237,35 +254,38 @@ completion_result store::complete(const completion& c,
         item.quoted_text = m.text;
         item.mention = m.sender;
       }
-      auto r = tx.exec("INSERT INTO outbox (event_id, tenant, chat, channel,"
-                       " recipient, part, body, state, approval_id, quoted_id,"
-                       " quoted_text, mention)"
-                       " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
-                       {num(m.event_id), m.tenant, m.chat, channel, recipient,
-                        std::to_string(part + 1), parts[part], state,
-                        item.approval_id ? param{num(item.approval_id)} : param{},
-                        opt(item.quoted_id), opt(item.quoted_text), opt(item.mention)});
-      item.id = r.int64(0, 0);
+      writes.push_back({"INSERT INTO outbox (event_id, tenant, chat, channel,"
+                        " recipient, part, body, state, approval_id, quoted_id,"
+                        " quoted_text, mention)"
+                        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+                        {num(m.event_id), m.tenant, m.chat, channel, recipient,
+                         std::to_string(part + 1), parts[part], state,
+                         item.approval_id ? param{num(item.approval_id)} : param{},
+                         opt(item.quoted_id), opt(item.quoted_text), opt(item.mention)}});
       if (c.hold.empty())
-        out.outbox.push_back(std::move(item));
+        sent_rows.emplace_back(writes.size() - 1, std::move(item));
     }
   }
   auto latency = c.started_us ? steady_us() - c.started_us : 0;
   if (!c.decision.method.empty()) {
     auto& d = c.decision;
-    tx.exec("INSERT INTO decisions (event_id, tenant, chat, sender_name, message,"
-            " score, reason, threshold, method, replied, latency_us)"
-            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-            {num(m.event_id), m.tenant, m.chat, opt(m.sender_name), m.text,
-             std::to_string(d.score), d.reason, std::to_string(d.threshold),
-             d.method, c.path == answer_path::silent ? "false" : "true",
-             num(latency)});
+    writes.push_back({"INSERT INTO decisions (event_id, tenant, chat, sender_name, message,"
+                      " score, reason, threshold, method, replied, latency_us)"
+                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                      {num(m.event_id), m.tenant, m.chat, opt(m.sender_name), m.text,
+                       std::to_string(d.score), d.reason, std::to_string(d.threshold),
+                       d.method, c.path == answer_path::silent ? "false" : "true",
+                       num(latency)}});
   }
-  tx.exec("INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us,"
-          " error) VALUES ($1, $2, $3, $4, $5, $6)",
-          {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),
-           to_string(c.path), num(latency), opt(c.error)});
-  tx.commit();
+  writes.push_back({"INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us,"
+                    " error) VALUES ($1, $2, $3, $4, $5, $6)",
+                    {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),
+                     to_string(c.path), num(latency), opt(c.error)}});
+  auto results = tx.commit(std::move(writes));
+  for (auto& [index, item] : sent_rows) {
+    item.id = results[index].int64(0, 0);
+    out.outbox.push_back(std::move(item));
+  }
   return out;
 }
 
@@ -305,29 +325,47 @@ bool store::outbox_unsettled(int64_t id) {
   return r.rows() == 1;
 }
 
+namespace {
+
+/// Records what became of a send. Only the mark before a send must be on
+/// disk before the request leaves; a lost outcome leaves the row in flight,
+/// which recovery already treats as in doubt. So the outcome commits
+/// without waiting for the WAL flush (lost only if PostgreSQL itself
+/// crashes, never when parley does).
+void record_outcome(connection& db, std::string sql, std::vector<param> params) {
+  transaction tx(db);
+  tx.commit({{"SET LOCAL synchronous_commit = off", {}},
+             {std::move(sql), std::move(params)}});
+}
+
+} // namespace
+
 void store::outbox_sent(int64_t id, const std::string& provider_message_id,
                         int attempts) {
   // A status webhook may have got here first and moved the state on.
-  db_.exec("UPDATE outbox SET state = CASE state WHEN 'pending' THEN 'sent'"
-           " ELSE state END, provider_message_id = $2, in_flight = false,"
-           " attempts = $3, sent_at = now(), updated_at = now(),"
-           " error_code = NULL, error_title = NULL WHERE id = $1",
-           {num(id), opt(provider_message_id), std::to_string(attempts)});
+  record_outcome(db_,
+                 "UPDATE outbox SET state = CASE state WHEN 'pending' THEN 'sent'"
+                 " ELSE state END, provider_message_id = $2, in_flight = false,"
+                 " attempts = $3, sent_at = now(), updated_at = now(),"
+                 " error_code = NULL, error_title = NULL WHERE id = $1",
+                 {num(id), opt(provider_message_id), std::to_string(attempts)});
 }
 
 void store::outbox_retrying(int64_t id, int attempts, const std::string& error) {
-  db_.exec("UPDATE outbox SET attempts = $2, error_title = $3, in_flight = false,"
-           " updated_at = now() WHERE id = $1",
-           {num(id), std::to_string(attempts), opt(error)});
+  record_outcome(db_,
+                 "UPDATE outbox SET attempts = $2, error_title = $3, in_flight = false,"
+                 " updated_at = now() WHERE id = $1",
+                 {num(id), std::to_string(attempts), opt(error)});
 }
 
 void store::outbox_failed(int64_t id, int attempts, int64_t code,
                           const std::string& title) {
-  db_.exec("UPDATE outbox SET state = 'failed', in_flight = false,"
-           " attempts = $2, error_code = $3,"
-           " error_title = $4, updated_at = now() WHERE id = $1",
-           {num(id), std::to_string(attempts), code ? param{num(code)} : param{},
-            opt(title)});
+  record_outcome(db_,
+                 "UPDATE outbox SET state = 'failed', in_flight = false,"
+                 " attempts = $2, error_code = $3,"
+                 " error_title = $4, updated_at = now() WHERE id = $1",
+                 {num(id), std::to_string(attempts), code ? param{num(code)} : param{},
+                  opt(title)});
 }
 
 std::vector<outbox_item> store::held_replies(const std::string& tenant,
