@@ -13,7 +13,7 @@ using self_ptr = router_actor::stateful_pointer<router_state>;
 
 /// Hands a message to its session, spawning the session if needed.
 void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
-             const session_deps& deps, inbound_message m) {
+             const std::shared_ptr<const session_deps>& deps, inbound_message m) {
   auto key = std::make_pair(m.tenant, m.chat);
   auto& st = self->state;
   if (auto d = st.draining.find(key); d != st.draining.end()) {
@@ -27,9 +27,11 @@ void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
       log::warn("message for unknown tenant '" + m.tenant + "' dropped");
       return;
     }
+    // The tenant's config shares ownership of the whole config.
+    std::shared_ptr<const tenant_config> shared_tenant(cfg, tenant);
     auto s = self->spawn<caf::monitored + caf::linked>(session,
                                          conversation_key{m.tenant, m.chat},
-                                         *tenant, deps, router_actor{self});
+                                         shared_tenant, deps, router_actor{self});
     i = st.sessions.emplace(key, s).first;
   }
   self->send(i->second, atom::route_v, std::move(m));
@@ -39,8 +41,9 @@ void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
 
 router_actor::behavior_type
 router(router_actor::stateful_pointer<router_state> self,
-       std::shared_ptr<const config> cfg, session_deps deps,
+       std::shared_ptr<const config> cfg, session_deps plain_deps,
        std::vector<std::string> providers) {
+  auto deps = std::make_shared<const session_deps>(std::move(plain_deps));
   // Sessions are linked so that they stop with the router. Their own exits
   // (normal after passivation, or a crash) are handled by the down handler;
   // only a shutdown request stops the router.
@@ -69,7 +72,7 @@ router(router_actor::stateful_pointer<router_state> self,
                  + " stopped unexpectedly: " + caf::to_string(down.reason)
                  + "; routing its pending events again");
       self
-        ->request(deps.pick(deps.storage, key.second), std::chrono::seconds(30),
+        ->request(deps->pick(deps->storage, key.second), std::chrono::seconds(30),
                   atom::pending_v, providers)
         .then(
           [=](const std::vector<inbound_message>& pending) {

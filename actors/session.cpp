@@ -30,7 +30,7 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
             completion c) {
   auto& st = self->state;
   auto& store = deps.pick(deps.storage, st.key.chat);
-  auto channel = channel_of(c.message, st.tenant);
+  auto channel = channel_of(c.message, *st.tenant);
   self->request(store, std::chrono::seconds(30), atom::complete_v, c, channel)
     .then(
       [=](const completion_result& r) {
@@ -45,7 +45,7 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
           st.memory.push_back({"user", memory_text(c.message)});
           if (c.path != answer_path::silent)
             st.memory.push_back({"assistant", r.reply});
-          while (st.memory.size() > static_cast<size_t>(st.tenant.memory))
+          while (st.memory.size() > static_cast<size_t>(st.tenant->memory))
             st.memory.pop_front();
         }
         auto& out = deps.pick(deps.senders, st.key.chat);
@@ -82,20 +82,20 @@ void check_action(self_ptr self, const session_deps& deps, const completion& c,
   auto& st = self->state;
   if (!deps.gate)
     return then({"deny", 0, "no policy gate is running",
-                 denied_reply(st.tenant.language, line, "no policy gate is running")});
+                 denied_reply(st.tenant->language, line, "no policy gate is running")});
   action_request req;
-  req.tenant = st.tenant.id;
+  req.tenant = st.tenant->id;
   req.chat = st.key.chat;
-  req.channel = channel_of(c.message, st.tenant);
+  req.channel = channel_of(c.message, *st.tenant);
   req.requested_by = c.message.sender;
-  req.language = st.tenant.language;
+  req.language = st.tenant->language;
   req.event_id = c.message.event_id;
   req.line = line;
-  self->request(deps.gate, gate_bound(st.tenant), atom::check_v, std::move(req))
+  self->request(deps.gate, gate_bound(*st.tenant), atom::check_v, std::move(req))
     .then([=](const policy_decision& d) { then(d); },
           [=](const caf::error& err) {
             then({"deny", 0, describe(err),
-                  denied_reply(self->state.tenant.language, line,
+                  denied_reply(self->state.tenant->language, line,
                                "the policy gate is unavailable; try again")});
           });
 }
@@ -127,15 +127,15 @@ void decide_approval(self_ptr self, const session_deps& deps,
   if (!deps.gate)
     return answer_free_text(self, deps, router, std::move(c));
   approval_reply reply;
-  reply.tenant = st.tenant.id;
+  reply.tenant = st.tenant->id;
   reply.id = id;
   reply.approve = approve;
   reply.by = c.message.sender;
   reply.via = c.message.kind == "interactive" || c.message.kind == "button"
                 ? "button"
                 : "chat";
-  reply.language = st.tenant.language;
-  self->request(deps.gate, gate_bound(st.tenant), atom::resolve_v, std::move(reply))
+  reply.language = st.tenant->language;
+  self->request(deps.gate, gate_bound(*st.tenant), atom::resolve_v, std::move(reply))
     .then(
       [=](const approval_outcome& o) mutable {
         if (o.status == "none_pending")
@@ -146,7 +146,7 @@ void decide_approval(self_ptr self, const session_deps& deps,
       },
       [=](const caf::error& err) mutable {
         c.path = answer_path::action;
-        c.reply = self->state.tenant.language == "nl"
+        c.reply = self->state.tenant->language == "nl"
                     ? "De goedkeuring kon nu niet worden verwerkt; probeer het zo opnieuw."
                     : "The approval could not be handled right now; try again shortly.";
         c.error = describe(err);
@@ -172,8 +172,8 @@ void decide_group(self_ptr self, const session_deps& deps, router_actor router,
     return finish(self, deps, router, std::move(c));
   }
   auto now = steady_us() / 1000;
-  if (over_rate_limit(st.tenant, st.reply_ms, now)) {
-    c.decision.reason = "rate limited: " + std::to_string(st.tenant.group_replies_per_minute)
+  if (over_rate_limit(*st.tenant, st.reply_ms, now)) {
+    c.decision.reason = "rate limited: " + std::to_string(st.tenant->group_replies_per_minute)
                         + " replies a minute (" + r.reason + ")";
     return finish(self, deps, router, std::move(c));
   }
@@ -183,24 +183,24 @@ void decide_group(self_ptr self, const session_deps& deps, router_actor router,
   st.reply_ms.push_back(now);
   if (deps.llm.empty()) {
     c.path = answer_path::fallback;
-    c.reply = fallback_reply(st.tenant.language, false);
+    c.reply = fallback_reply(st.tenant->language, false);
     return finish(self, deps, router, std::move(c));
   }
   auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
   self
-    ->request(deps.pick(deps.llm, st.key.chat), bound, atom::generate_v,
-              group_reply_request(st.tenant, memory, c.message))
+    ->request(deps.next_llm(), bound, atom::generate_v,
+              group_reply_request(*st.tenant, memory, c.message))
     .then(
       [=](const llm_answer& a) mutable {
         c.path = a.text.empty() ? answer_path::fallback : answer_path::llm;
-        c.reply = a.text.empty() ? fallback_reply(self->state.tenant.language, true)
+        c.reply = a.text.empty() ? fallback_reply(self->state.tenant->language, true)
                                  : markdown_to_whatsapp(a.text);
         finish(self, deps, router, std::move(c));
       },
       [=](const caf::error& err) mutable {
         // The bot was addressed: a short apology beats silence.
         c.path = answer_path::fallback;
-        c.reply = fallback_reply(self->state.tenant.language, true);
+        c.reply = fallback_reply(self->state.tenant->language, true);
         c.error = describe(err);
         finish(self, deps, router, std::move(c));
       });
@@ -210,14 +210,14 @@ void decide_group(self_ptr self, const session_deps& deps, router_actor router,
 void answer_group(self_ptr self, const session_deps& deps, router_actor router,
                   completion c) {
   auto& st = self->state;
-  auto threshold = st.tenant.relevance_threshold;
+  auto threshold = st.tenant->relevance_threshold;
   if (!deps.scorer)
     return decide_group(self, deps, router, std::move(c),
                         {0, "no relevance scorer is running", "none", threshold});
   std::vector<memory_entry> memory(st.memory.begin(), st.memory.end());
   self
     ->request(deps.scorer, deps.llm_timeout * 2 + std::chrono::seconds(2),
-              atom::score_v, st.tenant.id, memory, c.message)
+              atom::score_v, st.tenant->id, memory, c.message)
     .then(
       [=](const relevance& r) mutable {
         decide_group(self, deps, router, std::move(c), r);
@@ -234,13 +234,13 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& m = st.queue.front();
   completion c;
   c.message = m;
-  c.language = st.tenant.language;
+  c.language = st.tenant->language;
   c.started_us = steady_us();
-  c.hold = reply_hold(st.tenant, m.provider);
-  if (st.tenant.kind == "personal" && !st.tenant.owner.empty()
-      && m.sender != st.tenant.owner && m.provider != "console") {
+  c.hold = reply_hold(*st.tenant, m.provider);
+  if (st.tenant->kind == "personal" && !st.tenant->owner.empty()
+      && m.sender != st.tenant->owner && m.provider != "console") {
     log::info("ignoring " + log::who(m.sender) + " on personal tenant "
-              + st.tenant.id + ": not the owner");
+              + st.tenant->id + ": not the owner");
     c.path = answer_path::ignored;
     c.error = "sender is not the owner";
     return finish(self, deps, router, std::move(c));
@@ -249,7 +249,7 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     return answer_group(self, deps, router, std::move(c));
   if (m.text.empty()) {
     c.path = answer_path::fallback;
-    c.reply = no_text_reply(st.tenant.language, m.kind);
+    c.reply = no_text_reply(st.tenant->language, m.kind);
     c.error = "no text in a " + m.kind + " message";
     return finish(self, deps, router, std::move(c));
   }
@@ -309,7 +309,7 @@ void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
   // this bound only guards against a worker that never answers.
   auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
   self
-    ->request(deps.pick(deps.llm, st.key.chat), bound, atom::generate_v, req)
+    ->request(deps.next_llm(), bound, atom::generate_v, req)
     .then(
       [=](const llm_answer& a) mutable {
         if (!a.calls.empty() && !req.tools.empty())
@@ -319,7 +319,7 @@ void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
         if (a.text.empty()) { // only calls, where none were offered
           c.path = req.results.empty() ? answer_path::fallback : answer_path::action;
           c.reply = req.results.empty()
-                      ? fallback_reply(self->state.tenant.language, true)
+                      ? fallback_reply(self->state.tenant->language, true)
                       : req.results.front();
           c.error = "the model gave no text";
         }
@@ -332,7 +332,7 @@ void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
           c.reply = req.results.front();
         } else {
           c.path = answer_path::fallback;
-          c.reply = fallback_reply(self->state.tenant.language, true);
+          c.reply = fallback_reply(self->state.tenant->language, true);
         }
         finish(self, deps, router, std::move(c));
       });
@@ -345,19 +345,19 @@ void answer_free_text(self_ptr self, const session_deps& deps,
   auto& m = c.message;
   if (deps.llm.empty()) {
     c.path = answer_path::fallback;
-    c.reply = fallback_reply(st.tenant.language, false);
+    c.reply = fallback_reply(st.tenant->language, false);
     c.error = "no LLM configured";
     return finish(self, deps, router, std::move(c));
   }
   // Read receipts are visible to the person: not when the reply is held.
   if (m.provider == "meta" && c.hold.empty())
     self->send(deps.pick(deps.senders, st.key.chat), atom::mark_read_v,
-               st.tenant.id, m.message_id);
+               st.tenant->id, m.message_id);
   llm_request req;
-  req.system_prompt = st.tenant.system_prompt;
+  req.system_prompt = st.tenant->system_prompt;
   req.messages.assign(st.memory.begin(), st.memory.end());
   req.messages.push_back({"user", m.text});
-  req.tools = tools::offered(st.tenant, m.sender);
+  req.tools = tools::offered(*st.tenant, m.sender);
   ask_llm(self, deps, router, std::move(c), std::move(req));
 }
 
@@ -380,7 +380,7 @@ void load_memory(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
   self
     ->request(deps.pick(deps.storage, st.key.chat), std::chrono::seconds(30),
-              atom::load_v, st.key, static_cast<int32_t>(st.tenant.memory))
+              atom::load_v, st.key, static_cast<int32_t>(st.tenant->memory))
     .then(
       [=](const std::vector<memory_entry>& entries) {
         auto& st = self->state;
@@ -400,11 +400,13 @@ void load_memory(self_ptr self, const session_deps& deps, router_actor router) {
 
 session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
-        conversation_key key, tenant_config tenant, session_deps deps,
-        router_actor router) {
+        conversation_key key, std::shared_ptr<const tenant_config> tenant,
+        std::shared_ptr<const session_deps> shared_deps, router_actor router) {
+  // Thousands of sessions: the tenant and the dependencies are shared, not
+  // copied into each one (and into each handler).
   self->state.key = std::move(key);
   self->state.tenant = std::move(tenant);
-  load_memory(self, deps, router);
+  load_memory(self, *shared_deps, router);
   return {
     [=](atom::route, inbound_message& m) {
       auto& st = self->state;
@@ -415,15 +417,15 @@ session(session_actor::stateful_pointer<session_state> self,
           return;
       st.queue.push_back(std::move(m));
       ++st.generation;
-      next(self, deps, router);
+      next(self, *shared_deps, router);
     },
     [=](atom::tick, uint64_t gen) {
       auto& st = self->state;
       if (gen == 0) { // a storage retry
         if (!st.loaded)
-          load_memory(self, deps, router);
+          load_memory(self, *shared_deps, router);
         else
-          next(self, deps, router);
+          next(self, *shared_deps, router);
         return;
       }
       if (gen == st.generation && !st.busy && st.queue.empty()

@@ -6,8 +6,10 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <deque>
+#include <memory>
 #include <vector>
 
 namespace parley {
@@ -31,12 +33,18 @@ struct session_deps {
                                         const std::string& chat) const {
     return pool[shard_of(chat, pool.size())];
   }
+
+  /// LLM calls are independent and slow: taken in turn, a call never waits
+  /// behind another chat's call on a busy worker while others are idle.
+  const llm_actor& next_llm() const { return llm[(*llm_turn)++ % llm.size()]; }
+  std::shared_ptr<std::atomic<size_t>> llm_turn
+    = std::make_shared<std::atomic<size_t>>(0);
 };
 
 struct session_state {
   session_state() = default;
   conversation_key key;
-  tenant_config tenant;
+  std::shared_ptr<const tenant_config> tenant;  ///< shared: one copy per tenant
   std::deque<memory_entry> memory;    ///< the newest tenant.memory entries
   std::deque<inbound_message> queue;  ///< waiting, in arrival order
   bool loaded = false;                ///< memory restored from storage
@@ -51,7 +59,7 @@ struct session_state {
 /// command, the LLM, or a deterministic fallback — and keeps the memory.
 session_actor::behavior_type
 session(session_actor::stateful_pointer<session_state> self,
-        conversation_key key, tenant_config tenant, session_deps deps,
-        router_actor router);
+        conversation_key key, std::shared_ptr<const tenant_config> tenant,
+        std::shared_ptr<const session_deps> deps, router_actor router);
 
 } // namespace parley

@@ -11,10 +11,11 @@
 #   2. ingest at 1, 16 and 64 connections (every message answered), with
 #      events per commit and commits/s from parley's /metrics, then the time
 #      the backlog of acknowledged but unanswered messages takes to drain;
-#   3. the storage ceiling: as many events as the 64-connection step stored,
-#      inserted by the same code in batches of the size parley reached;
-#   4. LLM overhead: free text at 20/s for 10 s through a fake LLM that
+#   3. LLM overhead: free text at 20/s for 10 s through a fake LLM that
 #      answers after exactly 200 ms; reply latency minus 200 ms;
+#   4. the storage ceiling: as many events as the 64-connection step stored,
+#      inserted by the same code in batches of the size parley reached (last
+#      but one: its rows are messages no parley will answer);
 #   5. the HTTP ceiling: the ingest steps against a minimal Beast server.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -90,17 +91,17 @@ rss_after=$(rss_kb $parley_pid)
 stop_parley
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-echo "3/5 the storage ceiling"
-last=$(tail -1 "$out/parley.jsonl")
-batch=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(max(1, round(d["events"] / max(1, d["commits"]))))' "$last")
-$bench storage --data-dir "$data" --events "$(field "$last" events)" --batch "$batch" > "$out/storage.json"
-
-echo "4/5 LLM overhead with a fake LLM answering in exactly 200 ms"
+echo "3/5 LLM overhead with a fake LLM answering in exactly 200 ms"
 start_parley "{\"base_url\": \"http://127.0.0.1:$llm_port\", \"model\": \"bench\", \"workers\": 16}"
 $bench e2e --url "$url" --secret "$BENCH_SECRET" --graph-port "$graph_port" \
   --llm-port "$llm_port" --llm-delay-ms 200 --rate 20 --seconds 10 --first-id 20000000 \
   --text "Wat kost een afspraak voor twee personen morgen?" --label llm > "$out/llm.json"
 stop_parley
+
+echo "4/5 the storage ceiling"
+last=$(tail -1 "$out/parley.jsonl")
+batch=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(max(1, round(d["events"] / max(1, d["commits"]))))' "$last")
+$bench storage --data-dir "$data" --events "$(field "$last" events)" --batch "$batch" > "$out/storage.json"
 
 echo "5/5 the HTTP ceiling"
 $bench ceiling --port "$ceiling_port" 2>/dev/null & pids+=($!)

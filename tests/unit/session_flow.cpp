@@ -15,6 +15,7 @@ namespace {
 struct recorder {
   std::vector<completion> completions;
   std::vector<llm_request> llm_requests;
+  std::vector<int> llm_workers;            ///< which worker took each call
   std::vector<outbox_item> sent;
   std::vector<conversation_key> idle;
   std::vector<memory_entry> stored_memory;
@@ -99,10 +100,11 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
 }
 
 llm_actor::behavior_type fake_llm(llm_actor::pointer self,
-                                  std::shared_ptr<recorder> rec) {
+                                  std::shared_ptr<recorder> rec, int index) {
   return {
     [=](atom::generate, const llm_request& req) -> caf::result<llm_answer> {
       rec->llm_requests.push_back(req);
+      rec->llm_workers.push_back(index);
       if (rec->llm_fails || rec->llm_requests.size() > rec->llm_answers)
         return make_error(errc::llm_failed, "HTTP 500");
       if (!rec->llm_script.empty()) {
@@ -143,7 +145,7 @@ struct fixture : test_coordinator_fixture<> {
 
   fixture() {
     deps.storage.push_back(sys.spawn(fake_storage, rec));
-    deps.llm.push_back(sys.spawn(fake_llm, rec));
+    deps.llm.push_back(sys.spawn(fake_llm, rec, 0));
     deps.senders.push_back(sys.spawn(fake_sender, rec));
     deps.gate = sys.spawn(fake_gate, rec);
     deps.scorer = sys.spawn(fake_scorer, rec);
@@ -157,8 +159,9 @@ struct fixture : test_coordinator_fixture<> {
   }
 
   session_actor start() {
-    auto s = sys.spawn(session, conversation_key{"ops", "316"}, tenant, deps,
-                       router);
+    auto s = sys.spawn(session, conversation_key{"ops", "316"},
+                       std::make_shared<const tenant_config>(tenant),
+                       std::make_shared<const session_deps>(deps), router);
     sched.run();
     return s;
   }
@@ -220,6 +223,17 @@ CAF_TEST(free text goes to the llm and its markdown becomes whatsapp markup) {
   CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
   CAF_CHECK(rec->completions[0].path == answer_path::llm);
   CAF_CHECK_EQUAL(rec->completions[0].reply, "*sure*");
+}
+
+// A slow model call must not hold up another chat's call while a worker is
+// idle: calls take the workers in turn rather than by chat.
+CAF_TEST(llm calls take the workers in turn) {
+  deps.llm.push_back(sys.spawn(fake_llm, rec, 1));
+  auto s = start();
+  for (auto text : {"plan my day", "and tomorrow", "and the day after"})
+    self->send(s, atom::route_v, msg(text));
+  sched.run();
+  CAF_CHECK_EQUAL(rec->llm_workers, (std::vector<int>{0, 1, 0}));
 }
 
 CAF_TEST(a failing llm still gets the person a deterministic answer) {
