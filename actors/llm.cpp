@@ -18,6 +18,7 @@ llm_actor::behavior_type llm(llm_actor::stateful_pointer<llm_state> self,
       http_req.url = cfg.base_url + "/chat/completions";
       http_req.body = openai::build_request(cfg.model, req);
       http_req.timeout = std::chrono::milliseconds(cfg.timeout_ms);
+      http_req.repeatable = true;  // a second model call costs, but shows nothing
       if (!cfg.api_key.empty())
         http_req.headers.emplace_back("Authorization", "Bearer " + cfg.api_key);
       std::string failure;

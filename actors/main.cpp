@@ -223,6 +223,7 @@ int replay(const std::string& config_path, bool explicit_config,
     net::client_request req;
     req.url = url;
     req.body = body;
+    req.repeatable = true;  // parley answers a repeated webhook once
     if (!cfg->meta.app_secret.empty())
       req.headers.emplace_back("X-Hub-Signature-256",
                                meta_signature(cfg->meta.app_secret, body));

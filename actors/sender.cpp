@@ -86,23 +86,28 @@ send_result deliver(self_ptr self, const config& cfg, const console_sink& consol
   auto res = self->state.http->send(*req);
   result = item.channel == "evolution" ? evolution::classify_send(res.status, res.body)
                                        : graph::classify_send(res.status, res.body);
-  if (res.status == 0)
+  if (res.status == 0) {
     result.error_title = res.error;
+    // Meta may have delivered it; its status webhook will tell.
+    if (res.written && item.channel == "meta")
+      result.kind = send_result::in_doubt;
+  }
   return result;
 }
 
-/// A row that was in flight when parley stopped: unless a status webhook has
-/// since proved that it went out, it is sent again.
+/// A row that may have gone out (in flight when parley stopped, or sent
+/// without an answer): unless a status webhook has since proved that it
+/// arrived, it is sent again.
 bool still_unsent(self_ptr self, outbox_item& item) {
   item.in_doubt = false;
   bool unsent = true;
   record(self, [&](storage::store& s) { unsent = s.outbox_unsettled(item.id); });
   if (unsent)
-    log::warn("reply " + std::to_string(item.id) + " was being sent when parley"
-              " stopped and no status proves it arrived: sending it again");
+    log::warn("reply " + std::to_string(item.id) + " may have been sent and no"
+              " status proves it arrived: sending it again");
   else
-    log::info("reply " + std::to_string(item.id) + " was being sent when parley"
-              " stopped; its status webhook proves it arrived: not sent again");
+    log::info("reply " + std::to_string(item.id) + " may have been sent; its"
+              " status webhook proves it arrived: not sent again");
   return unsent;
 }
 
@@ -123,7 +128,7 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
       record(self, [&](storage::store& s) { s.outbox_attempting(item.id); });
     ++item.attempts;
     auto result = deliver(self, *cfg, console, item);
-    if (result.kind == send_result::retry
+    if ((result.kind == send_result::retry || result.kind == send_result::in_doubt)
         && item.attempts >= cfg->send_max_attempts) {
       result.kind = send_result::failed;
       result.error_title = "gave up after " + std::to_string(item.attempts)
@@ -145,6 +150,17 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
           s.outbox_failed(id, attempts, result.error_code, result.error_title);
         });
         break;
+      case send_result::in_doubt:
+        // As after a crash: the row stays in flight and its chat waits for
+        // Meta's status webhook before the row may be sent again.
+        log::warn("reply " + std::to_string(id) + " got no answer after it was"
+                  " sent (" + result.error_title + "); waiting "
+                  + std::to_string(cfg->send_in_doubt_ms) + " ms for its status");
+        item.in_doubt = true;
+        st.backing_off.insert(chat);
+        self->delayed_send(self, std::chrono::milliseconds(cfg->send_in_doubt_ms),
+                           atom::retry_v, chat);
+        return;
       case send_result::retry: {
         record(self, [&](storage::store& s) {
           s.outbox_retrying(id, attempts, result.error_title);
@@ -232,6 +248,7 @@ sender(sender_actor::stateful_pointer<sender_state> self,
                                     tenant->phone_number_id);
       req.body = graph::mark_read_typing(message_id);
       req.timeout = std::chrono::milliseconds(2000);
+      req.repeatable = true;  // marking a message read twice is harmless
       req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
       auto res = self->state.http->send(req);
       if (res.status != 200)

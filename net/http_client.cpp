@@ -31,6 +31,19 @@ struct connection {
   beast::tcp_stream& lowest() {
     return plain ? *plain : beast::get_lowest_layer(*secure);
   }
+
+  /// False when the server has closed the idle connection (its FIN or
+  /// anything else is waiting to be read): it must not carry a request.
+  bool idle_and_open() {
+    auto& socket = lowest().socket();
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    char byte;
+    socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
+    beast::error_code ignored;
+    socket.non_blocking(false, ignored);
+    return ec == asio::error::would_block;
+  }
 };
 
 } // namespace
@@ -97,8 +110,8 @@ struct http_client::impl {
     return conn;
   }
 
-  /// One exchange on `conn`; false when the connection failed before any
-  /// answer arrived (a stale keep-alive connection is then retried once).
+  /// One exchange on `conn`; false when the connection failed before an
+  /// answer arrived (`out.written` tells whether the request went out).
   bool exchange(connection& conn, const http::request<http::string_body>& req,
                 std::chrono::steady_clock::time_point deadline,
                 client_response& out, bool& keep) {
@@ -115,6 +128,7 @@ struct http_client::impl {
       out.error = "sending the request failed: " + ec.message();
       return false;
     }
+    out.written = true;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
     auto on_read = [&](beast::error_code e, std::size_t) { ec = e; };
@@ -134,6 +148,7 @@ struct http_client::impl {
     out.body = std::move(res.body());
     out.error.clear();
     out.timed_out = false;
+    out.written = false;
     keep = res.keep_alive();
     return true;
   }
@@ -173,12 +188,15 @@ client_response http_client::send(const client_request& req) {
   }
   auto origin = u->scheme + "://" + u->host + ":" + u->port;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto reused = impl_->pool.count(origin) > 0;
     std::unique_ptr<connection> conn;
-    if (reused) {
-      conn = std::move(impl_->pool[origin]);
-      impl_->pool.erase(origin);
-    } else {
+    if (auto pooled = impl_->pool.find(origin); pooled != impl_->pool.end()) {
+      conn = std::move(pooled->second);
+      impl_->pool.erase(pooled);
+      if (!conn->idle_and_open())
+        conn.reset();
+    }
+    auto reused = conn != nullptr;
+    if (!reused) {
       conn = impl_->open(*u, deadline, out);
       if (!conn)
         return out;
@@ -189,10 +207,13 @@ client_response http_client::send(const client_request& req) {
         impl_->pool[origin] = std::move(conn);
       return out;
     }
-    // A kept-alive connection the server had closed: try once on a new one,
-    // unless the deadline already passed.
-    if (!reused || out.timed_out)
+    // A kept-alive connection the server closed as the request went out:
+    // once more on a new one, unless the deadline passed or the request is
+    // not safe to repeat and may have arrived.
+    bool repeatable = req.repeatable || req.method == "GET" || req.method == "HEAD";
+    if (!reused || out.timed_out || (out.written && !repeatable))
       return out;
+    out.written = false;
   }
   return out;
 }

@@ -19,6 +19,11 @@ struct client_request {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::chrono::milliseconds timeout{10000};
+  /// Safe to repeat (no side effect, or a harmless one; GET always is):
+  /// after the request went out on a kept-alive connection that then
+  /// failed, it is sent once more on a new connection. Otherwise the caller
+  /// hears `written`.
+  bool repeatable = false;
 };
 
 struct client_response {
@@ -26,6 +31,9 @@ struct client_response {
   std::string body;
   std::string error;    ///< network, TLS or timeout error
   bool timed_out = false;
+  /// With status 0: the whole request went out before the failure, so the
+  /// peer may have acted on it (a send may have been delivered).
+  bool written = false;
 };
 
 class http_client {

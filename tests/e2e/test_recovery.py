@@ -94,5 +94,56 @@ class Recovery(ParleyTestCase):
         self.assertIn("another parley serve is running", out.stderr)
 
 
+class SendWithoutAnswer(ParleyTestCase):
+    """A reply that went out but got no answer (a timeout, or a reset after
+    the request was written) is in doubt, as after a crash: Meta's status
+    webhook settles it, and only without one is it sent again."""
+    llm_enabled = False
+    config_extra = {"send_timeout_ms": 500, "send_in_doubt_ms": 3000}
+
+    def test_a_reply_meta_accepted_without_answering_is_settled_by_its_status(self):
+        self.graph.script = [("accept_hang", 30)]  # sent; the answer never comes
+        self.say("taak: precies een keer")
+        sent = self.graph.wait_texts(1)
+        self.parley.wait_log("got no answer after it was sent")
+        status = status_webhook("wamid.out.1", "sent")
+        status["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = \
+            sent[0][1]["biz_opaque_callback_data"]
+        self.post(status)
+        self.parley.wait_log("its status webhook proves it arrived")
+        self.graph.release.set()
+        self.say("taken")
+        self.graph.wait_texts(2)
+        bodies = [b["text"]["body"] for b in self.graph.texts()]
+        self.assertEqual(bodies, ["Task 1 added: precies een keer", "Open tasks:\n1. precies een keer"])
+        self.assertEqual(self.parley.sql("SELECT state, provider_message_id, in_flight FROM outbox"
+                                         " ORDER BY id LIMIT 1"), [["sent", "wamid.out.1", "f"]])
+
+    def test_a_reply_that_got_no_answer_and_no_status_is_sent_again_once(self):
+        self.graph.script = [("hang", 30)]  # it never reached Meta
+        self.say("taak: toch bezorgd")
+        self.parley.wait_log("got no answer after it was sent")
+        self.parley.wait_log("no status proves it arrived: sending it again")
+        self.assertIsNotNone(self.graph.wait_texts(1))
+        self.graph.release.set()
+        self.say("taken")
+        self.graph.wait_texts(2)
+        bodies = [b["text"]["body"] for b in self.graph.texts()]
+        self.assertEqual(bodies, ["Task 1 added: toch bezorgd", "Open tasks:\n1. toch bezorgd"])
+        self.assertEqual(self.parley.sql("SELECT state, attempts, in_flight FROM outbox"
+                                         " ORDER BY id LIMIT 1"), [["sent", "2", "f"]])
+
+    def test_a_kept_alive_connection_the_server_closed_is_not_used_for_a_reply(self):
+        self.graph.close_after_answer = True
+        for i, text in enumerate(["taak: een", "taak: twee", "taken"], 1):
+            self.say(text)
+            self.assertIsNotNone(self.graph.wait_texts(i))
+        bodies = [b["text"]["body"] for b in self.graph.texts()]
+        self.assertEqual(bodies, ["Task 1 added: een", "Task 2 added: twee",
+                                  "Open tasks:\n1. een\n2. twee"])
+        self.assertEqual(len(self.graph.requests), len(self.graph.answered))
+        self.assertFalse(any("no answer" in line for line in self.parley.log), self.parley.log)
+
+
 if __name__ == "__main__":
     unittest.main()

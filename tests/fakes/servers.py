@@ -29,6 +29,9 @@ class FakeServer:
         self.script = []
         self.cond = threading.Condition()
         self.release = threading.Event()  # ends any hang early
+        # Closes each connection after its answer although the answer said
+        # keep-alive, as servers do with idle connections.
+        self.close_after_answer = False
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -75,6 +78,8 @@ class FakeServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                if fake.close_after_answer:
+                    self.close_connection = True
                 if 200 <= status < 300:
                     with fake.cond:
                         fake.answered.append((self.path, body))
