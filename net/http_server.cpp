@@ -36,7 +36,11 @@ public:
   session(tcp::socket&& socket, std::size_t body_limit,
           std::shared_ptr<http_handler> handler)
     : stream_(std::move(socket)), body_limit_(body_limit),
-      handler_(std::move(handler)) {}
+      handler_(std::move(handler)) {
+    // A webhook is a few KB: read it in one system call, not in 512-byte
+    // steps.
+    buffer_.reserve(16 * 1024);
+  }
 
   void run() {
     asio::dispatch(stream_.get_executor(),
