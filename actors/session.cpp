@@ -304,7 +304,6 @@ void use_tool(self_ptr self, const session_deps& deps, router_actor router,
 
 void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
              completion c, llm_request req) {
-  auto& st = self->state;
   // The LLM actor gives up after its own timeout (and one retry on 429/5xx);
   // this bound only guards against a worker that never answers.
   auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parley {
@@ -69,6 +70,20 @@ struct outbox_item {
   std::string quoted_text;  ///< ... and its text
   std::string mention;      ///< Evolution groups: the number addressed
   bool in_doubt = false;    ///< a send was under way when parley stopped
+
+  /// A row to send `body` to `recipient` in a chat.
+  static outbox_item to(int64_t id, std::string tenant, std::string chat,
+                        std::string channel, std::string recipient,
+                        std::string body) {
+    outbox_item item;
+    item.id = id;
+    item.tenant = std::move(tenant);
+    item.chat = std::move(chat);
+    item.channel = std::move(channel);
+    item.recipient = std::move(recipient);
+    item.body = std::move(body);
+    return item;
+  }
 };
 
 /// Which way a message was answered; stored in `runs.path`.

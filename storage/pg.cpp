@@ -105,8 +105,19 @@ std::vector<result> connection::exec_all(const std::vector<statement>& statement
   for (auto& s : statements)
     if (!s.params.empty())
       prepared(s.sql);  // its own round trip, once per connection
+  // A pipeline cut short leaves the connection in pipeline mode with results
+  // pending: it is dropped, and the next statement reconnects.
+  auto abandon = [this] {
+    std::string msg = PQerrorMessage(conn_);
+    while (!msg.empty() && msg.back() == '\n')
+      msg.pop_back();
+    PQfinish(conn_);
+    conn_ = nullptr;
+    statements_.clear();
+    throw pg_error("the connection to PostgreSQL broke: " + msg, true);
+  };
   if (PQenterPipelineMode(conn_) != 1)
-    fail(nullptr);
+    abandon();
   for (auto& s : statements) {
     bound_params bound(s.params);
     int sent = s.params.empty()
@@ -116,17 +127,17 @@ std::vector<result> connection::exec_all(const std::vector<statement>& statement
                                        bound.count(), bound.values.data(),
                                        nullptr, nullptr, 0);
     if (sent != 1)
-      fail(nullptr);
+      abandon();
   }
   if (PQpipelineSync(conn_) != 1)
-    fail(nullptr);
+    abandon();
   // Each statement's result is followed by a null; then comes the sync.
   std::vector<result> out;
   std::optional<size_t> failed;
   for (size_t i = 0; i < statements.size(); ++i) {
     auto* res = PQgetResult(conn_);
     if (!res)
-      fail(nullptr);  // the connection broke mid-pipeline
+      abandon();
     if (!succeeded(res) && !failed)
       failed = i;
     out.emplace_back(res);
@@ -135,7 +146,7 @@ std::vector<result> connection::exec_all(const std::vector<statement>& statement
   }
   result sync(PQgetResult(conn_));
   if (!sync.raw() || PQresultStatus(sync.raw()) != PGRES_PIPELINE_SYNC)
-    fail(sync.raw());
+    abandon();
   PQexitPipelineMode(conn_);
   if (failed)
     fail(out[*failed].raw());

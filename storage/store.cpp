@@ -247,8 +247,8 @@ completion_result store::complete(const completion& c,
     auto group = m.context.group;
     auto recipient = group ? m.chat : m.sender;
     for (size_t part = 0; part < parts.size(); ++part) {
-      outbox_item item{0, m.tenant, m.chat, channel, recipient, parts[part], 0,
-                       part + 1 == parts.size() ? c.approval_id : 0};
+      auto item = outbox_item::to(0, m.tenant, m.chat, channel, recipient, parts[part]);
+      item.approval_id = part + 1 == parts.size() ? c.approval_id : 0;
       if (group && part == 0) {
         item.quoted_id = m.message_id;
         item.quoted_text = m.text;

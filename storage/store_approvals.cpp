@@ -123,7 +123,8 @@ outbox_item store::report_to_chat(const approval_record& a,
   auto r = db_.exec("INSERT INTO outbox (tenant, chat, channel, recipient, body)"
                     " VALUES ($1, $2, $3, $4, $5) RETURNING id",
                     {a.tenant, a.chat, a.channel, a.requested_by, body});
-  return {r.int64(0, 0), a.tenant, a.chat, a.channel, a.requested_by, body, 0};
+  return outbox_item::to(r.int64(0, 0), a.tenant, a.chat, a.channel,
+                         a.requested_by, body);
 }
 
 std::optional<approval_record> store::approval(int64_t id) {

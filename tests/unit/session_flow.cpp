@@ -83,8 +83,9 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
       r.applied = !rec->already_complete;
       r.reply = c.path == answer_path::command ? "ran " + c.command_line : c.reply;
       if (c.path != answer_path::ignored)
-        r.outbox.push_back({int64_t(rec->completions.size()), c.message.tenant,
-                            c.message.chat, channel, c.message.sender, r.reply, 0});
+        r.outbox.push_back(outbox_item::to(int64_t(rec->completions.size()),
+                                           c.message.tenant, c.message.chat,
+                                           channel, c.message.sender, r.reply));
       return r;
     },
     [=](atom::pending, const std::vector<std::string>&) {
