@@ -1,5 +1,7 @@
 #include "protocol/graph_api.hpp"
 
+#include "protocol/json_fields.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace parley::graph {
@@ -109,11 +111,11 @@ send_result classify_send(int http_status, const std::string& body) {
       if (auto c = e->find("code"); c != e->end() && c->is_number_integer())
         r.error_code = c->get<int64_t>();
       auto data = e->find("error_data");
-      r.error_title = e->value("error_user_title", std::string{});
+      r.error_title = string_field(*e, "error_user_title");
       if (r.error_title.empty())
-        r.error_title = e->value("message", std::string{});
+        r.error_title = string_field(*e, "message");
       if (r.error_title.empty() && data != e->end() && data->is_object())
-        r.error_title = data->value("details", std::string{});
+        r.error_title = string_field(*data, "details");
     }
   }
   if (http_status >= 200 && http_status < 300) {
@@ -121,7 +123,7 @@ send_result classify_send(int http_status, const std::string& body) {
       if (auto ms = j.find("messages");
           ms != j.end() && ms->is_array() && !ms->empty()
           && (*ms)[0].is_object())
-        r.message_id = (*ms)[0].value("id", std::string{});
+        r.message_id = string_field((*ms)[0], "id");
     if (!r.message_id.empty()) {
       r.kind = send_result::sent;
       return r;

@@ -1,5 +1,6 @@
 #include "protocol/openai.hpp"
 
+#include "protocol/json_fields.hpp"
 #include "protocol/tools.hpp"
 
 #include <nlohmann/json.hpp>
@@ -43,7 +44,7 @@ reply parse_response(const std::string& body) {
     return r;
   }
   if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
-    auto msg = e->is_object() ? e->value("message", std::string{}) : e->dump();
+    auto msg = e->is_object() ? string_field(*e, "message") : e->dump();
     r.error = "the server returned an error: " + msg;
     return r;
   }
@@ -69,8 +70,8 @@ reply parse_response(const std::string& body) {
       if (fn == c.end() || !fn->is_object())
         continue;
       tool_call call;
-      call.id = c.value("id", std::string{});
-      call.name = fn->value("name", std::string{});
+      call.id = string_field(c, "id");
+      call.name = string_field(*fn, "name");
       // Some servers send the arguments as an object rather than JSON text.
       if (auto a = fn->find("arguments"); a != fn->end())
         call.arguments = a->is_string() ? a->get<std::string>()

@@ -134,6 +134,28 @@ CAF_TEST(openai responses yield content or a reason) {
                .ok);
 }
 
+// Found by fuzz_openai_response: a null where a string belongs threw out of
+// the parser (and would have taken the LLM worker down).
+CAF_TEST(null and mistyped fields in answers are read as absent) {
+  auto error = openai::parse_response(R"({"error":{"message":null,"code":"rate_limit"}})");
+  CAF_CHECK(!error.ok);
+  CAF_CHECK_EQUAL(error.error, "the server returned an error: ");
+  auto calls = openai::parse_response(
+    R"({"choices":[{"message":{"tool_calls":[)"
+    R"({"id":null,"function":{"name":"run_shell","arguments":"{}"}},)"
+    R"({"id":"c2","function":{"name":7}}]}}]})");
+  CAF_REQUIRE_EQUAL(calls.calls.size(), 1u);
+  CAF_CHECK_EQUAL(calls.calls[0].id, "");
+  auto failed = graph::classify_send(
+    400, R"({"error":{"message":null,"error_user_title":null,"code":131026,)"
+         R"("error_data":{"details":["not text"]}}})");
+  CAF_CHECK(failed.kind == graph::send_result::failed);
+  CAF_CHECK_EQUAL(failed.error_code, 131026);
+  CAF_CHECK_EQUAL(failed.error_title, "HTTP 400");  // nothing better to show
+  auto no_id = graph::classify_send(200, R"({"messages":[{"id":null}]})");
+  CAF_CHECK(no_id.kind == graph::send_result::failed);
+}
+
 CAF_TEST(graph answers are classified as sent retry or failed) {
   auto sent = graph::classify_send(200, R"({"messages":[{"id":"wamid.1"}]})");
   CAF_CHECK(sent.kind == graph::send_result::sent);
