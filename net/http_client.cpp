@@ -9,6 +9,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <map>
 #include <optional>
 
@@ -35,14 +38,10 @@ struct connection {
   /// False when the server has closed the idle connection (its FIN or
   /// anything else is waiting to be read): it must not carry a request.
   bool idle_and_open() {
-    auto& socket = lowest().socket();
-    beast::error_code ec;
-    socket.non_blocking(true, ec);
     char byte;
-    socket.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
-    beast::error_code ignored;
-    socket.non_blocking(false, ignored);
-    return ec == asio::error::would_block;
+    auto n = ::recv(lowest().socket().native_handle(), &byte, 1,
+                    MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 };
 

@@ -102,9 +102,10 @@ result connection::exec(const std::string& sql,
 std::vector<result> connection::exec_all(const std::vector<statement>& statements) {
   if (!ok())
     reset();
+  // Preparing is its own round trip, once per connection and statement.
+  std::vector<const std::string*> names;
   for (auto& s : statements)
-    if (!s.params.empty())
-      prepared(s.sql);  // its own round trip, once per connection
+    names.push_back(s.params.empty() ? nullptr : &prepared(s.sql));
   // A pipeline cut short leaves the connection in pipeline mode with results
   // pending: it is dropped, and the next statement reconnects.
   auto abandon = [this] {
@@ -118,14 +119,14 @@ std::vector<result> connection::exec_all(const std::vector<statement>& statement
   };
   if (PQenterPipelineMode(conn_) != 1)
     abandon();
-  for (auto& s : statements) {
+  for (size_t i = 0; i < statements.size(); ++i) {
+    auto& s = statements[i];
     bound_params bound(s.params);
-    int sent = s.params.empty()
+    int sent = !names[i]
                  ? PQsendQueryParams(conn_, s.sql.c_str(), 0, nullptr, nullptr,
                                      nullptr, nullptr, 0)
-                 : PQsendQueryPrepared(conn_, prepared(s.sql).c_str(),
-                                       bound.count(), bound.values.data(),
-                                       nullptr, nullptr, 0);
+                 : PQsendQueryPrepared(conn_, names[i]->c_str(), bound.count(),
+                                       bound.values.data(), nullptr, nullptr, 0);
     if (sent != 1)
       abandon();
   }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,22 @@ target parse_url(const std::string& url);
 using request = boost::beast::http::request<boost::beast::http::string_body>;
 using response = boost::beast::http::response<boost::beast::http::string_body>;
 using handler = std::function<void(const request&, response&)>;
+
+/// One keep-alive connection that posts signed Meta webhooks, reconnecting
+/// after a failure.
+class webhook_poster {
+public:
+  webhook_poster(target to, std::string secret);
+  ~webhook_poster();
+  /// Posts `body` with its X-Hub-Signature-256; the HTTP status, or 0 when
+  /// the connection failed. `written_at` is when the request started out.
+  int post(std::string body);
+  clock_type::time_point written_at;
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 /// Serves HTTP/1.1 on 127.0.0.1:port, one thread per connection (the peers'
 /// connections are few and long-lived), until the process exits. Returns

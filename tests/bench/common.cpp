@@ -1,5 +1,7 @@
 #include "bench.hpp"
 
+#include "protocol/signature.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 
@@ -74,6 +76,58 @@ target parse_url(const std::string& url) {
   auto colon = hostport.find(':');
   return {hostport.substr(0, colon), hostport.substr(colon + 1),
           url.substr(path_start)};
+}
+
+struct webhook_poster::impl {
+  target to;
+  std::string secret;
+  asio::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buffer;
+  bool open = false;
+
+  void close() {
+    beast::error_code ec;
+    stream.socket().close(ec);
+    open = false;
+  }
+};
+
+webhook_poster::webhook_poster(target to, std::string secret)
+  : impl_(std::make_unique<impl>()) {
+  impl_->to = std::move(to);
+  impl_->secret = std::move(secret);
+}
+
+webhook_poster::~webhook_poster() = default;
+
+int webhook_poster::post(std::string body) {
+  auto& c = *impl_;
+  try {
+    if (!c.open) {
+      tcp::resolver resolver(c.ioc);
+      c.stream.connect(resolver.resolve(c.to.host, c.to.port));
+      c.stream.socket().set_option(tcp::no_delay(true));
+      c.open = true;
+    }
+    request req{http::verb::post, c.to.path, 11};
+    req.set(http::field::host, c.to.host);
+    req.set(http::field::content_type, "application/json");
+    req.set("X-Hub-Signature-256", parley::meta_signature(c.secret, body));
+    req.keep_alive(true);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    written_at = clock_type::now();
+    http::write(c.stream, req);
+    response res;
+    http::read(c.stream, c.buffer, res);
+    if (!res.keep_alive())
+      c.close();
+    return static_cast<int>(res.result_int());
+  } catch (const std::exception&) {
+    c.close();
+    return 0;
+  }
 }
 
 void serve(unsigned short port, handler h) {

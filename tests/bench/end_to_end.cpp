@@ -5,11 +5,6 @@
 // latency minus that delay: what parley adds around the model.
 #include "bench.hpp"
 
-#include "protocol/signature.hpp"
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-
 #include <atomic>
 #include <condition_variable>
 #include <iostream>
@@ -18,11 +13,6 @@
 #include <thread>
 
 namespace bench {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 namespace {
 
@@ -100,47 +90,21 @@ int end_to_end(const options& opt) {
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c)
     threads.emplace_back([&, c] {
-      asio::io_context ioc;
-      beast::tcp_stream stream(ioc);
-      beast::flat_buffer buffer;
-      bool open = false;
+      webhook_poster poster(to, secret);
       for (size_t i = static_cast<size_t>(c); i < total; i += static_cast<size_t>(connections)) {
         // The offered rate: message i is due at i / rate, late or not.
         std::this_thread::sleep_until(start + std::chrono::duration_cast<clock_type::duration>(
                                                 std::chrono::duration<double>(i / rate)));
-        try {
-          if (!open) {
-            tcp::resolver resolver(ioc);
-            stream.connect(resolver.resolve(to.host, to.port));
-            stream.socket().set_option(tcp::no_delay(true));
-            open = true;
-          }
-          auto body = webhook(first_id + i, pnid, std::to_string(base + i), text);
-          request req{http::verb::post, to.path, 11};
-          req.set(http::field::host, to.host);
-          req.set(http::field::content_type, "application/json");
-          req.set("X-Hub-Signature-256", parley::meta_signature(secret, body));
-          req.keep_alive(true);
-          req.body() = std::move(body);
-          req.prepare_payload();
-          tl.posted[i] = since(start);
-          http::write(stream, req);
-          response res;
-          http::read(stream, buffer, res);
-          if (res.result_int() == 200) {
-            ++tl.acked;
-            acks[static_cast<size_t>(c)].push_back(static_cast<double>(since(start) - tl.posted[i]));
-          } else {
-            tl.posted[i] = 0;
-            ++errors;
-          }
-        } catch (const std::exception&) {
-          tl.posted[i] = 0;
+        auto status = poster.post(webhook(first_id + i, pnid, std::to_string(base + i), text));
+        if (status != 200) {
           ++errors;
-          beast::error_code ec;
-          stream.socket().close(ec);
-          open = false;
+          continue;
         }
+        auto written = std::chrono::duration_cast<std::chrono::microseconds>(
+                         poster.written_at - start).count();
+        tl.posted[i] = written;
+        ++tl.acked;
+        acks[static_cast<size_t>(c)].push_back(static_cast<double>(since(start) - written));
       }
     });
   for (auto& t : threads)

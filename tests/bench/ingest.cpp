@@ -3,21 +3,11 @@
 // acknowledged. Prints one JSON line: acknowledged/s, ack latency, errors.
 #include "bench.hpp"
 
-#include "protocol/signature.hpp"
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-
 #include <atomic>
 #include <iostream>
 #include <thread>
 
 namespace bench {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 int ingest(const options& opt) {
   auto to = parse_url(option(opt, "url", ""));
@@ -37,47 +27,15 @@ int ingest(const options& opt) {
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c)
     threads.emplace_back([&, c] {
-      asio::io_context ioc;
-      beast::tcp_stream stream(ioc);
-      beast::flat_buffer buffer;
-      bool open = false;
+      webhook_poster poster(to, secret);
       while (clock_type::now() < deadline) {
-        try {
-          if (!open) {
-            tcp::resolver resolver(ioc);
-            stream.connect(resolver.resolve(to.host, to.port));
-            stream.socket().set_option(tcp::no_delay(true));
-            open = true;
-          }
-          auto n = next++;
-          auto body = webhook(n, pnid, std::to_string(31610000000 + n % senders));
-          request req{http::verb::post, to.path, 11};
-          req.set(http::field::host, to.host);
-          req.set(http::field::content_type, "application/json");
-          req.set("X-Hub-Signature-256", parley::meta_signature(secret, body));
-          req.keep_alive(true);
-          req.body() = std::move(body);
-          req.prepare_payload();
-          auto sent = clock_type::now();
-          http::write(stream, req);
-          response res;
-          http::read(stream, buffer, res);
-          auto us = std::chrono::duration<double, std::micro>(clock_type::now() - sent);
-          if (res.result_int() == 200)
-            latencies[static_cast<size_t>(c)].push_back(us.count());
-          else
-            ++errors;
-          if (!res.keep_alive()) {
-            beast::error_code ec;
-            stream.socket().close(ec);
-            open = false;
-          }
-        } catch (const std::exception&) {
+        auto n = next++;
+        auto status = poster.post(webhook(n, pnid, std::to_string(31610000000 + n % senders)));
+        auto us = std::chrono::duration<double, std::micro>(clock_type::now() - poster.written_at);
+        if (status == 200)
+          latencies[static_cast<size_t>(c)].push_back(us.count());
+        else
           ++errors;
-          beast::error_code ec;
-          stream.socket().close(ec);
-          open = false;
-        }
       }
     });
   for (auto& t : threads)

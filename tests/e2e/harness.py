@@ -59,10 +59,13 @@ def button_reply_webhook(button_id, title, msg_id, context_id, sender=OWNER):
                            sender)
 
 
-def status_webhook(wamid, status, recipient=OWNER, errors=None):
+def status_webhook(wamid, status, recipient=OWNER, errors=None, callback=None):
+    """`callback`: the biz_opaque_callback_data of the send, echoed by Meta."""
     st = {"id": wamid, "status": status, "timestamp": "1700000001", "recipient_id": recipient}
     if errors:
         st["errors"] = errors
+    if callback:
+        st["biz_opaque_callback_data"] = callback
     return {"object": "whatsapp_business_account", "entry": [{
         "id": "WABA", "changes": [{"field": "messages", "value": {
             "messaging_product": "whatsapp",

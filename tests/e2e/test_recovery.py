@@ -7,6 +7,15 @@ import unittest
 from harness import OWNER, ParleyTestCase, completion, status_webhook, text_webhook
 
 
+def assert_one_reply_per_task(case, title):
+    """After `taak: <title>`, asks for the list: the task's reply was
+    delivered exactly once, and the list follows it."""
+    case.say("taken")
+    case.assertIsNotNone(case.graph.wait_texts(2))
+    bodies = [b["text"]["body"] for b in case.graph.texts()]
+    case.assertEqual(bodies, ["Task 1 added: " + title, "Open tasks:\n1. " + title])
+
+
 class Recovery(ParleyTestCase):
     llm_timeout_ms = 20000
 
@@ -35,10 +44,7 @@ class Recovery(ParleyTestCase):
         self.parley.start()
         texts = self.graph.wait_texts(1)
         self.assertEqual(texts[0][1]["text"]["body"], "Task 1 added: na de crash")
-        self.say("taken")
-        self.graph.wait_texts(2)
-        bodies = [b["text"]["body"] for b in self.graph.texts()]
-        self.assertEqual(bodies, ["Task 1 added: na de crash", "Open tasks:\n1. na de crash"])
+        assert_one_reply_per_task(self, "na de crash")
         self.assertEqual(self.parley.sql("SELECT count(*) FROM tasks"), [["1"]])
 
     def test_kill_9_after_meta_accepted_the_reply_its_status_webhook_prevents_a_resend(self):
@@ -51,14 +57,9 @@ class Recovery(ParleyTestCase):
         self.assertRegex(callback, r"^parley:outbox:\d+$")
         self.parley.start()
         # Meta's status webhook for the message carries the callback data back.
-        status = status_webhook("wamid.out.1", "sent")
-        status["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = callback
-        self.post(status)
+        self.post(status_webhook("wamid.out.1", "sent", callback=callback))
         self.parley.wait_log("its status webhook proves it arrived")
-        self.say("taken")
-        self.graph.wait_texts(2)
-        bodies = [b["text"]["body"] for b in self.graph.texts()]
-        self.assertEqual(bodies, ["Task 1 added: precies een keer", "Open tasks:\n1. precies een keer"])
+        assert_one_reply_per_task(self, "precies een keer")
         self.assertEqual(self.parley.sql("SELECT state, provider_message_id, in_flight FROM outbox"
                                          " ORDER BY id LIMIT 1"), [["sent", "wamid.out.1", "f"]])
 
@@ -106,16 +107,11 @@ class SendWithoutAnswer(ParleyTestCase):
         self.say("taak: precies een keer")
         sent = self.graph.wait_texts(1)
         self.parley.wait_log("got no answer after it was sent")
-        status = status_webhook("wamid.out.1", "sent")
-        status["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] = \
-            sent[0][1]["biz_opaque_callback_data"]
-        self.post(status)
+        self.post(status_webhook("wamid.out.1", "sent",
+                                 callback=sent[0][1]["biz_opaque_callback_data"]))
         self.parley.wait_log("its status webhook proves it arrived")
         self.graph.release.set()
-        self.say("taken")
-        self.graph.wait_texts(2)
-        bodies = [b["text"]["body"] for b in self.graph.texts()]
-        self.assertEqual(bodies, ["Task 1 added: precies een keer", "Open tasks:\n1. precies een keer"])
+        assert_one_reply_per_task(self, "precies een keer")
         self.assertEqual(self.parley.sql("SELECT state, provider_message_id, in_flight FROM outbox"
                                          " ORDER BY id LIMIT 1"), [["sent", "wamid.out.1", "f"]])
 
@@ -126,10 +122,7 @@ class SendWithoutAnswer(ParleyTestCase):
         self.parley.wait_log("no status proves it arrived: sending it again")
         self.assertIsNotNone(self.graph.wait_texts(1))
         self.graph.release.set()
-        self.say("taken")
-        self.graph.wait_texts(2)
-        bodies = [b["text"]["body"] for b in self.graph.texts()]
-        self.assertEqual(bodies, ["Task 1 added: toch bezorgd", "Open tasks:\n1. toch bezorgd"])
+        assert_one_reply_per_task(self, "toch bezorgd")
         self.assertEqual(self.parley.sql("SELECT state, attempts, in_flight FROM outbox"
                                          " ORDER BY id LIMIT 1"), [["sent", "2", "f"]])
 
