@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from fakes.servers import FakeEvolution, FakeGraph, FakeLLM, completion, tool_call_completion  # noqa: E402,F401
 
 BIN = os.environ.get("PARLEY_BIN", os.path.join(os.path.dirname(__file__), "../../build/parley"))
-FIXTURES = os.environ.get("PARLEY_FIXTURES", os.path.join(os.path.dirname(__file__), "../../../shared/fixtures"))
+FIXTURES = os.environ.get("PARLEY_FIXTURES", os.path.join(os.path.dirname(__file__), "../fixtures"))
 SECRET = "test-app-secret"
 OWNER = "31612345678"
 PNID = "1122334455667"

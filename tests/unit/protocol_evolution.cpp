@@ -22,12 +22,9 @@ std::string read(const std::string& path) {
   return ss.str();
 }
 
-/// A shared fixture (../shared/fixtures/evolution) or one of ours.
+/// A fixture from tests/fixtures/evolution (public examples and our own).
 std::string fixture(const std::string& name) {
-  auto shared = std::string(PARLEY_FIXTURES) + "/evolution/" + name;
-  if (std::filesystem::exists(shared))
-    return read(shared);
-  return read(std::string(PARLEY_OWN_FIXTURES) + "/evolution/" + name);
+  return read(std::string(PARLEY_FIXTURES) + "/evolution/" + name);
 }
 
 webhook_item only(const std::string& name) {
@@ -50,8 +47,8 @@ CAF_TEST(jids are told apart by their server) {
   CAF_CHECK_EQUAL(user_of("120363025246125486@g.us"), "120363025246125486");
 }
 
-CAF_TEST(every shared and own evolution fixture parses) {
-  for (auto dir : {std::string(PARLEY_FIXTURES), std::string(PARLEY_OWN_FIXTURES)}) {
+CAF_TEST(every evolution fixture parses) {
+  for (auto dir : {std::string(PARLEY_FIXTURES)}) {
     for (auto& entry : std::filesystem::directory_iterator(dir + "/evolution")) {
       if (entry.path().extension() != ".json")
         continue;

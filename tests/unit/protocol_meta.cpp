@@ -85,7 +85,7 @@ CAF_TEST(a status carries back the callback data of our own send) {
   CAF_CHECK_EQUAL(meta::parse_webhook(fixture("status_sent.json")).items.at(0).callback, "");
 }
 
-CAF_TEST(every shared fixture parses into at least one item) {
+CAF_TEST(every meta fixture parses into at least one item) {
   for (auto& entry : std::filesystem::directory_iterator(
          std::string(PARLEY_FIXTURES) + "/meta")) {
     auto r = meta::parse_webhook(fixture(entry.path().filename().string()));
