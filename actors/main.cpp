@@ -60,10 +60,31 @@ std::shared_ptr<const config> load_config(const std::string& path,
       cfg.data_dir = "/var/lib/parley";
     return std::make_shared<config>(std::move(cfg));
   }
-  auto cfg = parse_config(read_file(path), env);
-  if (cfg.tenants.empty())
-    throw config_error(path + " has no tenants");
-  return std::make_shared<config>(std::move(cfg));
+  try {
+    auto cfg = parse_config(read_file(path), env);
+    if (cfg.tenants.empty())
+      throw config_error("tenants: " + path + " has none");
+    return std::make_shared<config>(std::move(cfg));
+  } catch (const config_error& e) {
+    // Each problem on its own line, with the file, so none hides another.
+    std::string text = path + " has " + std::to_string(e.problems.size())
+                       + (e.problems.size() == 1 ? " problem:" : " problems:");
+    for (auto& p : e.problems)
+      text += "\n  " + p;
+    throw std::runtime_error(text);
+  }
+}
+
+/// `parley check-config`: every problem of the file, exit 1 when any.
+int check_config(const std::string& path) {
+  try {
+    auto cfg = load_config(path, true);
+    std::cout << path << ": OK, " << cfg->tenants.size() << " tenant(s)\n";
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
 }
 
 /// Blocks SIGINT/SIGTERM in every thread; main waits for them explicitly.
@@ -307,6 +328,9 @@ int main(int argc, char** argv) {
   auto* status_cmd = evolution_cmd->add_subcommand(
     "status", "the connection state of every Evolution tenant's instance");
   auto* status_cfg = add_config(status_cmd);
+  auto* check_cmd = cli.add_subcommand(
+    "check-config", "validate the configuration and print every problem");
+  add_config(check_cmd);
   cli.add_subcommand("version", "print the version");
   CLI11_PARSE(cli, argc, argv);
   try {
@@ -316,6 +340,8 @@ int main(int argc, char** argv) {
       return chat(config_path, chat_cfg->count() > 0, tenant, from);
     if (*replay_cmd)
       return replay(config_path, replay_cfg->count() > 0, url, files);
+    if (*check_cmd)
+      return check_config(config_path);
     if (*migrate_cmd) {
       auto cfg = load_config(config_path, migrate_cfg->count() > 0);
       auto db = open_database(*cfg);

@@ -6,6 +6,7 @@ packages=(
   g++ cmake make ccache pkg-config
   libcaf-dev libboost-dev nlohmann-json3-dev libpq-dev libssl-dev libcli11-dev
   libqrencode-dev
+  libhowardhinnant-date-dev tzdata   # time zones (the brief at 07:00 local time)
   postgresql postgresql-client
   python3 ca-certificates openssl
   clang libclang-rt-14-dev   # the fuzz targets: libFuzzer, ASan, UBSan

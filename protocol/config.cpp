@@ -1,9 +1,12 @@
 #include "protocol/config.hpp"
 
+#include "protocol/config_reader.hpp"
 #include "protocol/shell_rules.hpp"
+#include "protocol/time_zone.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <set>
 
 namespace parley {
@@ -33,33 +36,212 @@ config::tenant_by_instance(const std::string& instance) const {
   return nullptr;
 }
 
+config_error::config_error(std::vector<std::string> all)
+  : std::runtime_error([&] {
+      std::string text;
+      for (auto& p : all)
+        text += (text.empty() ? "" : "\n") + p;
+      return text;
+    }()),
+    problems(std::move(all)) {}
+
 namespace {
 
-template <class T>
-void read(const json& obj, const char* key, T& out, const std::string& where) {
-  auto i = obj.find(key);
-  if (i == obj.end() || i->is_null())
-    return;
+void trim_slashes(std::string& url) {
+  while (!url.empty() && url.back() == '/')
+    url.pop_back();
+}
+
+/// "HH:MM" with a valid hour and minute.
+bool is_clock_time(const std::string& s) {
+  return s.size() == 5 && s[2] == ':' && std::isdigit(s[0]) && std::isdigit(s[1])
+         && std::isdigit(s[3]) && std::isdigit(s[4])
+         && std::stoi(s.substr(0, 2)) < 24 && std::stoi(s.substr(3, 2)) < 60;
+}
+
+void read_listen(object_reader& r, config& c) {
+  std::string listen = c.listen_host + ":" + std::to_string(c.listen_port);
+  r.read("listen", listen);
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos)
+    return r.problem("listen", "must be host:port, got '" + listen + "'");
+  c.listen_host = listen.substr(0, colon);
   try {
-    out = i->get<T>();
-  } catch (const json::exception&) {
-    throw config_error(where + "." + key + " has the wrong type");
+    auto port = std::stoul(listen.substr(colon + 1));
+    if (port > 65535)
+      throw std::out_of_range("port");
+    c.listen_port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    r.problem("listen", "has no valid port: '" + listen + "'");
   }
 }
 
-void read_secret(const json& obj, const char* key, std::string& out,
-                 const std::string& where, const env_lookup& env) {
-  std::string var;
-  read(obj, key, var, where);
-  if (var.empty())
-    return;
-  if (auto value = env(var))
-    out = *value;
+void read_llm(object_reader& r, llm_config& llm, const env_lookup& env) {
+  r.read("base_url", llm.base_url);
+  r.read("model", llm.model);
+  r.read("timeout_ms", llm.timeout_ms);
+  r.read("workers", llm.workers);
+  r.read("max_tool_rounds", llm.max_tool_rounds);
+  r.secret("api_key_env", llm.api_key, env);
+  r.not_yet("transcription_model");
+  r.not_yet("vision");
+  trim_slashes(llm.base_url);
+  if (llm.workers < 1)
+    r.problem("workers", "must be >= 1");
+  if (llm.timeout_ms < 1)
+    r.problem("timeout_ms", "must be >= 1");
+  if (llm.max_tool_rounds < 1 || llm.max_tool_rounds > 20)
+    r.problem("max_tool_rounds", "must be between 1 and 20");
 }
 
-void check_object(const json& j, const std::string& where) {
-  if (!j.is_object())
-    throw config_error(where + " must be an object");
+void read_shell(object_reader& r, shell_config& sh) {
+  sh.enabled = true;
+  sh.allow = default_shell_allowlist();
+  r.read("workdir", sh.workdir);
+  r.read("allow", sh.allow);
+  r.read("timeout_ms", sh.timeout_ms);
+  r.read("output_limit", sh.output_limit);
+  r.read("brief", sh.brief);
+  if (sh.workdir.empty() || sh.workdir.front() != '/')
+    r.problem("workdir", "must be an absolute path");
+  if (sh.timeout_ms < 1)
+    r.problem("timeout_ms", "must be >= 1");
+  if (sh.output_limit < 1)
+    r.problem("output_limit", "must be >= 1");
+}
+
+void read_calendar(object_reader& r, calendar_source& cal, const env_lookup& env) {
+  r.read("provider", cal.provider);
+  r.read("calendar_id", cal.calendar_id);
+  r.read("url", cal.url);
+  r.read("username", cal.username);
+  r.secret("password_env", cal.password, env);
+  if (cal.provider != "google" && cal.provider != "caldav" && cal.provider != "ics")
+    return r.problem("provider", "must be google, caldav or ics");
+  if (cal.provider != "google" && cal.url.rfind("http://", 0) != 0
+      && cal.url.rfind("https://", 0) != 0)
+    r.problem("url", "must be an http:// or https:// URL for " + cal.provider);
+  if (cal.provider == "google")
+    r.problem("provider", "google needs `parley connect google`, which this "
+                          "version does not support yet; use caldav or ics");
+}
+
+void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
+  r.read("provider", mail.provider);
+  r.read("host", mail.host);
+  r.read("port", mail.port);
+  r.read("tls", mail.tls);
+  r.read("username", mail.username);
+  r.secret("password_env", mail.password, env);
+  r.read("inbox", mail.inbox);
+  r.read("sent_folder", mail.sent_folder);
+  r.read("followup_days", mail.followup_days);
+  if (mail.provider == "gmail")
+    return r.problem("provider", "gmail needs `parley connect google`, which "
+                                 "this version does not support yet; use imap");
+  if (mail.provider != "imap")
+    return r.problem("provider", "must be gmail or imap");
+  if (mail.host.empty())
+    r.problem("host", "is required for imap");
+  if (mail.username.empty())
+    r.problem("username", "is required for imap");
+  if (mail.port < 1 || mail.port > 65535)
+    r.problem("port", "must be between 1 and 65535");
+  if (mail.followup_days < 1)
+    r.problem("followup_days", "must be >= 1");
+}
+
+void read_connectors(object_reader& r, tenant_connectors& con,
+                     const env_lookup& env) {
+  r.object("calendar", [&](object_reader& c) { read_calendar(c, con.calendar, env); });
+  r.object("mail", [&](object_reader& m) { read_mail(m, con.mail, env); });
+  r.object("github", [&](object_reader& g) {
+    con.github.enabled = true;
+    g.secret("token_env", con.github.token, env);
+    g.read("repos", con.github.repos);
+    for (auto& repo : con.github.repos)
+      if (repo.find('/') == std::string::npos || repo.front() == '/'
+          || repo.back() == '/')
+        g.problem("repos", "'" + repo + "' is not owner/name");
+  });
+  r.object("weather", [&](object_reader& w) {
+    con.weather.enabled = true;
+    if (!w.has("latitude") || !w.has("longitude"))
+      w.problem("latitude and longitude are required");
+    w.read("latitude", con.weather.latitude);
+    w.read("longitude", con.weather.longitude);
+    w.read("place", con.weather.place);
+    if (con.weather.latitude < -90 || con.weather.latitude > 90)
+      w.problem("latitude", "must be between -90 and 90");
+    if (con.weather.longitude < -180 || con.weather.longitude > 180)
+      w.problem("longitude", "must be between -180 and 180");
+  });
+}
+
+void read_tenant(object_reader& r, tenant_config& t, const config& c,
+                 const env_lookup& env) {
+  r.read("id", t.id);
+  if (t.id.empty())
+    r.problem("id", "is missing");
+  r.read("kind", t.kind);
+  r.read("channel", t.channel);
+  r.read("phone_number_id", t.phone_number_id);
+  r.secret("access_token_env", t.access_token, env);
+  r.read("owner", t.owner);
+  r.read("language", t.language);
+  r.read("timezone", t.timezone);
+  r.read("policy", t.policy);
+  r.read("memory", t.memory);
+  r.read("system_prompt", t.system_prompt);
+  r.read("bot_name", t.bot_name);
+  r.read("approvers", t.approvers);
+  r.read("approval_ttl_s", t.approval_ttl_s);
+  r.read("instance", t.instance);
+  r.read("bot_number", t.bot_number);
+  r.read("aliases", t.aliases);
+  r.read("relevance_threshold", t.relevance_threshold);
+  r.read("group_replies_per_minute", t.group_replies_per_minute);
+  r.read("brief_at", t.brief_at);
+  r.object("brief_template", [&](object_reader& b) {
+    b.read("name", t.brief_template.name);
+    b.read("language", t.brief_template.language);
+    if (t.brief_template.name.empty())
+      b.problem("name", "is missing");
+    if (t.brief_template.language.empty())
+      t.brief_template.language = t.language;
+  });
+  r.object("shell", [&](object_reader& sh) { read_shell(sh, t.shell); });
+  r.object("connectors", [&](object_reader& con) {
+    read_connectors(con, t.connectors, env);
+  });
+  r.not_yet("business");
+  if (t.policy != "observe" && t.policy != "draft"
+      && t.policy != "act_with_approval" && t.policy != "trusted_auto")
+    r.problem("policy", "must be observe, draft, act_with_approval or trusted_auto");
+  if (t.approval_ttl_s < 1)
+    r.problem("approval_ttl_s", "must be >= 1");
+  if (t.kind != "personal" && t.kind != "business" && t.kind != "group")
+    r.problem("kind", "must be personal, business or group");
+  if (t.memory < 1 || t.memory > 1000)
+    r.problem("memory", "must be between 1 and 1000");
+  if (t.language != "nl" && t.language != "en")
+    r.problem("language", "must be nl or en");
+  if (!tz::valid(t.timezone))
+    r.problem("timezone", "'" + t.timezone + "' is not a known IANA time zone");
+  if (!t.brief_at.empty() && !is_clock_time(t.brief_at))
+    r.problem("brief_at", "must be HH:MM, got '" + t.brief_at + "'");
+  if (t.channel != "meta" && t.channel != "evolution")
+    r.problem("channel", "must be meta or evolution");
+  if (t.channel == "evolution") {
+    if (t.instance.empty())
+      r.problem("instance", "is required for the evolution channel");
+    if (!c.evolution.enabled())
+      r.problem("channel", "is evolution, but evolution.base_url is missing");
+  }
+  if (!(t.relevance_threshold >= 0.0 && t.relevance_threshold <= 1.0))
+    r.problem("relevance_threshold", "must be between 0 and 1");
+  if (t.group_replies_per_minute < 0)
+    r.problem("group_replies_per_minute", "must be >= 0");
 }
 
 } // namespace
@@ -72,146 +254,94 @@ config parse_config(const std::string& text, const env_lookup& env) {
     throw config_error(std::string("the configuration is not valid JSON: ")
                        + e.what());
   }
-  check_object(j, "the configuration");
   config c;
-  std::string listen = c.listen_host + ":" + std::to_string(c.listen_port);
-  read(j, "listen", listen, "config");
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    throw config_error("config.listen must be host:port, got '" + listen + "'");
-  c.listen_host = listen.substr(0, colon);
-  try {
-    auto port = std::stoul(listen.substr(colon + 1));
-    if (port > 65535)
-      throw std::out_of_range("port");
-    c.listen_port = static_cast<uint16_t>(port);
-  } catch (const std::exception&) {
-    throw config_error("config.listen has no valid port: '" + listen + "'");
-  }
-  read(j, "data_dir", c.data_dir, "config");
-  read(j, "database_url", c.database_url, "config");
-  read_secret(j, "admin_token_env", c.admin_token, "config", env);
-  read(j, "db_pool", c.db_pool, "config");
-  read(j, "senders", c.senders, "config");
-  read(j, "http_threads", c.http_threads, "config");
-  read(j, "body_limit", c.body_limit, "config");
-  read(j, "session_idle_s", c.session_idle_s, "config");
-  read(j, "send_max_attempts", c.send_max_attempts, "config");
-  read(j, "send_backoff_ms", c.send_backoff_ms, "config");
-  read(j, "send_backoff_max_ms", c.send_backoff_max_ms, "config");
-  read(j, "send_in_doubt_ms", c.send_in_doubt_ms, "config");
-  read(j, "send_timeout_ms", c.send_timeout_ms, "config");
-  read(j, "log_text", c.log_text, "config");
-  if (c.db_pool < 1 || c.senders < 1 || c.http_threads < 1)
-    throw config_error("config.db_pool, senders and http_threads must be >= 1");
-  if (auto i = j.find("llm"); i != j.end() && !i->is_null()) {
-    check_object(*i, "config.llm");
-    read(*i, "base_url", c.llm.base_url, "config.llm");
-    read(*i, "model", c.llm.model, "config.llm");
-    read(*i, "timeout_ms", c.llm.timeout_ms, "config.llm");
-    read(*i, "workers", c.llm.workers, "config.llm");
-    read_secret(*i, "api_key_env", c.llm.api_key, "config.llm", env);
-    while (!c.llm.base_url.empty() && c.llm.base_url.back() == '/')
-      c.llm.base_url.pop_back();
-    if (c.llm.workers < 1)
-      throw config_error("config.llm.workers must be >= 1");
-  }
-  if (auto i = j.find("meta"); i != j.end() && !i->is_null()) {
-    check_object(*i, "config.meta");
-    read(*i, "graph_url", c.meta.graph_url, "config.meta");
-    read(*i, "api_version", c.meta.api_version, "config.meta");
-    read_secret(*i, "app_secret_env", c.meta.app_secret, "config.meta", env);
-    read_secret(*i, "verify_token_env", c.meta.verify_token, "config.meta",
-                env);
-    while (!c.meta.graph_url.empty() && c.meta.graph_url.back() == '/')
-      c.meta.graph_url.pop_back();
-  }
-  if (auto i = j.find("evolution"); i != j.end() && !i->is_null()) {
-    check_object(*i, "config.evolution");
-    read(*i, "base_url", c.evolution.base_url, "config.evolution");
-    read_secret(*i, "api_key_env", c.evolution.api_key, "config.evolution", env);
-    while (!c.evolution.base_url.empty() && c.evolution.base_url.back() == '/')
-      c.evolution.base_url.pop_back();
-  }
+  config_problems problems;
+  object_reader r(j, "", problems);
+  read_listen(r, c);
+  r.read("data_dir", c.data_dir);
+  r.read("database_url", c.database_url);
+  r.secret("admin_token_env", c.admin_token, env);
+  r.read("public_url", c.public_url);
+  trim_slashes(c.public_url);
+  r.read("db_pool", c.db_pool);
+  r.read("senders", c.senders);
+  r.read("http_threads", c.http_threads);
+  r.read("body_limit", c.body_limit);
+  r.read("session_idle_s", c.session_idle_s);
+  r.read("send_max_attempts", c.send_max_attempts);
+  r.read("send_backoff_ms", c.send_backoff_ms);
+  r.read("send_backoff_max_ms", c.send_backoff_max_ms);
+  r.read("send_in_doubt_ms", c.send_in_doubt_ms);
+  r.read("send_timeout_ms", c.send_timeout_ms);
+  r.read("log_text", c.log_text);
+  for (auto [key, value] : {std::pair{"db_pool", c.db_pool}, {"senders", c.senders},
+                            {"http_threads", c.http_threads}})
+    if (value < 1)
+      r.problem(key, "must be >= 1");
+  r.object("llm", [&](object_reader& llm) { read_llm(llm, c.llm, env); });
+  r.object("meta", [&](object_reader& m) {
+    m.read("graph_url", c.meta.graph_url);
+    m.read("api_version", c.meta.api_version);
+    m.secret("app_secret_env", c.meta.app_secret, env);
+    m.secret("verify_token_env", c.meta.verify_token, env);
+    trim_slashes(c.meta.graph_url);
+  });
+  r.object("evolution", [&](object_reader& e) {
+    e.read("base_url", c.evolution.base_url);
+    e.secret("api_key_env", c.evolution.api_key, env);
+    trim_slashes(c.evolution.base_url);
+  });
+  r.object("connectors", [&](object_reader& con) {
+    con.read("timeout_ms", c.connectors.timeout_ms);
+    con.read("cache_s", c.connectors.cache_s);
+    if (c.connectors.timeout_ms < 1)
+      con.problem("timeout_ms", "must be >= 1");
+    if (c.connectors.cache_s < 0)
+      con.problem("cache_s", "must be >= 0");
+  });
+  r.object("brief", [&](object_reader& b) {
+    b.read("deadline_ms", c.brief.deadline_ms);
+    b.read("catch_up_until", c.brief.catch_up_until);
+    if (c.brief.deadline_ms < 1)
+      b.problem("deadline_ms", "must be >= 1");
+    if (!is_clock_time(c.brief.catch_up_until))
+      b.problem("catch_up_until", "must be HH:MM, got '" + c.brief.catch_up_until + "'");
+  });
+  r.object("weather", [&](object_reader& w) {
+    w.read("base_url", c.apis.weather_url);
+    trim_slashes(c.apis.weather_url);
+  });
+  r.object("github", [&](object_reader& g) {
+    g.read("api_url", c.apis.github_url);
+    trim_slashes(c.apis.github_url);
+  });
+  r.object("google", [&](object_reader& g) {
+    g.secret("client_id_env", c.apis.google_client_id, env);
+    g.secret("client_secret_env", c.apis.google_client_secret, env);
+    g.read("auth_url", c.apis.google_auth_url);
+    g.read("token_url", c.apis.google_token_url);
+    g.read("api_url", c.apis.google_api_url);
+    trim_slashes(c.apis.google_api_url);
+  });
+  for (auto key : {"secret_key_env", "log_format", "trust_proxy", "dashboard",
+                   "hooks", "workflows", "schedules", "context_dir"})
+    r.not_yet(key);
   std::set<std::string> ids, numbers, instances;
-  if (auto i = j.find("tenants"); i != j.end() && !i->is_null()) {
-    if (!i->is_array())
-      throw config_error("config.tenants must be an array");
-    for (auto& tj : *i) {
-      auto where = "config.tenants[" + std::to_string(c.tenants.size()) + "]";
-      check_object(tj, where);
-      tenant_config t;
-      read(tj, "id", t.id, where);
-      if (t.id.empty())
-        throw config_error(where + ".id is missing");
-      where = "tenant '" + t.id + "'";
-      read(tj, "kind", t.kind, where);
-      read(tj, "channel", t.channel, where);
-      read(tj, "phone_number_id", t.phone_number_id, where);
-      read_secret(tj, "access_token_env", t.access_token, where, env);
-      read(tj, "owner", t.owner, where);
-      read(tj, "language", t.language, where);
-      read(tj, "timezone", t.timezone, where);
-      read(tj, "policy", t.policy, where);
-      read(tj, "memory", t.memory, where);
-      read(tj, "system_prompt", t.system_prompt, where);
-      read(tj, "bot_name", t.bot_name, where);
-      read(tj, "approvers", t.approvers, where);
-      read(tj, "approval_ttl_s", t.approval_ttl_s, where);
-      read(tj, "instance", t.instance, where);
-      read(tj, "bot_number", t.bot_number, where);
-      read(tj, "aliases", t.aliases, where);
-      read(tj, "relevance_threshold", t.relevance_threshold, where);
-      read(tj, "group_replies_per_minute", t.group_replies_per_minute, where);
-      if (auto sh = tj.find("shell"); sh != tj.end() && !sh->is_null()) {
-        check_object(*sh, where + ".shell");
-        t.shell.enabled = true;
-        t.shell.allow = default_shell_allowlist();
-        read(*sh, "workdir", t.shell.workdir, where + ".shell");
-        read(*sh, "allow", t.shell.allow, where + ".shell");
-        read(*sh, "timeout_ms", t.shell.timeout_ms, where + ".shell");
-        read(*sh, "output_limit", t.shell.output_limit, where + ".shell");
-        if (t.shell.workdir.empty() || t.shell.workdir.front() != '/')
-          throw config_error(where + ".shell.workdir must be an absolute path");
-        if (t.shell.timeout_ms < 1 || t.shell.output_limit < 1)
-          throw config_error(where
-                             + ".shell.timeout_ms and output_limit must be >= 1");
-      }
-      if (t.policy != "observe" && t.policy != "draft"
-          && t.policy != "act_with_approval" && t.policy != "trusted_auto")
-        throw config_error(where + ".policy must be observe, draft, "
-                                   "act_with_approval or trusted_auto");
-      if (t.approval_ttl_s < 1)
-        throw config_error(where + ".approval_ttl_s must be >= 1");
-      if (t.kind != "personal" && t.kind != "business" && t.kind != "group")
-        throw config_error(where + ".kind must be personal, business or group");
-      if (t.memory < 1 || t.memory > 1000)
-        throw config_error(where + ".memory must be between 1 and 1000");
-      if (t.language != "nl" && t.language != "en")
-        throw config_error(where + ".language must be nl or en");
-      if (t.channel != "meta" && t.channel != "evolution")
-        throw config_error(where + ".channel must be meta or evolution");
-      if (t.channel == "evolution") {
-        if (t.instance.empty())
-          throw config_error(where + ".instance is required for the evolution channel");
-        if (!c.evolution.enabled())
-          throw config_error(where + " uses the evolution channel, but config.evolution.base_url is missing");
-        if (!instances.insert(t.instance).second)
-          throw config_error("instance " + t.instance + " belongs to two tenants");
-      }
-      if (!(t.relevance_threshold >= 0.0 && t.relevance_threshold <= 1.0))
-        throw config_error(where + ".relevance_threshold must be between 0 and 1");
-      if (t.group_replies_per_minute < 0)
-        throw config_error(where + ".group_replies_per_minute must be >= 0");
-      if (!ids.insert(t.id).second)
-        throw config_error("tenant id '" + t.id + "' appears twice");
-      if (!t.phone_number_id.empty()
-          && !numbers.insert(t.phone_number_id).second)
-        throw config_error("phone_number_id " + t.phone_number_id
-                           + " belongs to two tenants");
-      c.tenants.push_back(std::move(t));
-    }
-  }
+  r.objects("tenants", [&](object_reader& tr, size_t) {
+    tenant_config t;
+    read_tenant(tr, t, c, env);
+    if (!t.id.empty() && !ids.insert(t.id).second)
+      tr.problem("id", "'" + t.id + "' appears twice");
+    if (!t.phone_number_id.empty() && !numbers.insert(t.phone_number_id).second)
+      tr.problem("phone_number_id", t.phone_number_id + " belongs to two tenants");
+    if (t.channel == "evolution" && !t.instance.empty()
+        && !instances.insert(t.instance).second)
+      tr.problem("instance", t.instance + " belongs to two tenants");
+    c.tenants.push_back(std::move(t));
+  });
+  r.finish();
+  if (!problems.empty())
+    throw config_error(std::move(problems));
   return c;
 }
 

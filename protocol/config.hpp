@@ -13,8 +13,13 @@
 
 namespace parley {
 
+/// Every problem of a configuration, each "<key path>: <what is wrong>";
+/// what() lists them one a line.
 struct config_error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit config_error(const std::string& problem)
+    : config_error(std::vector<std::string>{problem}) {}
+  explicit config_error(std::vector<std::string> all);
+  std::vector<std::string> problems;
 };
 
 struct llm_config {
@@ -23,6 +28,7 @@ struct llm_config {
   std::string api_key;
   int timeout_ms = 30000;
   int workers = 4;  ///< concurrent LLM calls
+  int max_tool_rounds = 5;  ///< model turns with tools before a plain answer
   bool enabled() const { return !base_url.empty(); }
 };
 
@@ -47,6 +53,62 @@ struct shell_config {
   std::vector<std::string> allow;  ///< read-only commands run without approval
   int timeout_ms = 30000;
   int output_limit = 65536;        ///< bytes kept; a command printing more is stopped
+  std::vector<std::string> brief;  ///< checks for the morning brief (allowlisted)
+};
+
+/// A tenant's calendar: Google Calendar, a CalDAV collection, or a
+/// read-only ICS feed. No provider: the tenant has no calendar.
+struct calendar_source {
+  std::string provider;  ///< "", google, caldav, ics
+  std::string calendar_id = "primary";  ///< google
+  std::string url;       ///< caldav: the collection; ics: the feed
+  std::string username;  ///< caldav
+  std::string password;  ///< caldav, from password_env
+  bool configured() const { return !provider.empty(); }
+};
+
+/// A tenant's mailbox: Gmail through its API, or any IMAP server.
+struct mail_source {
+  std::string provider;  ///< "", gmail, imap
+  std::string host;      ///< imap
+  int port = 993;
+  bool tls = true;       ///< imaps (certificate and host name verified)
+  std::string username;
+  std::string password;  ///< from password_env
+  std::string inbox = "INBOX";
+  std::string sent_folder = "Sent";
+  int followup_days = 3;  ///< a sent thread unanswered this long is a followup
+  bool configured() const { return !provider.empty(); }
+};
+
+/// GitHub: review requests, assigned work and failing checks in `repos`.
+struct github_source {
+  bool enabled = false;
+  std::string token;  ///< from token_env
+  std::vector<std::string> repos;  ///< owner/name; empty: every repository
+};
+
+/// Open-Meteo's forecast for one place.
+struct weather_source {
+  bool enabled = false;
+  double latitude = 0;
+  double longitude = 0;
+  std::string place;
+};
+
+struct tenant_connectors {
+  calendar_source calendar;
+  mail_source mail;
+  github_source github;
+  weather_source weather;
+};
+
+/// A WhatsApp message template, for business-initiated messages outside
+/// Meta's 24-hour window.
+struct template_ref {
+  std::string name;
+  std::string language;
+  bool configured() const { return !name.empty(); }
 };
 
 struct tenant_config {
@@ -65,12 +127,37 @@ struct tenant_config {
   std::vector<std::string> approvers;  ///< besides the owner, who may approve
   int approval_ttl_s = 3600;           ///< a pending approval expires after this
   shell_config shell;
+  tenant_connectors connectors;
+  std::string brief_at;         ///< "HH:MM" local; empty: no scheduled brief
+  template_ref brief_template;  ///< the brief outside the 24-hour window
   // -- Evolution API tenants
   std::string instance;                ///< the Evolution instance name
   std::string bot_number;              ///< the bot's own number, if known up front
   std::vector<std::string> aliases;    ///< other names the bot answers to in groups
   double relevance_threshold = 0.7;    ///< a group reply needs at least this score
   int group_replies_per_minute = 3;    ///< per group; more relevant messages stay unanswered
+};
+
+/// Defaults shared by every tenant's connectors.
+struct connectors_config {
+  int timeout_ms = 10000;
+  int cache_s = 60;  ///< a summary is reused this long
+};
+
+struct brief_config {
+  int deadline_ms = 20000;             ///< the gather's one deadline
+  std::string catch_up_until = "12:00"; ///< a missed brief is sent until then
+};
+
+/// Where the connectors' public APIs are (tests point them at fakes).
+struct apis_config {
+  std::string weather_url = "https://api.open-meteo.com";
+  std::string github_url = "https://api.github.com";
+  std::string google_api_url = "https://www.googleapis.com";
+  std::string google_auth_url = "https://accounts.google.com/o/oauth2/v2/auth";
+  std::string google_token_url = "https://oauth2.googleapis.com/token";
+  std::string google_client_id;
+  std::string google_client_secret;
 };
 
 struct config {
@@ -83,6 +170,10 @@ struct config {
   meta_config meta;
   evolution_config evolution;
   std::vector<tenant_config> tenants;
+  connectors_config connectors;
+  brief_config brief;
+  apis_config apis;
+  std::string public_url;        ///< how the world reaches parley; "" = http://<listen>
   int db_pool = 4;               ///< storage connections for sessions
   int senders = 2;               ///< outbox workers (per-chat order kept)
   int http_threads = 2;
@@ -104,8 +195,8 @@ struct config {
 
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
 
-/// Parses the configuration text; throws config_error with a sentence that
-/// names the offending key.
+/// Parses the configuration text strictly (unknown keys, wrong types and
+/// impossible values are errors); throws config_error with every problem.
 config parse_config(const std::string& text, const env_lookup& env);
 
 /// The configuration used when no file exists: one personal tenant, no LLM.

@@ -253,11 +253,105 @@ CAF_TEST(an evolution tenant needs an instance and the bridge configured) {
     }
   };
   fails(R"({"evolution":{"base_url":"http://e"},"tenants":[{"id":"g","channel":"evolution"}]})",
-        "tenant 'g'.instance is required for the evolution channel");
+        "tenants[0].instance: is required for the evolution channel");
   fails(R"({"tenants":[{"id":"g","channel":"evolution","instance":"i"}]})",
-        "tenant 'g' uses the evolution channel, but config.evolution.base_url is missing");
+        "tenants[0].channel: is evolution, but evolution.base_url is missing");
   fails(R"({"tenants":[{"id":"g","channel":"telegram"}]})",
-        "tenant 'g'.channel must be meta or evolution");
+        "tenants[0].channel: must be meta or evolution");
   fails(R"({"evolution":{"base_url":"http://e"},"tenants":[{"id":"g","channel":"evolution","instance":"i","relevance_threshold":1.5}]})",
-        "tenant 'g'.relevance_threshold must be between 0 and 1");
+        "tenants[0].relevance_threshold: must be between 0 and 1");
+}
+
+namespace {
+
+/// Every problem parse_config finds in `text`, or none.
+std::vector<std::string> problems_of(const std::string& text) {
+  try {
+    parse_config(text, [](const std::string&) { return std::optional<std::string>("x"); });
+  } catch (const config_error& e) {
+    return e.problems;
+  }
+  return {};
+}
+
+} // namespace
+
+CAF_TEST(a misspelt key is an error naming its path and the key meant) {
+  auto p = problems_of(R"({"tenants":[{"id":"a"},{"id":"b","relevance_treshold":0.5}]})");
+  CAF_REQUIRE_EQUAL(p.size(), 1u);
+  CAF_CHECK_EQUAL(p[0], "tenants[1].relevance_treshold: unknown key; did you mean relevance_threshold?");
+  p = problems_of(R"({"lisen":"127.0.0.1:1","llm":{"modle":"m"},"tenants":[{"id":"a","shell":{"workdir":"/w","alow":[]}}]})");
+  CAF_REQUIRE_EQUAL(p.size(), 3u);
+  CAF_CHECK_EQUAL(p[0], "llm.modle: unknown key; did you mean model?");
+  CAF_CHECK_EQUAL(p[1], "tenants[0].shell.alow: unknown key; did you mean allow?");
+  CAF_CHECK_EQUAL(p[2], "lisen: unknown key; did you mean listen?");
+}
+
+CAF_TEST(a key far from every known one is unknown without a guess) {
+  auto p = problems_of(R"({"colour":"blue","tenants":[{"id":"a"}]})");
+  CAF_REQUIRE_EQUAL(p.size(), 1u);
+  CAF_CHECK_EQUAL(p[0], "colour: unknown key");
+}
+
+CAF_TEST(a tenant key in the wrong place is not silently ignored) {
+  // brief_at belongs to a tenant; at the top level it is unknown.
+  auto p = problems_of(R"({"brief_at":"07:00","tenants":[{"id":"a"}]})");
+  CAF_REQUIRE_EQUAL(p.size(), 1u);
+  CAF_CHECK(p[0].rfind("brief_at: unknown key", 0) == 0);
+}
+
+CAF_TEST(keys of the contract that this version does not read yet are refused) {
+  auto p = problems_of(R"({"hooks":[],"tenants":[{"id":"s","kind":"business","business":{"name":"Salon"}}]})");
+  CAF_REQUIRE_EQUAL(p.size(), 2u);
+  CAF_CHECK(p[0].rfind("hooks: is part of parley's contract but not supported", 0) == 0);
+  CAF_CHECK(p[1].rfind("tenants[0].business: is part of parley's contract", 0) == 0);
+}
+
+CAF_TEST(every problem of a file is reported at once) {
+  auto p = problems_of(R"({"db_pool":0,"tenants":[
+    {"id":"a","memory":0,"language":"fr","timezone":"Mars/Olympus","brief_at":"7am"},
+    {"id":"a","connectors":{"weather":{"latitude":91,"longitude":4},"github":{"repos":["nope"]},"calendar":{"provider":"caldav","url":"ftp://x"}}}]})");
+  std::vector<std::string> expected{
+    "db_pool: must be >= 1",
+    "tenants[0].memory: must be between 1 and 1000",
+    "tenants[0].language: must be nl or en",
+    "tenants[0].timezone: 'Mars/Olympus' is not a known IANA time zone",
+    "tenants[0].brief_at: must be HH:MM, got '7am'",
+    "tenants[1].connectors.calendar.url: must be an http:// or https:// URL for caldav",
+    "tenants[1].connectors.github.repos: 'nope' is not owner/name",
+    "tenants[1].connectors.weather.latitude: must be between -90 and 90",
+    "tenants[1].id: 'a' appears twice",
+  };
+  CAF_CHECK_EQUAL(p, expected);
+}
+
+CAF_TEST(a wrong type names the key) {
+  auto p = problems_of(R"({"connectors":{"cache_s":"soon"},"tenants":[{"id":"a","aliases":"bot"}]})");
+  CAF_REQUIRE_EQUAL(p.size(), 2u);
+  CAF_CHECK_EQUAL(p[0], "connectors.cache_s: has the wrong type");
+  CAF_CHECK_EQUAL(p[1], "tenants[0].aliases: has the wrong type");
+}
+
+CAF_TEST(connector and brief settings are read with their defaults) {
+  auto cfg = parse_config(R"({"connectors":{"cache_s":5},"weather":{"base_url":"http://127.0.0.1:9/"},
+    "tenants":[{"id":"ops","timezone":"Europe/Amsterdam","brief_at":"07:00",
+      "brief_template":{"name":"morning_brief"},
+      "connectors":{"weather":{"latitude":52.37,"longitude":4.89,"place":"Amsterdam"},
+                    "github":{"token_env":"GH","repos":["o/n"]},
+                    "calendar":{"provider":"ics","url":"http://127.0.0.1:9/cal.ics"},
+                    "mail":{"provider":"imap","host":"localhost","username":"me","password_env":"PW"}}}]})",
+                          [](const std::string& n) { return std::optional<std::string>("v-" + n); });
+  CAF_CHECK_EQUAL(cfg.connectors.cache_s, 5);
+  CAF_CHECK_EQUAL(cfg.connectors.timeout_ms, 10000);
+  CAF_CHECK_EQUAL(cfg.brief.catch_up_until, "12:00");
+  CAF_CHECK_EQUAL(cfg.apis.weather_url, "http://127.0.0.1:9");
+  auto& t = cfg.tenants[0];
+  CAF_CHECK_EQUAL(t.brief_at, "07:00");
+  CAF_CHECK_EQUAL(t.brief_template.language, "en");
+  CAF_CHECK_EQUAL(t.connectors.weather.place, "Amsterdam");
+  CAF_CHECK_EQUAL(t.connectors.github.token, "v-GH");
+  CAF_CHECK_EQUAL(t.connectors.calendar.provider, "ics");
+  CAF_CHECK_EQUAL(t.connectors.mail.port, 993);
+  CAF_CHECK_EQUAL(t.connectors.mail.password, "v-PW");
+  CAF_CHECK_EQUAL(t.connectors.mail.sent_folder, "Sent");
 }
