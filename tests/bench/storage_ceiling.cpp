@@ -4,7 +4,7 @@
 // the same embedded PostgreSQL, with nothing else running.
 #include "bench.hpp"
 
-#include "actors/webhook_listener.hpp"
+#include "actors/channels/webhook_listener.hpp"
 #include "protocol/meta_webhook.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "storage/store.hpp"

@@ -1,6 +1,6 @@
 #define CAF_SUITE session
 #include "actors/errors.hpp"
-#include "actors/session.hpp"
+#include "actors/conversation/session.hpp"
 
 #define FAIL CAF_FAIL
 #include <caf/test/dsl.hpp>

@@ -1,5 +1,5 @@
 #define CAF_SUITE shell_connector
-#include "actors/shell_connector.hpp"
+#include "actors/connectors/shell_connector.hpp"
 #include "protocol/approval_text.hpp"
 
 #define FAIL CAF_FAIL

@@ -1,6 +1,6 @@
-#include "actors/webhook_listener.hpp"
+#include "actors/channels/webhook_listener.hpp"
 
-#include "actors/admin_api.hpp"
+#include "actors/app/admin_api.hpp"
 #include "actors/log.hpp"
 #include "protocol/graph_api.hpp"
 #include "protocol/json_text.hpp"

@@ -1,4 +1,4 @@
-#include "actors/admin_api.hpp"
+#include "actors/app/admin_api.hpp"
 
 #include "actors/errors.hpp"
 #include "protocol/signature.hpp"

@@ -1,4 +1,4 @@
-#include "actors/sender.hpp"
+#include "actors/channels/sender.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"

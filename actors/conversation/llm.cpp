@@ -1,4 +1,4 @@
-#include "actors/llm.hpp"
+#include "actors/conversation/llm.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"

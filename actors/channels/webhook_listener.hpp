@@ -1,7 +1,7 @@
 #pragma once
 
-#include "actors/admin_api.hpp"
-#include "actors/ingest.hpp"
+#include "actors/app/admin_api.hpp"
+#include "actors/channels/ingest.hpp"
 #include "actors/interfaces.hpp"
 #include "net/http_types.hpp"
 #include "protocol/config.hpp"

@@ -1,4 +1,4 @@
-#include "actors/evolution_cli.hpp"
+#include "actors/app/evolution_cli.hpp"
 
 #include "net/http_client.hpp"
 #include "protocol/evolution.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
-#include "actors/run_process.hpp"
+#include "actors/connectors/run_process.hpp"
 #include "protocol/config.hpp"
 
 #include <caf/typed_event_based_actor.hpp>

@@ -1,4 +1,4 @@
-#include "actors/session.hpp"
+#include "actors/conversation/session.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"

@@ -1,6 +1,6 @@
-#include "actors/evolution_admin.hpp"
+#include "actors/channels/evolution_admin.hpp"
 
-#include "actors/evolution_cli.hpp"
+#include "actors/app/evolution_cli.hpp"
 
 namespace parley {
 

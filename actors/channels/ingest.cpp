@@ -1,4 +1,4 @@
-#include "actors/ingest.hpp"
+#include "actors/channels/ingest.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"

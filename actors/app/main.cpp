@@ -1,9 +1,9 @@
 // parley's entry point: the command line of DESIGN.md.
 
-#include "actors/app.hpp"
-#include "actors/evolution_cli.hpp"
+#include "actors/app/app.hpp"
+#include "actors/app/evolution_cli.hpp"
 #include "actors/log.hpp"
-#include "actors/webhook_listener.hpp"
+#include "actors/channels/webhook_listener.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "protocol/signature.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/ingest.hpp"
+#include "actors/channels/ingest.hpp"
 #include "actors/interfaces.hpp"
 #include "protocol/config.hpp"
 

@@ -3,10 +3,10 @@
 // The SUPERVISOR: builds the actor graph, recovers what a crash left behind,
 // watches its children, and shuts down in stages.
 
-#include "actors/admin_api.hpp"
-#include "actors/ingest.hpp"
+#include "actors/app/admin_api.hpp"
+#include "actors/channels/ingest.hpp"
 #include "actors/interfaces.hpp"
-#include "actors/sender.hpp"
+#include "actors/channels/sender.hpp"
 #include "protocol/config.hpp"
 
 #include <caf/actor_system.hpp>

@@ -1,4 +1,4 @@
-#include "actors/router.hpp"
+#include "actors/conversation/router.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"

@@ -1,4 +1,4 @@
-#include "actors/policy_gate.hpp"
+#include "actors/policy/policy_gate.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"

@@ -1,4 +1,4 @@
-#include "actors/run_process.hpp"
+#include "actors/connectors/run_process.hpp"
 
 #include <cerrno>
 #include <csignal>

@@ -1,4 +1,4 @@
-#include "actors/shell_connector.hpp"
+#include "actors/connectors/shell_connector.hpp"
 
 #include "actors/log.hpp"
 

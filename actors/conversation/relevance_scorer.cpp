@@ -1,4 +1,4 @@
-#include "actors/relevance_scorer.hpp"
+#include "actors/conversation/relevance_scorer.hpp"
 
 #include "actors/errors.hpp"
 #include "protocol/relevance.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
-#include "actors/session.hpp"
+#include "actors/conversation/session.hpp"
 #include "protocol/config.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
