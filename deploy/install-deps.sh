@@ -7,6 +7,7 @@ packages=(
   libcaf-dev libboost-dev nlohmann-json3-dev libpq-dev libssl-dev libcli11-dev
   libqrencode-dev
   libhowardhinnant-date-dev tzdata   # time zones (the brief at 07:00 local time)
+  libical-dev                        # iCalendar: CalDAV and ICS feeds
   postgresql postgresql-client
   python3 ca-certificates openssl
   clang libclang-rt-14-dev   # the fuzz targets: libFuzzer, ASan, UBSan

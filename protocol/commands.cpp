@@ -88,6 +88,34 @@ command parse_command(std::string_view text) {
     }
     return cmd;
   }
+  auto day_of = [&](std::string_view r) -> std::optional<int> {
+    auto w = lower(r);
+    if (w.empty() || is(w, {"vandaag", "today"}))
+      return 0;
+    if (is(w, {"morgen", "tomorrow"}))
+      return 1;
+    return std::nullopt;  // "agenda voor de vergadering ..." is free text
+  };
+  if (is(word, {"agenda", "calendar", "weer", "weather"})) {
+    if (auto d = day_of(rest)) {
+      cmd.kind = is(word, {"agenda", "calendar"}) ? command_kind::agenda
+                                                  : command_kind::weather;
+      cmd.day = *d;
+    }
+    return cmd;
+  }
+  if (rest.empty()) {
+    if (is(word, {"inbox", "mail"}))
+      cmd.kind = command_kind::inbox;
+    else if (is(word, {"followups", "follow-ups", "opvolgen"}))
+      cmd.kind = command_kind::followups;
+    else if (word == "github")
+      cmd.kind = command_kind::github;
+    else if (is(word, {"brief", "briefing", "ochtend", "goedemorgen"}))
+      cmd.kind = command_kind::brief;
+    if (cmd.kind != command_kind::none)
+      return cmd;
+  }
   if (is(word, {"help", "hulp"}) && rest.empty()) {
     cmd.kind = command_kind::help;
   } else if (is(word, {"taken", "tasks"}) && rest.empty()) {
@@ -115,6 +143,9 @@ std::string help_reply(const std::string& lang) {
            "• *shell: <opdracht>* — opdracht op de server (alleen de eigenaar;"
            " alles wat niet alleen leest vraagt eerst goedkeuring)\n"
            "• *ja <nr>* / *nee <nr>* — goedkeuring geven of weigeren\n"
+           "• *agenda* [morgen], *inbox*, *followups*, *weer* [morgen], *github*"
+           " — live gegevens\n"
+           "• *brief* — de ochtendbrief nu\n"
            "• *hulp* — dit overzicht\n"
            "Andere vragen beantwoord ik met het taalmodel, als dat er is.";
   return "What I can do without AI:\n"
@@ -124,6 +155,9 @@ std::string help_reply(const std::string& lang) {
          "• *shell: <command>* — run a command on the server (owner only;"
          " anything not read-only asks for approval first)\n"
          "• *approve <nr>* / *deny <nr>* — decide on an approval\n"
+         "• *agenda* [tomorrow], *inbox*, *followups*, *weather* [tomorrow],"
+         " *github* — live data\n"
+         "• *brief* — the morning brief now\n"
          "• *help* — this overview\n"
          "Other questions go to the language model, when one is configured.";
 }

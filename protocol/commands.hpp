@@ -21,6 +21,12 @@ enum class command_kind {
   shell,         ///< shell: <command> / sh: <command> (title holds it)
   approve,       ///< ja|yes|ok|approve [nr]  (number 0: the only pending one)
   deny,          ///< nee|no|deny [nr]
+  agenda,        ///< agenda|calendar [morgen|tomorrow] (day: 0 or 1)
+  inbox,         ///< inbox / mail
+  followups,     ///< followups
+  weather,       ///< weer|weather [morgen|tomorrow]
+  github,        ///< github
+  brief,         ///< brief / ochtend / goedemorgen / briefing
 };
 
 struct command {
@@ -28,6 +34,7 @@ struct command {
   std::string title;  ///< add_task
   int number = 0;     ///< complete_task: 1-based position; approve/deny: id
   std::string word;   ///< usage: the command word that was misused
+  int day = 0;        ///< agenda, weather: days after today
 };
 
 command parse_command(std::string_view text);

@@ -70,6 +70,8 @@ struct outbox_item {
   std::string quoted_text;  ///< ... and its text
   std::string mention;      ///< Evolution groups: the number addressed
   bool in_doubt = false;    ///< a send was under way when parley stopped
+  std::string template_name;      ///< Meta: send this approved template instead
+  std::string template_language;  ///< (outside the 24-hour window)
 
   /// A row to send `body` to `recipient` in a chat.
   static outbox_item to(int64_t id, std::string tenant, std::string chat,

@@ -1,5 +1,7 @@
 #include "storage/store.hpp"
 
+#include "storage/outbox_rows.hpp"
+
 #include "protocol/commands.hpp"
 #include "protocol/group.hpp"
 #include "protocol/signature.hpp"
@@ -180,26 +182,6 @@ std::vector<memory_entry> store::load_memory(const std::string& tenant,
     out.push_back({r.text(i, 0), r.text(i, 1)});
   return out;
 }
-
-#define OUTBOX_COLUMNS \
-  "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)," \
-  " coalesce(quoted_id, ''), coalesce(quoted_text, ''), coalesce(mention, '')," \
-  " in_flight"
-
-namespace {
-
-std::vector<outbox_item> read_outbox(const result& r) {
-  std::vector<outbox_item> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
-                   r.text(i, 4), r.text(i, 5),
-                   static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7),
-                   r.text(i, 8), r.text(i, 9), r.text(i, 10),
-                   r.text(i, 11) == "t"});
-  return out;
-}
-
-} // namespace
 
 completion_result store::complete(const completion& c,
                                   const std::string& channel) {
@@ -391,7 +373,7 @@ std::optional<outbox_item> store::release_draft(int64_t id, bool send,
                  {num(id)});
   if (r.rows() == 0)
     return std::nullopt;
-  state = changed ? (send ? "pending" : "discarded") : r.text(0, 12);
+  state = changed ? (send ? "pending" : "discarded") : r.text(0, outbox_column_count);
   return read_outbox(r).front();
 }
 
@@ -410,6 +392,17 @@ std::vector<decision_record> store::decisions(const std::string& tenant,
                    r.text(i, 4), std::stod(r.text(i, 5)), r.text(i, 6),
                    std::stod(r.text(i, 7)), r.text(i, 8), r.text(i, 9) == "t",
                    r.int64(i, 10), r.int64(i, 11)});
+  return out;
+}
+
+std::vector<outbox_item> read_outbox(const result& r) {
+  std::vector<outbox_item> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                   r.text(i, 4), r.text(i, 5),
+                   static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7),
+                   r.text(i, 8), r.text(i, 9), r.text(i, 10),
+                   r.text(i, 11) == "t", r.text(i, 12), r.text(i, 13)});
   return out;
 }
 

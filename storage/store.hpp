@@ -3,6 +3,7 @@
 // Every query parley runs, on one connection. Not thread-safe: each detached
 // actor that needs the database owns one store.
 
+#include "protocol/live_data.hpp"
 #include "protocol/types.hpp"
 #include "storage/pg.hpp"
 
@@ -74,6 +75,23 @@ public:
   /// Group relevance decisions, newest first; empty tenant or chat: all.
   std::vector<decision_record> decisions(const std::string& tenant,
                                          const std::string& chat, int limit);
+
+  // -- the morning brief (store_briefs.cpp) --------------------------------
+
+  /// Open task titles of a chat, oldest first.
+  std::vector<std::string> open_tasks(const std::string& tenant,
+                                      const std::string& chat);
+
+  /// Claims a tenant's brief for a local date: true when this caller should
+  /// compose it (a new claim, or one a stopped process left composing).
+  bool claim_brief(const std::string& tenant, const std::string& date);
+
+  /// Queues a claimed brief with its outbox row in one transaction, or
+  /// records it failed (outside Meta's 24-hour window without a template).
+  brief_queued queue_brief(const brief_delivery& d);
+
+  /// A day's brief as recorded (state "" when there is none).
+  brief_record brief_of(const std::string& tenant, const std::string& date);
 
   /// Held replies of a tenant (all tenants when empty) in `state` (draft or
   /// recorded), oldest first.

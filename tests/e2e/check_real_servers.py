@@ -67,7 +67,8 @@ def check_radicale():
             "DTEND:" + (old + datetime.timedelta(hours=1)).strftime(fmt)]))
         expect(len(cal.events("work")) == 4, "events() lists the 4 stored objects")
 
-        body = REPORT_BODY.format(start=caldav_time(now), end=caldav_time(now + datetime.timedelta(days=7)))
+        week = now + datetime.timedelta(days=7)
+        body = REPORT_BODY.format(start=caldav_time(now), end=caldav_time(week))
         out = curl("-u", "owner:" + PASSWORD, "-X", "REPORT", "-H", "Depth: 1",
                    "-H", "Content-Type: application/xml; charset=utf-8", "--data-binary", body, url)
         for summary in ("Dentist", "Holiday", "Standup"):
@@ -75,7 +76,7 @@ def check_radicale():
         expect("RRULE:FREQ=WEEKLY" in out, "the weekly event comes back with its RRULE")
         expect("DTSTART;VALUE=DATE:" in out, "the all-day event comes back as a DATE")
         expect("Long ago" not in out, "the old event is filtered out")
-        expect(len(cal.report("work", now, now + datetime.timedelta(days=7))) == 3, "report() agrees")
+        expect(len(cal.report("work", now, week)) == 3, "report() agrees")
 
         status, _ = cal.request("PROPFIND", url, headers={"Depth": "0"}, auth=False)
         expect(status == 401, "no credentials: 401")
@@ -85,14 +86,16 @@ def check_dovecot():
     now = datetime.datetime.now(UTC)
     with Dovecot(PASSWORD) as imap:
         print("dovecot at", imap.url, "CA", imap.ca_file)
+        def ago(**delta):
+            return now - datetime.timedelta(**delta)
         u1 = imap.append("INBOX", "Alice <alice@example.com>", "owner@example.com",
-                         "Lunch tomorrow?", "Are you free at noon?", date=now - datetime.timedelta(hours=2))
+                         "Lunch tomorrow?", "Are you free at noon?", date=ago(hours=2))
         u2 = imap.append("INBOX", "Bob <bob@example.com>", "owner@example.com",
-                         "Invoice 42", "Please find attached.", date=now - datetime.timedelta(hours=1))
+                         "Invoice 42", "Please find attached.", date=ago(hours=1))
         u3 = imap.append("INBOX", "Carol <carol@example.com>", "owner@example.com",
-                         "Already read", "Old news.", date=now - datetime.timedelta(days=1), seen=True)
+                         "Already read", "Old news.", date=ago(days=1), seen=True)
         us = imap.append("Sent", "owner@example.com", "Dave <dave@example.com>",
-                         "Re: plans", "See you then.", date=now - datetime.timedelta(days=5), seen=True)
+                         "Re: plans", "See you then.", date=ago(days=5), seen=True)
         expect([u1, u2, u3, us] == [1, 2, 3, 1], "APPENDUIDs %s" % [u1, u2, u3, us])
         expect(imap.search("INBOX", "UNSEEN") == [1, 2], "search() UNSEEN")
 

@@ -33,10 +33,10 @@ It answers 207 with one <D:response> per matching object, whose
 <C:calendar-data> is the whole stored VCALENDAR. A weekly event (RRULE) that
 started before the window matches when one of its occurrences falls inside it,
 but comes back as the master VEVENT with its original DTSTART and the RRULE:
-the client expands it. All-day events (DTSTART;VALUE=DATE) match as whole days. Radicale 3.1.8
-ignores <C:expand> inside <C:calendar-data>, and MKCALENDAR on an existing
-calendar is 409. What comes back is Radicale's re-serialisation (CRLF line
-ends, properties reordered), not the bytes that were PUT.
+the client expands it. All-day events (DTSTART;VALUE=DATE) match as whole
+days. Radicale 3.1.8 ignores <C:expand> inside <C:calendar-data>, and
+MKCALENDAR on an existing calendar is 409. What comes back is Radicale's
+re-serialisation (CRLF line ends, properties reordered), not the bytes PUT.
 
 Dovecot
 -------
@@ -76,12 +76,15 @@ the body; the literal itself arrives only through the header stream
 
 No SMTP server is needed: the tests put mail in place with APPEND.
 
-Running as root (as in the CI container) dovecot refuses a login process
-running as root ("This process must not be run as root") and a mail user with
-uid 0 ("userdb returned 0 as uid"), so as root the login processes run as the
-package's "dovenull" user and auth and mail as its "dovecot" user, and the
-temporary directory is made traversable for them. As any other user, every
-process runs as that user. A missing ssl_dh is fine on 2.3 (no DHE ciphers).
+Running as root, dovecot refuses a login process running as root ("This
+process must not be run as root") and a mail user with uid 0 ("userdb
+returned 0 as uid"), so as root the login processes run as the package's
+"dovenull" user and auth and mail as its "dovecot" user, and the temporary
+directory is made traversable for them. As any other user every process runs
+as that user, and the services that chroot by default (imap-login, anvil, ipc,
+old-stats) must not: chroot needs root. first_valid_uid is lowered to the mail
+user's uid (the default, 500, would refuse system users). A missing ssl_dh is
+fine on 2.3 (no DHE ciphers).
 """
 
 import base64
@@ -273,7 +276,8 @@ mask_passwords = True
 
     @classmethod
     def available(cls):
-        return bool(shutil.which("radicale")) or os.path.isdir("/usr/lib/python3/dist-packages/radicale")
+        return bool(shutil.which("radicale")) or \
+            os.path.isdir("/usr/lib/python3/dist-packages/radicale")
 
     def _env(self):
         env = dict(os.environ)
@@ -326,7 +330,8 @@ mask_passwords = True
     def put_event(self, calendar, uid, ics_text):
         """PUTs a VCALENDAR text as <uid>.ics; returns the object's URL."""
         url = self._calendar(calendar) + uid + ".ics"
-        status, body = self.request("PUT", url, ics_text.replace("\r\n", "\n").replace("\n", "\r\n"),
+        crlf = ics_text.replace("\r\n", "\n").replace("\n", "\r\n")
+        status, body = self.request("PUT", url, crlf,
                                     {"Content-Type": "text/calendar; charset=utf-8"})
         if status not in (201, 204):
             raise RuntimeError("PUT %s: %s %s" % (url, status, body[:500]))
@@ -334,7 +339,8 @@ mask_passwords = True
 
     def report(self, calendar, start, end):
         """calendar-data of the objects with an occurrence in [start, end)."""
-        return self._query(calendar, REPORT_BODY.format(start=caldav_time(start), end=caldav_time(end)))
+        body = REPORT_BODY.format(start=caldav_time(start), end=caldav_time(end))
+        return self._query(calendar, body)
 
     def events(self, calendar="work"):
         """The texts of all objects stored in the calendar (e.g. PUT by parley)."""
@@ -342,8 +348,8 @@ mask_passwords = True
 
     def _query(self, calendar, body):
         url = self._calendar(calendar)
-        status, answer = self.request("REPORT", url, body,
-                                      {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"})
+        headers = {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"}
+        status, answer = self.request("REPORT", url, body, headers)
         if status != 207:
             raise RuntimeError("REPORT %s: %s %s" % (url, status, answer[:500]))
         return parse_calendar_data(answer)
@@ -363,14 +369,14 @@ class Dovecot(_Server):
         self.ca_file = os.path.join(d, "ca.crt")
         self._make_certs()
 
-        me = pwd.getpwuid(os.geteuid()).pw_name
-        my_group = grp.getgrgid(os.getegid()).gr_name
         if os.geteuid() == 0:
-            # Dovecot will not run its login processes or a mail user as root.
+            # Dovecot will not run its login processes or a mail user as root;
+            # the package made these two users.
             login_user = "dovenull"
             internal_user, internal_group = "dovecot", "dovecot"
         else:
-            login_user, internal_user, internal_group = me, me, my_group
+            login_user = internal_user = pwd.getpwuid(os.geteuid()).pw_name
+            internal_group = grp.getgrgid(os.getegid()).gr_name
         mail_uid = pwd.getpwnam(internal_user).pw_uid
 
         users = os.path.join(d, "users")
@@ -448,18 +454,19 @@ service imap-login {{
   }}
 }}
 """)
-        self._spawn(["dovecot", "-F", "-c", conf])
+        # -F: stay in the foreground as our child, so close() can stop it.
+        self._spawn([self.binary(), "-F", "-c", conf])
         self._wait_ready(self._logs_in, timeout)
+
+    @staticmethod
+    def binary():
+        # dovecot lives in /usr/sbin, which a non-root PATH may lack.
+        return shutil.which("dovecot") or "/usr/sbin/dovecot"
 
     @classmethod
     def available(cls):
-        return bool(shutil.which("dovecot") or os.path.exists("/usr/sbin/dovecot")) and \
-            os.path.exists("/usr/lib/dovecot/imap") and bool(shutil.which("openssl"))
-
-    def _spawn(self, argv):
-        # dovecot lives in /usr/sbin, which a non-root PATH may lack.
-        argv[0] = shutil.which(argv[0]) or "/usr/sbin/dovecot"
-        super()._spawn(argv)
+        return os.path.exists(cls.binary()) and os.path.exists("/usr/lib/dovecot/imap") and \
+            bool(shutil.which("openssl"))
 
     def _make_certs(self):
         d = self.dir
@@ -512,6 +519,10 @@ authorityKeyIdentifier = keyid:always
         return c
 
     def _logs_in(self):
+        # A service that cannot start (e.g. a chroot without root) is only
+        # throttled by the master, and logins may still work for a while.
+        if " Fatal: " in self.log():
+            self._fail("logged a fatal error")
         self.connect().logout()
         return True
 
@@ -539,7 +550,8 @@ authorityKeyIdentifier = keyid:always
             # NO [ALREADYEXISTS] is fine; anything else is not.
             if typ != "OK" and b"ALREADYEXISTS" not in b" ".join(data):
                 raise RuntimeError("CREATE %s: %s" % (folder, data))
-            typ, data = c.append(box, "(\\Seen)" if seen else None, imaplib.Time2Internaldate(date),
+            typ, data = c.append(box, "(\\Seen)" if seen else None,
+                                 imaplib.Time2Internaldate(date),
                                  msg.as_bytes(policy=msg.policy.clone(linesep="\r\n")))
             if typ != "OK":
                 raise RuntimeError("APPEND %s: %s" % (folder, data))

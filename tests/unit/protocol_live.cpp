@@ -1,0 +1,286 @@
+#define CAF_SUITE live_data
+#include "protocol/brief.hpp"
+#include "protocol/brief_schedule.hpp"
+#include "protocol/caldav.hpp"
+#include "protocol/commands.hpp"
+#include "protocol/github_api.hpp"
+#include "protocol/http_failure.hpp"
+#include "protocol/ical.hpp"
+#include "protocol/live_text.hpp"
+#include "protocol/open_meteo.hpp"
+#include "protocol/time_zone.hpp"
+
+#define FAIL CAF_FAIL
+#include <caf/test/unit_test.hpp>
+
+using namespace parley;
+
+namespace {
+
+const std::string ams = "Europe/Amsterdam";
+
+int64_t at(const std::string& rfc3339) {
+  auto t = tz::parse_rfc3339(rfc3339);
+  CAF_REQUIRE(t.has_value());
+  return *t;
+}
+
+connector_report report(std::string name, std::vector<std::string> lines,
+                        std::vector<std::string> priorities = {}) {
+  connector_report r;
+  r.connector = std::move(name);
+  r.status = "ok";
+  r.lines = std::move(lines);
+  r.priorities = std::move(priorities);
+  return r;
+}
+
+} // namespace
+
+// -- time zones and the brief's schedule --------------------------------------
+
+CAF_TEST(seven in the morning in Amsterdam moves with daylight saving time) {
+  // Winter (CET, +1) and summer (CEST, +2).
+  CAF_CHECK_EQUAL(tz::instant_of(ams, "2026-12-01", "07:00"), at("2026-12-01T06:00:00Z"));
+  CAF_CHECK_EQUAL(tz::instant_of(ams, "2027-07-01", "07:00"), at("2027-07-01T05:00:00Z"));
+  // The days of both changes: 28 March and 31 October 2027.
+  CAF_CHECK_EQUAL(tz::instant_of(ams, "2027-03-28", "07:00"), at("2027-03-28T05:00:00Z"));
+  CAF_CHECK_EQUAL(tz::instant_of(ams, "2027-10-31", "07:00"), at("2027-10-31T06:00:00Z"));
+}
+
+CAF_TEST(a brief set inside the spring forward gap goes out when the gap ends) {
+  // 02:30 does not exist on 28 March 2027 in Amsterdam: clocks jump 02:00 → 03:00.
+  CAF_CHECK_EQUAL(tz::instant_of(ams, "2027-03-28", "02:30"), at("2027-03-28T01:00:00Z"));
+  auto check = brief::check_due(at("2027-03-28T01:00:00Z"), ams, "02:30", "12:00", "2027-03-27");
+  CAF_CHECK(check.due);
+  CAF_CHECK_EQUAL(check.date, "2027-03-28");
+}
+
+CAF_TEST(a time that happens twice in the autumn is its first occurrence) {
+  // 02:30 happens twice on 31 October 2027; the first is in summer time.
+  CAF_CHECK_EQUAL(tz::instant_of(ams, "2027-10-31", "02:30"), at("2027-10-31T00:30:00Z"));
+}
+
+CAF_TEST(a zone without daylight saving time keeps its offset all year) {
+  CAF_CHECK_EQUAL(tz::instant_of("Asia/Tokyo", "2027-01-15", "07:00"), at("2027-01-14T22:00:00Z"));
+  CAF_CHECK_EQUAL(tz::instant_of("Asia/Tokyo", "2027-07-15", "07:00"), at("2027-07-14T22:00:00Z"));
+  CAF_CHECK_EQUAL(tz::local_date("Asia/Tokyo", at("2027-07-14T22:00:00Z")), "2027-07-15");
+}
+
+CAF_TEST(the brief is due once per local day from brief_at until the catch up time) {
+  auto before = brief::check_due(at("2026-12-01T05:59:00Z"), ams, "07:00", "12:00", "");
+  CAF_CHECK(!before.due);
+  CAF_CHECK_EQUAL(before.next_ms, at("2026-12-01T06:00:00Z"));
+  auto on_time = brief::check_due(at("2026-12-01T06:00:00Z"), ams, "07:00", "12:00", "2026-11-30");
+  CAF_CHECK(on_time.due);
+  CAF_CHECK_EQUAL(on_time.date, "2026-12-01");
+  // Sent already today: next is tomorrow's 07:00.
+  auto sent = brief::check_due(at("2026-12-01T06:00:30Z"), ams, "07:00", "12:00", "2026-12-01");
+  CAF_CHECK(!sent.due);
+  CAF_CHECK_EQUAL(sent.next_ms, at("2026-12-02T06:00:00Z"));
+  // Down at 07:00, started at 10:30: still the same morning.
+  CAF_CHECK(brief::check_due(at("2026-12-01T09:30:00Z"), ams, "07:00", "12:00", "2026-11-30").due);
+  // Started at 12:30: too late for today's.
+  auto late = brief::check_due(at("2026-12-01T11:30:00Z"), ams, "07:00", "12:00", "2026-11-30");
+  CAF_CHECK(!late.due);
+  CAF_CHECK_EQUAL(late.next_ms, at("2026-12-02T06:00:00Z"));
+}
+
+CAF_TEST(the next brief across the autumn change is at seven local time) {
+  auto c = brief::check_due(at("2027-10-30T06:00:00Z"), ams, "07:00", "12:00", "2027-10-30");
+  CAF_CHECK_EQUAL(c.next_ms, at("2027-10-31T06:00:00Z"));  // CET again: +1
+}
+
+// -- command words -----------------------------------------------------------
+
+CAF_TEST(live data commands are known in Dutch and English) {
+  CAF_CHECK(parse_command("agenda").kind == command_kind::agenda);
+  CAF_CHECK(parse_command("Calendar").kind == command_kind::agenda);
+  CAF_CHECK_EQUAL(parse_command("agenda morgen").day, 1);
+  CAF_CHECK_EQUAL(parse_command("agenda tomorrow").day, 1);
+  CAF_CHECK(parse_command("inbox").kind == command_kind::inbox);
+  CAF_CHECK(parse_command("mail").kind == command_kind::inbox);
+  CAF_CHECK(parse_command("followups").kind == command_kind::followups);
+  CAF_CHECK(parse_command("weer").kind == command_kind::weather);
+  CAF_CHECK_EQUAL(parse_command("weather tomorrow").day, 1);
+  CAF_CHECK(parse_command("github").kind == command_kind::github);
+  for (auto w : {"brief", "ochtend", "goedemorgen", "Goedemorgen "})
+    CAF_CHECK(parse_command(w).kind == command_kind::brief);
+  // Sentences that start with a command word are questions for the LLM.
+  CAF_CHECK(parse_command("agenda voor het overleg opstellen").kind == command_kind::none);
+  CAF_CHECK(parse_command("mail jan dat ik later kom").kind == command_kind::none);
+}
+
+// -- connector answers -------------------------------------------------------
+
+CAF_TEST(an open meteo forecast is read day by day and described in words) {
+  auto f = open_meteo::parse_forecast(R"({"latitude":52.38,"longitude":4.9,"timezone":"Europe/Amsterdam",
+    "daily_units":{"time":"iso8601","temperature_2m_max":"°C"},
+    "daily":{"time":["2026-12-01","2026-12-02"],"weather_code":[61,3],
+      "temperature_2m_max":[8.4,6.1],"temperature_2m_min":[3.2,1.0],
+      "precipitation_probability_max":[60,10],"wind_speed_10m_max":[22.3,12.0]}})");
+  CAF_REQUIRE(f.error.empty());
+  CAF_REQUIRE_EQUAL(f.days.size(), 2u);
+  CAF_CHECK_EQUAL(open_meteo::day_line(f.days[0], "Amsterdam", "vandaag", "nl"),
+                  "Amsterdam, vandaag: lichte regen, 3 tot 8 °C, 60% kans op regen, wind 22 km/u");
+  CAF_CHECK_EQUAL(open_meteo::day_line(f.days[1], "", "tomorrow", "en"),
+                  "tomorrow: overcast, 1 to 6 °C, 10% chance of rain, wind 12 km/h");
+  auto err = open_meteo::parse_forecast(R"({"error":true,"reason":"Latitude must be in range of -90 to 90°. Given: 91.0."})");
+  CAF_CHECK_EQUAL(err.error, "Latitude must be in range of -90 to 90°. Given: 91.0.");
+  CAF_CHECK(!open_meteo::parse_forecast("<html>").error.empty());
+  CAF_CHECK(!open_meteo::parse_forecast(R"({"error":"yes","daily":{"time":5}})").error.empty());
+  auto url = open_meteo::forecast_url("http://h", 52.37, 4.89, ams, 2);
+  CAF_CHECK(url.find("timezone=Europe%2FAmsterdam") != std::string::npos);
+  CAF_CHECK(url.find("latitude=52.3700&longitude=4.8900") != std::string::npos);
+}
+
+CAF_TEST(github search answers give repository number and title) {
+  auto s = github::parse_search(R"({"total_count":2,"incomplete_results":false,"items":[
+    {"number":12,"title":"Fix the parser","repository_url":"https://api.github.com/repos/acme/app",
+     "pull_request":{"url":"x"}},
+    {"number":3,"title":"Crash on start","repository_url":"https://api.github.com/repos/acme/lib"}]})");
+  CAF_REQUIRE_EQUAL(s.items.size(), 2u);
+  CAF_CHECK_EQUAL(s.items[0].repo, "acme/app");
+  CAF_CHECK(s.items[0].pull_request);
+  CAF_CHECK(!s.items[1].pull_request);
+  CAF_CHECK_EQUAL(github::error_message(R"({"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"})"),
+                  "Bad credentials");
+  CAF_CHECK(!github::parse_search(R"({"message":"Bad credentials"})").error.empty());
+  CAF_CHECK_EQUAL(github::parse_head_sha(R"({"number":7,"head":{"sha":"abc123"}})"), "abc123");
+  auto failing = github::parse_failing_checks(R"({"total_count":3,"check_runs":[
+    {"name":"build","status":"completed","conclusion":"success"},
+    {"name":"lint","status":"completed","conclusion":"failure"},
+    {"name":"e2e","status":"in_progress","conclusion":null}]})");
+  CAF_CHECK_EQUAL(failing, std::vector<std::string>{"lint"});
+  CAF_CHECK(github::search_target("is:open is:pr review-requested:@me", {"acme/app"})
+              .find("repo%3Aacme%2Fapp") != std::string::npos);
+}
+
+CAF_TEST(a failed call is one sentence that says what is wrong) {
+  http_outcome unauthorized{401, "Bad credentials", "", false, 0};
+  CAF_CHECK_EQUAL(describe_failure("GitHub", unauthorized, "connectors.github.token_env"),
+                  "GitHub refused the credentials (401 Bad credentials): check connectors.github.token_env");
+  http_outcome down{0, "", "Connection refused", false, 0};
+  CAF_CHECK_EQUAL(describe_failure("Open-Meteo", down, ""), "Open-Meteo is unreachable: Connection refused");
+  http_outcome slow{0, "", "", true, 2000};
+  CAF_CHECK_EQUAL(describe_failure("the CalDAV server", slow, ""),
+                  "the CalDAV server did not answer within 2000 ms");
+}
+
+// -- calendars ---------------------------------------------------------------
+
+namespace {
+
+const char* calendar_text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+  "BEGIN:VEVENT\r\nUID:standup\r\nSUMMARY:Standup\r\nLOCATION:Room 1\r\n"
+  "DTSTART;TZID=Europe/Amsterdam:20261104T093000\r\nDTEND;TZID=Europe/Amsterdam:20261104T094500\r\n"
+  "RRULE:FREQ=WEEKLY;BYDAY=WE\r\nEXDATE;TZID=Europe/Amsterdam:20261209T093000\r\nEND:VEVENT\r\n"
+  "BEGIN:VEVENT\r\nUID:holiday\r\nSUMMARY:Sinterklaas\r\nDTSTART;VALUE=DATE:20261205\r\n"
+  "DTEND;VALUE=DATE:20261206\r\nEND:VEVENT\r\n"
+  "BEGIN:VEVENT\r\nUID:call\r\nSUMMARY:Call with Sara\r\nDTSTART:20261202T130000Z\r\n"
+  "DTEND:20261202T140000Z\r\nEND:VEVENT\r\n"
+  "BEGIN:VEVENT\r\nUID:gone\r\nSUMMARY:Cancelled lunch\r\nSTATUS:CANCELLED\r\n"
+  "DTSTART:20261202T110000Z\r\nDTEND:20261202T120000Z\r\nEND:VEVENT\r\n"
+  "END:VCALENDAR\r\n";
+
+std::vector<std::string> day(const std::string& date) {
+  auto from = tz::instant_of(ams, date, "00:00");
+  auto to = tz::instant_of(ams, tz::add_days(date, 1), "00:00");
+  auto parsed = ical::events_between(calendar_text, from, to, ams);
+  CAF_CHECK(parsed.error.empty());
+  std::vector<std::string> out;
+  for (auto& e : parsed.events)
+    out.push_back(event_line(e, ams, "en"));
+  return out;
+}
+
+} // namespace
+
+CAF_TEST(a recurring event is expanded at its local time and cancelled ones are left out) {
+  CAF_CHECK_EQUAL(day("2026-12-02"), (std::vector<std::string>{
+                                       "09:30–09:45 Standup (Room 1)", "14:00–15:00 Call with Sara"}));
+  // The weekly standup on a Wednesday in summer time is still at 09:30.
+  CAF_CHECK_EQUAL(day("2027-06-02"), std::vector<std::string>{"09:30–09:45 Standup (Room 1)"});
+  // An excluded date and a day without the event.
+  CAF_CHECK_EQUAL(day("2026-12-09"), std::vector<std::string>{});
+  CAF_CHECK_EQUAL(day("2026-12-03"), std::vector<std::string>{});
+}
+
+CAF_TEST(an all day event belongs to its date in the tenant zone) {
+  CAF_CHECK_EQUAL(day("2026-12-05"), std::vector<std::string>{"all day: Sinterklaas"});
+  CAF_CHECK_EQUAL(day("2026-12-06"), std::vector<std::string>{});
+}
+
+CAF_TEST(text that is not icalendar is an error not a crash) {
+  CAF_CHECK(!ical::events_between("hello", 0, 1, ams).error.empty());
+  CAF_CHECK(ical::events_between("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", 0, 1, ams).events.empty());
+}
+
+CAF_TEST(caldav multistatus answers yield their calendar data) {
+  auto xml = std::string(R"(<?xml version="1.0"?><multistatus xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+<response><href>/owner/work/a.ics</href><propstat><prop><getetag>"1"</getetag>
+<C:calendar-data>BEGIN:VCALENDAR&#13;
+SUMMARY:R&amp;D &lt;sync&gt;&#13;
+END:VCALENDAR&#13;
+</C:calendar-data></prop></propstat></response>
+<response><href>/owner/work/b.ics</href><propstat><prop><cal:calendar-data xmlns:cal="urn:ietf:params:xml:ns:caldav"><![CDATA[BEGIN:VCALENDAR
+END:VCALENDAR]]></cal:calendar-data></prop></propstat></response></multistatus>)");
+  auto data = caldav::calendar_data(xml);
+  CAF_REQUIRE_EQUAL(data.size(), 2u);
+  CAF_CHECK_EQUAL(data[0], "BEGIN:VCALENDAR\r\nSUMMARY:R&D <sync>\r\nEND:VCALENDAR\r\n");
+  CAF_CHECK_EQUAL(data[1], "BEGIN:VCALENDAR\nEND:VCALENDAR");
+  CAF_CHECK(caldav::calendar_query(at("2026-12-01T23:00:00Z"), at("2026-12-02T23:00:00Z"))
+              .find(R"(start="20261201T230000Z" end="20261202T230000Z")") != std::string::npos);
+}
+
+// -- the brief ---------------------------------------------------------------
+
+CAF_TEST(a brief must be plain text under 300 words ending with three priorities) {
+  CAF_CHECK_EQUAL(brief::invalid_reason("Goedemorgen.\nVandaag twee afspraken.\nPrioriteiten:\n"
+                                        "1. Standup\n2. Review PR 12\n3. Factuur Jan"), "");
+  CAF_CHECK(!brief::invalid_reason("Goedemorgen.\nPrioriteiten:\n1. a b\n2. c d").empty());
+  CAF_CHECK(!brief::invalid_reason("x\n1. a b\n2. c d\n3. e f\n4. g h").empty());
+  CAF_CHECK(!brief::invalid_reason("# Brief\nPriorities:\n1. a b\n2. c d\n3. e f").empty());
+  CAF_CHECK(!brief::invalid_reason("").empty());
+  std::string long_text;
+  for (int i = 0; i < 310; ++i)
+    long_text += "word ";
+  CAF_CHECK(!brief::invalid_reason(long_text + "\n1. a b\n2. c d\n3. e f").empty());
+  CAF_CHECK(!brief::invalid_reason("Priorities:\n1. a\n2. b\n3. c\nThanks!").empty());
+}
+
+CAF_TEST(the template brief always has its sections and three priorities) {
+  auto down = report("github", {});
+  down.status = "failing";
+  down.error = "GitHub refused the credentials (401 Bad credentials)";
+  std::vector<connector_report> reports{
+    report("calendar", {"09:30–09:45 Standup"}, {"09:30 Standup"}),
+    report("mail", {"Alice: Lunch tomorrow?"}, {"Answer Alice: Lunch tomorrow?"}),
+    down,
+    not_configured("weather", "tenants[].connectors.weather"),
+    report("tasks", {}),
+  };
+  auto text = brief::render_template(reports, "2026-12-01", "en");
+  CAF_CHECK_EQUAL(brief::invalid_reason(text), "");
+  CAF_CHECK(text.find("Good morning! Your brief for Tue 1 Dec.") == 0);
+  CAF_CHECK(text.find("*Agenda*\n- 09:30–09:45 Standup") != std::string::npos);
+  CAF_CHECK(text.find("*GitHub*: unavailable: GitHub refused the credentials") != std::string::npos);
+  CAF_CHECK(text.find("*Weather*: not configured") != std::string::npos);
+  CAF_CHECK(text.find("*Tasks*: nothing") != std::string::npos);
+  CAF_CHECK(text.find("Priorities:\n1. 09:30 Standup\n2. Answer Alice: Lunch tomorrow?\n3. Pick today's") != std::string::npos);
+}
+
+CAF_TEST(the template brief stays under 300 words however much data there is) {
+  std::vector<std::string> many(200, "Newsletter sender with a long subject line of many words");
+  auto text = brief::render_template({report("mail", many), report("tasks", many)}, "2026-12-01", "nl");
+  CAF_CHECK_EQUAL(brief::invalid_reason(text), "");
+  CAF_CHECK(text.find("Prioriteiten:\n1. Kies") != std::string::npos);
+}
+
+CAF_TEST(the brief request gives the data to the model as a user message) {
+  auto req = brief::compose_request({report("calendar", {"09:30 Standup"})}, "2026-12-01", "en");
+  CAF_CHECK(req.system_prompt.find("Standup") == std::string::npos);
+  CAF_REQUIRE_EQUAL(req.messages.size(), 1u);
+  CAF_CHECK(req.messages[0].content.find("- 09:30 Standup") != std::string::npos);
+  CAF_CHECK(req.tools.empty());
+}
