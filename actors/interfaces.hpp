@@ -49,7 +49,18 @@ using storage_actor = caf::typed_actor<
     std::vector<outbox_item>>,
   // Relevance decisions of a tenant and chat ("" for all), newest first.
   caf::replies_to<atom::decisions, std::string, std::string>::with<
-    std::vector<decision_record>>>;
+    std::vector<decision_record>>,
+  // (tenant, chat) -> open task titles, oldest first.
+  caf::replies_to<atom::tasks, std::string, std::string>::with<
+    std::vector<std::string>>,
+  // (tenant, local date) -> true when the caller should compose that day's
+  // brief (a new claim, or one left composing by a stopped process).
+  caf::replies_to<atom::claim, std::string, std::string>::with<bool>,
+  // Queues a claimed brief with its outbox row, once.
+  caf::replies_to<atom::brief, brief_delivery>::with<brief_queued>,
+  // (tenant, local date) -> that day's brief as recorded.
+  caf::replies_to<atom::brief, atom::status, std::string, std::string>::with<
+    brief_record>>;
 
 /// The LLM: a detached actor calling an OpenAI-compatible /chat/completions.
 using llm_actor = caf::typed_actor<
@@ -126,5 +137,26 @@ using policy_gate_actor = caf::typed_actor<
   // Sends (true) or discards (false) a held draft, exactly once; not_found
   // or conflict (already sent or discarded) otherwise.
   caf::replies_to<atom::release, int64_t, bool>::with<outbox_item>>;
+
+/// A CONNECTOR: one per tenant and source of live data (calendar, mail,
+/// github, weather); detached, because it calls its server synchronously.
+/// Never an error: a failure is a report with status `failing` and a sentence.
+using connector_actor = caf::typed_actor<
+  // (topic, local date) -> what the source says: topic agenda, inbox,
+  // followups, github or weather. Reused for connectors.cache_s.
+  caf::replies_to<atom::summary, std::string, std::string>::with<connector_report>>;
+
+/// The BRIEF COMPOSER: gathers every connector of a tenant concurrently with
+/// one deadline and has the LLM write the brief, or the template when the
+/// LLM is absent, slow or wrong.
+using brief_actor = caf::typed_actor<
+  // (tenant id, local date) -> the brief.
+  caf::replies_to<atom::brief, std::string, std::string>::with<composed_brief>>;
+
+/// The SCHEDULER: fires each tenant's morning brief at brief_at local time,
+/// once a day, and catches up a missed one at start-up.
+using scheduler_actor = caf::typed_actor<
+  // Internal: look at the clock and fire what is due.
+  caf::reacts_to<atom::tick>>;
 
 } // namespace parley

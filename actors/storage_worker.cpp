@@ -59,6 +59,28 @@ storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
         return s.decisions(tenant, chat, 200);
       });
     },
+    [=](atom::tasks, const std::string& tenant, const std::string& chat)
+      -> caf::result<std::vector<std::string>> {
+      return guarded(self->state, "reading tasks", [&](storage::store& s) {
+        return s.open_tasks(tenant, chat);
+      });
+    },
+    [=](atom::claim, const std::string& tenant, const std::string& date)
+      -> caf::result<bool> {
+      return guarded(self->state, "claiming the brief", [&](storage::store& s) {
+        return s.claim_brief(tenant, date);
+      });
+    },
+    [=](atom::brief, const brief_delivery& d) -> caf::result<brief_queued> {
+      return guarded(self->state, "queueing the brief",
+                     [&](storage::store& s) { return s.queue_brief(d); });
+    },
+    [=](atom::brief, atom::status, const std::string& tenant,
+        const std::string& date) -> caf::result<brief_record> {
+      return guarded(self->state, "reading the brief", [&](storage::store& s) {
+        return s.brief_of(tenant, date);
+      });
+    },
   };
 }
 

@@ -96,7 +96,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
   return f(caf::meta::type_name("outbox_item"), x.id, x.tenant, x.chat,
            x.channel, x.recipient, x.body, x.attempts, x.approval_id,
-           x.quoted_id, x.quoted_text, x.mention, x.in_doubt);
+           x.quoted_id, x.quoted_text, x.mention, x.in_doubt,
+           x.template_name, x.template_language);
 }
 
 template <class Inspector>
@@ -157,6 +158,36 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ingest_ack& x) {
   return f(caf::meta::type_name("ingest_ack"), x.stored, x.fresh, x.duplicates,
            x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, connector_report& x) {
+  return f(caf::meta::type_name("connector_report"), x.connector, x.status,
+           x.error, x.lines, x.priorities, x.fetched_ms);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, composed_brief& x) {
+  return f(caf::meta::type_name("composed_brief"), x.text, x.how, x.error,
+           x.reports);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, brief_delivery& x) {
+  return f(caf::meta::type_name("brief_delivery"), x.tenant, x.date, x.chat,
+           x.channel, x.recipient, x.brief, x.template_name, x.template_language);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, brief_queued& x) {
+  return f(caf::meta::type_name("brief_queued"), x.applied, x.state, x.error,
+           x.outbox);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, brief_record& x) {
+  return f(caf::meta::type_name("brief_record"), x.tenant, x.date, x.state,
+           x.how, x.body, x.error);
 }
 
 inline bool operator==(const memory_entry& a, const memory_entry& b) {
@@ -223,6 +254,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::decision_record))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::decision_record>))
   CAF_ADD_TYPE_ID(parley, (parley::instance_report))
+  CAF_ADD_TYPE_ID(parley, (parley::connector_report))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::connector_report>))
+  CAF_ADD_TYPE_ID(parley, (parley::composed_brief))
+  CAF_ADD_TYPE_ID(parley, (parley::brief_delivery))
+  CAF_ADD_TYPE_ID(parley, (parley::brief_queued))
+  CAF_ADD_TYPE_ID(parley, (parley::brief_record))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].
@@ -252,3 +289,8 @@ CAF_ADD_ATOM(parley, parley::atom, score, "score")
 CAF_ADD_ATOM(parley, parley::atom, decisions, "decisions")
 CAF_ADD_ATOM(parley, parley::atom, connect, "connect")
 CAF_ADD_ATOM(parley, parley::atom, status, "status")
+CAF_ADD_ATOM(parley, parley::atom, summary, "summary")
+CAF_ADD_ATOM(parley, parley::atom, brief, "brief")
+CAF_ADD_ATOM(parley, parley::atom, claim, "claim")
+CAF_ADD_ATOM(parley, parley::atom, tasks, "tasks")
+CAF_ADD_ATOM(parley, parley::atom, gather, "gather")

@@ -8,10 +8,16 @@ packages=(
   libqrencode-dev
   libhowardhinnant-date-dev tzdata   # time zones (the brief at 07:00 local time)
   libical-dev                        # iCalendar: CalDAV and ICS feeds
+  libcurl4-openssl-dev               # IMAP for the mail connector
   postgresql postgresql-client
   python3 ca-certificates openssl
   clang libclang-rt-14-dev   # the fuzz targets: libFuzzer, ASan, UBSan
 )
+# --test: also what only the test suite needs: the real CalDAV and IMAP
+# servers it starts on loopback (never as system services of their own).
+if [ "${1:-}" = "--test" ]; then
+  packages+=(radicale dovecot-imapd)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

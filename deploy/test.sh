@@ -4,7 +4,7 @@
 # then a short run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./deploy/install-deps.sh
+./deploy/install-deps.sh --test
 ./deploy/build.sh
 (cd build && ctest --output-on-failure "$@")
 # A short run of every fuzz target (clang, ASan + UBSan); the long run is

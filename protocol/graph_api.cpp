@@ -34,6 +34,16 @@ std::string text_message(const std::string& to, const std::string& body,
   return dump_with_callback(std::move(j), callback);
 }
 
+std::string template_message(const std::string& to, const std::string& name,
+                             const std::string& language, const std::string& callback) {
+  json j = {{"messaging_product", "whatsapp"},
+            {"recipient_type", "individual"},
+            {"to", to},
+            {"type", "template"},
+            {"template", {{"name", name}, {"language", {{"code", language}}}}}};
+  return dump_with_callback(std::move(j), callback);
+}
+
 std::string outbox_callback(int64_t outbox_id) {
   return "parley:outbox:" + std::to_string(outbox_id);
 }

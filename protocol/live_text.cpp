@@ -56,6 +56,51 @@ std::string config_key_of(const std::string& connector) {
   return "tenants[].connectors." + connector;
 }
 
+connector_report ok_report(const std::string& connector) {
+  connector_report r;
+  r.connector = connector;
+  r.status = "ok";
+  return r;
+}
+
+connector_report failing_report(const std::string& connector, std::string sentence) {
+  connector_report r;
+  r.connector = connector;
+  r.status = "failing";
+  r.error = std::move(sentence);
+  return r;
+}
+
+std::string live_heading(const std::string& topic, const std::string& date,
+                         const std::string& lang) {
+  bool n = nl(lang);
+  auto day = " (" + short_date(date, lang) + "):";
+  if (topic == "agenda")
+    return (n ? "Agenda" : "Agenda") + day;
+  if (topic == "weather")
+    return (n ? "Weer" : "Weather") + day;
+  if (topic == "inbox")
+    return n ? "Ongelezen mail:" : "Unread mail:";
+  if (topic == "followups")
+    return n ? "Nog geen antwoord op:" : "Still waiting for an answer to:";
+  if (topic == "github")
+    return n ? "GitHub, wacht op jou:" : "GitHub, waiting for you:";
+  return topic + ":";
+}
+
+std::string live_nothing(const std::string& topic, const std::string& lang) {
+  bool n = nl(lang);
+  if (topic == "agenda")
+    return n ? "Geen afspraken." : "No appointments.";
+  if (topic == "inbox")
+    return n ? "Geen ongelezen mail." : "No unread mail.";
+  if (topic == "followups")
+    return n ? "Niets om op te volgen." : "Nothing to follow up.";
+  if (topic == "github")
+    return n ? "Niets dat op je wacht." : "Nothing waiting for you.";
+  return n ? "Geen gegevens." : "No data.";
+}
+
 connector_report not_configured(const std::string& connector, const std::string& key) {
   connector_report r;
   r.connector = connector;

@@ -29,6 +29,19 @@ std::string followup_line(const mail_item& m, int64_t now_ms, const std::string&
 std::string report_reply(const connector_report& r, const std::string& heading,
                          const std::string& nothing, const std::string& lang);
 
+/// A report with status ok and no lines yet.
+connector_report ok_report(const std::string& connector);
+
+/// A failing report with one sentence.
+connector_report failing_report(const std::string& connector, std::string sentence);
+
+/// The heading of a command's reply ("Agenda vandaag (di 1 dec):").
+std::string live_heading(const std::string& topic, const std::string& date,
+                         const std::string& lang);
+
+/// A command's reply when there is nothing ("Geen afspraken.").
+std::string live_nothing(const std::string& topic, const std::string& lang);
+
 /// A report for a connector the tenant does not have, naming the key to set.
 connector_report not_configured(const std::string& connector, const std::string& key);
 

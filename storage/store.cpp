@@ -201,7 +201,9 @@ completion_result store::complete(const completion& c,
     return out;
   }
   out.applied = true;
-  if (c.path == answer_path::command)
+  // A task command runs here, in the transaction; live-data commands come
+  // with their reply.
+  if (c.path == answer_path::command && !c.command_line.empty())
     out.reply = run_command(tx, c);
   else
     out.reply = c.reply;

@@ -7,6 +7,9 @@
 #include "actors/policy/policy_gate.hpp"
 #include "actors/conversation/relevance_scorer.hpp"
 #include "actors/connectors/shell_connector.hpp"
+#include "actors/connectors/sources.hpp"
+#include "actors/schedule/brief_composer.hpp"
+#include "actors/schedule/scheduler.hpp"
 #include "actors/conversation/router.hpp"
 #include "actors/storage_worker.hpp"
 #include "actors/supervisor.hpp"
@@ -70,6 +73,7 @@ caf::behavior watcher(caf::event_based_actor* self,
 app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
          std::string conninfo, app_options opts)
   : sys_(sys), cfg_(cfg), metrics_(std::make_shared<ingest_metrics>()),
+    board_(std::make_shared<connector_board>()),
     failed_(std::make_shared<std::atomic<bool>>(false)),
     providers_(opts.providers), channels_(opts.channels) {
   watcher_ = sys.spawn(watcher, failed_);
@@ -125,7 +129,43 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   if (cfg->evolution.enabled())
     evolution_ = spawn_supervised<evolution_admin_actor>(
       sys, "evolution admin", detached_worker(evolution_admin, cfg));
+  // Live data: one supervised connector per tenant and configured source.
+  auto directory = std::make_shared<connector_directory>();
+  auto cache = std::chrono::seconds(cfg->connectors.cache_s);
+  for (auto& t : cfg->tenants) {
+    auto add = [&](const char* source, source_factory make) {
+      auto c = spawn_supervised<connector_actor>(
+        sys, std::string(source) + " connector " + t.id,
+        detached_worker(connector, t.id, std::string(source), make, cache, board_));
+      directory->by_tenant[t.id][source] = c;
+      connectors_.push_back(c);
+    };
+    if (t.connectors.calendar.configured())
+      add("calendar", calendar_reader(*cfg, t));
+    if (t.connectors.mail.configured())
+      add("mail", mail_reader(*cfg, t));
+    if (t.connectors.github.enabled)
+      add("github", github_reader(*cfg, t));
+    if (t.connectors.weather.enabled)
+      add("weather", weather_reader(*cfg, t));
+  }
+  brief_sources sources;
+  sources.connectors = directory;
+  sources.shells = shells;
+  sources.storage = storage_.front();
+  sources.llm = llm_;
+  sources.llm_timeout = std::chrono::milliseconds(cfg->llm.timeout_ms);
+  composer_ = spawn_supervised<brief_actor>(
+    sys, "brief composer", [cfg, sources](caf::event_based_actor* slot, size_t) {
+      return caf::actor_cast<caf::actor>(
+        slot->spawn<caf::monitored>(brief_composer, cfg, sources));
+    });
   session_deps deps;
+  deps.connectors = directory;
+  deps.composer = composer_;
+  deps.connector_timeout = std::chrono::milliseconds(cfg->connectors.timeout_ms);
+  deps.brief_bound = std::chrono::milliseconds(cfg->brief.deadline_ms + 2 * cfg->llm.timeout_ms)
+                     + std::chrono::seconds(5);
   deps.gate = gate_;
   deps.scorer = scorer_;
   deps.storage = storage_;
@@ -153,6 +193,9 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     watch(evolution_);
   for (auto& sh : shells_)
     watch(sh);
+  for (auto& c : connectors_)
+    watch(c);
+  watch(composer_);
   watch(router_);
   watch(ingest_);
 }
@@ -199,6 +242,16 @@ bool app::recover() {
   return ok;
 }
 
+void app::start_schedules() {
+  scheduler_deps deps;
+  deps.storage = storage_.front();
+  deps.composer = composer_;
+  deps.senders = senders_;
+  deps.now = wall_ms;
+  scheduler_ = sys_.spawn(scheduler, cfg_, deps);
+  caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(scheduler_));
+}
+
 void app::shutdown() {
   caf::scoped_actor self{sys_};
   auto stop = [&](const auto& handle) {
@@ -209,7 +262,11 @@ void app::shutdown() {
   // stage 3: workers. Committed work not finished is recovered at the next
   // start.
   stop(ingest_);
+  stop(scheduler_);
   stop(router_);
+  stop(composer_);
+  for (auto& c : connectors_)
+    stop(c);
   stop(gate_);
   stop(scorer_);
   stop(evolution_);

@@ -7,6 +7,7 @@
 #include "actors/channels/ingest.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/channels/sender.hpp"
+#include "actors/connectors/connector.hpp"
 #include "protocol/config.hpp"
 
 #include <caf/actor_system.hpp>
@@ -54,6 +55,11 @@ public:
   policy_gate_actor gate() const { return gate_; }
   admin_actors admin() const { return {gate_, storage_.front(), evolution_}; }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
+  std::shared_ptr<const connector_board> board() const { return board_; }
+  brief_actor composer() const { return composer_; }
+
+  /// Starts the scheduler (the morning briefs); after recover().
+  void start_schedules();
 
   /// True once a child died unexpectedly (the process should exit non-zero
   /// and be restarted; recovery makes that lossless).
@@ -76,6 +82,10 @@ private:
   scorer_actor scorer_;
   evolution_admin_actor evolution_;  ///< null without an Evolution API
   std::vector<shell_actor> shells_;
+  std::shared_ptr<connector_board> board_;
+  std::vector<connector_actor> connectors_;
+  brief_actor composer_;
+  scheduler_actor scheduler_;  ///< null until start_schedules()
   ingest_actor ingest_;
   caf::actor watcher_;
   std::vector<std::string> providers_, channels_;

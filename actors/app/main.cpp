@@ -113,8 +113,9 @@ int serve(const std::string& config_path, bool explicit_config) {
     app a(sys, cfg, db.conninfo, app_options{});
     if (!a.recover())
       log::warn("recovery was incomplete; it runs again at the next start");
+    a.start_schedules();
     net::http_server server(cfg->listen_host, cfg->listen_port, cfg->body_limit,
-                            make_http_handler(cfg, a.ingest(), a.metrics(), a.admin()),
+                            make_http_handler(cfg, a.ingest(), a.metrics(), a.admin(), a.board()),
                             cfg->http_threads);
     log::info("parley " + std::string(version) + " listening on http://"
               + cfg->listen_host + ":" + std::to_string(server.port())

@@ -61,11 +61,14 @@ std::optional<net::client_request> channel_request(const config& cfg,
   req.url = graph::messages_url(cfg.meta.graph_url, cfg.meta.api_version,
                                 tenant->phone_number_id);
   auto callback = graph::outbox_callback(item.id);
-  req.body = item.approval_id > 0 && graph::fits_buttons(item.body)
-               ? graph::approval_buttons(item.recipient, item.body,
-                                         item.approval_id, tenant->language,
-                                         callback)
-               : graph::text_message(item.recipient, item.body, callback);
+  if (!item.template_name.empty())
+    req.body = graph::template_message(item.recipient, item.template_name,
+                                       item.template_language, callback);
+  else if (item.approval_id > 0 && graph::fits_buttons(item.body))
+    req.body = graph::approval_buttons(item.recipient, item.body, item.approval_id,
+                                       tenant->language, callback);
+  else
+    req.body = graph::text_message(item.recipient, item.body, callback);
   req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
   return req;
 }

@@ -1,5 +1,7 @@
 #include "actors/channels/webhook_listener.hpp"
 
+#include "protocol/time_zone.hpp"
+
 #include "actors/app/admin_api.hpp"
 #include "actors/log.hpp"
 #include "protocol/graph_api.hpp"
@@ -195,10 +197,52 @@ void receive_meta(const config& cfg, const ingest_actor& ingest,
                       std::move(respond));
 }
 
-net::http_response health(const config& cfg, const ingest_metrics& m) {
+/// Every tenant's connectors: configured ones with their last outcome (ok
+/// until the first call says otherwise), the others not_configured.
+nlohmann::json connector_health_json(const config& cfg, const connector_board& board,
+                                     bool& any_failing) {
+  auto seen = board.snapshot();
+  nlohmann::json tenants = nlohmann::json::object();
+  for (auto& t : cfg.tenants) {
+    auto configured = [&](const std::string& name) {
+      if (name == "calendar") return t.connectors.calendar.configured();
+      if (name == "mail") return t.connectors.mail.configured();
+      if (name == "github") return t.connectors.github.enabled;
+      if (name == "weather") return t.connectors.weather.enabled;
+      if (name == "shell") return t.shell.enabled;
+      return true;  // tasks
+    };
+    nlohmann::json connectors = nlohmann::json::object();
+    for (auto name : {"calendar", "mail", "github", "weather", "tasks", "shell"}) {
+      nlohmann::json c = {{"status", "not_configured"}, {"last_success", nullptr},
+                          {"error", nullptr}};
+      if (configured(name)) {
+        c["status"] = "ok";
+        auto tenant = seen.find(t.id);
+        if (tenant != seen.end())
+          if (auto h = tenant->second.find(name); h != tenant->second.end()) {
+            c["status"] = h->second.status;
+            if (h->second.last_success_ms > 0)
+              c["last_success"] = tz::rfc3339_utc(h->second.last_success_ms);
+            if (!h->second.error.empty())
+              c["error"] = h->second.error;
+            any_failing = any_failing || h->second.status == "failing";
+          }
+      }
+      connectors[name] = c;
+    }
+    tenants[t.id] = {{"connectors", connectors}};
+  }
+  return tenants;
+}
+
+net::http_response health(const config& cfg, const ingest_metrics& m,
+                          const connector_board& board) {
   bool db = m.storage_ok.load();
+  bool failing = false;
+  auto tenants = connector_health_json(cfg, board, failing);
   nlohmann::json j = {
-    {"status", db ? "ok" : "degraded"},
+    {"status", !db ? "down" : failing ? "degraded" : "ok"},
     {"database", {{"status", db ? "ok" : "down"},
                   {"detail", db ? "last commit succeeded"
                                 : "the last commit failed"}}},
@@ -208,6 +252,7 @@ net::http_response health(const config& cfg, const ingest_metrics& m) {
                           : "no LLM configured; deterministic answers only"}}},
     {"channels", {{"meta", {{"status", cfg.meta.app_secret.empty() ? "unconfigured" : "ok"}}},
                   {"evolution", {{"status", cfg.evolution.enabled() ? "ok" : "unconfigured"}}}}},
+    {"tenants", tenants},
   };
   return {db ? 200u : 503u, "application/json", j.dump()};
 }
@@ -236,8 +281,11 @@ net::http_response metrics_text(const ingest_metrics& m) {
 net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
                                     ingest_actor ingest,
                                     std::shared_ptr<ingest_metrics> metrics,
-                                    admin_actors admin) {
-  return [cfg, ingest, metrics, admin](net::http_request req,
+                                    admin_actors admin,
+                                    std::shared_ptr<const connector_board> board) {
+  if (!board)
+    board = std::make_shared<connector_board>();
+  return [cfg, ingest, metrics, admin, board](net::http_request req,
                                        net::respond_fn respond) {
     auto path = req.path();
     if (path.compare(0, 5, "/api/") == 0 && admin.gate && admin.storage)
@@ -257,7 +305,7 @@ net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
       return respond(net::json_error(405, "method_not_allowed", "use POST"));
     }
     if (path == "/health" && req.method == "GET")
-      return respond(health(*cfg, *metrics));
+      return respond(health(*cfg, *metrics, *board));
     if (path == "/metrics" && req.method == "GET")
       return respond(metrics_text(*metrics));
     respond(net::json_error(404, "not_found", "no route for " + req.method + " "

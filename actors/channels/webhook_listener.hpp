@@ -2,6 +2,7 @@
 
 #include "actors/app/admin_api.hpp"
 #include "actors/channels/ingest.hpp"
+#include "actors/connectors/connector.hpp"
 #include "actors/interfaces.hpp"
 #include "net/http_types.hpp"
 #include "protocol/config.hpp"
@@ -29,6 +30,7 @@ evolution_event_rows(const config& cfg,
 net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
                                     ingest_actor ingest,
                                     std::shared_ptr<ingest_metrics> metrics,
-                                    admin_actors admin);
+                                    admin_actors admin,
+                                    std::shared_ptr<const connector_board> board = nullptr);
 
 } // namespace parley

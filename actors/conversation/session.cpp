@@ -5,6 +5,8 @@
 #include "protocol/approval_text.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/group.hpp"
+#include "protocol/live_text.hpp"
+#include "protocol/time_zone.hpp"
 #include "protocol/policy.hpp"
 #include "protocol/relevance.hpp"
 #include "protocol/tools.hpp"
@@ -229,6 +231,11 @@ void answer_group(self_ptr self, const session_deps& deps, router_actor router,
       });
 }
 
+void answer_live(self_ptr self, const session_deps& deps, router_actor router,
+                 completion c, const command& cmd);
+void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c);
+
 void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
   auto& m = st.queue.front();
@@ -263,6 +270,14 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     case command_kind::deny:
       return decide_approval(self, deps, router, std::move(c),
                              cmd.kind == command_kind::approve, cmd.number);
+    case command_kind::agenda:
+    case command_kind::inbox:
+    case command_kind::followups:
+    case command_kind::weather:
+    case command_kind::github:
+      return answer_live(self, deps, router, std::move(c), cmd);
+    case command_kind::brief:
+      return answer_brief(self, deps, router, std::move(c));
     default:
       c.path = answer_path::command;
       c.command_line = m.text;
@@ -272,6 +287,76 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
 
 void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
              completion c, llm_request req);
+
+/// `agenda`, `inbox`, `followups`, `weer`, `github`: one connector's report
+/// for today (or tomorrow), in words. No LLM.
+void answer_live(self_ptr self, const session_deps& deps, router_actor router,
+                 completion c, const command& cmd) {
+  auto& t = *self->state.tenant;
+  auto lang = t.language;
+  auto date = tz::add_days(tz::local_date(t.timezone, wall_ms()), cmd.day);
+  struct topic_of { command_kind kind; const char* source; const char* topic; };
+  static const topic_of topics[] = {{command_kind::agenda, "calendar", "agenda"},
+                                    {command_kind::inbox, "mail", "inbox"},
+                                    {command_kind::followups, "mail", "followups"},
+                                    {command_kind::weather, "weather", "weather"},
+                                    {command_kind::github, "github", "github"}};
+  auto* pick = &topics[0];
+  for (auto& x : topics)
+    if (x.kind == cmd.kind)
+      pick = &x;
+  std::string topic = pick->topic, source = pick->source;
+  auto heading = live_heading(topic, date, lang);
+  auto nothing = live_nothing(topic, lang);
+  c.path = answer_path::command;
+  auto reply_with = [=](completion c, const connector_report& r) {
+    c.reply = report_reply(r, heading, nothing, lang);
+    if (!r.ok())
+      c.error = r.status == "not_configured" ? "not configured" : r.error;
+    finish(self, deps, router, std::move(c));
+  };
+  auto conn = deps.connectors ? deps.connectors->find(t.id, source) : connector_actor{};
+  if (!conn)
+    return reply_with(std::move(c), not_configured(source, config_key_of(source)));
+  self->request(conn, deps.connector_timeout + std::chrono::seconds(2), atom::summary_v,
+                topic, date)
+    .then([=](const connector_report& r) mutable { reply_with(std::move(c), r); },
+          [=](const caf::error& err) mutable {
+            reply_with(std::move(c),
+                       failing_report(source, "the " + source + " connector did not answer: "
+                                                + describe(err)));
+          });
+}
+
+/// `brief`: today's brief composed now (it is not the scheduled one, which
+/// is still sent at brief_at).
+void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c) {
+  auto& t = *self->state.tenant;
+  c.path = answer_path::command;
+  if (!deps.composer) {
+    c.reply = t.language == "nl" ? "De ochtendbrief is nu niet beschikbaar."
+                                 : "The morning brief is not available right now.";
+    c.error = "no brief composer";
+    return finish(self, deps, router, std::move(c));
+  }
+  auto date = tz::local_date(t.timezone, wall_ms());
+  self->request(deps.composer, deps.brief_bound, atom::brief_v, t.id, date)
+    .then(
+      [=](const composed_brief& b) mutable {
+        c.path = b.how == "llm" ? answer_path::llm : answer_path::command;
+        c.reply = b.text;
+        c.error = b.error;
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) mutable {
+        c.reply = self->state.tenant->language == "nl"
+                    ? "De ochtendbrief lukte nu niet; probeer het zo opnieuw."
+                    : "The morning brief could not be made right now; try again shortly.";
+        c.error = describe(err);
+        finish(self, deps, router, std::move(c));
+      });
+}
 
 /// The model asked for a tool. A side-effecting call passes the gate like a
 /// typed command: when it ran, its result goes back to the model for a

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/channels/ingest.hpp"
+#include "actors/connectors/connector.hpp"
 #include "actors/interfaces.hpp"
 #include "protocol/config.hpp"
 
@@ -22,6 +23,11 @@ struct session_deps {
   std::vector<sender_actor> senders;
   policy_gate_actor gate;      ///< null: actions are refused
   scorer_actor scorer;         ///< null: groups are heard, never answered
+  /// Live data for `agenda`, `inbox`, ...; null: no connectors at all.
+  std::shared_ptr<const connector_directory> connectors;
+  brief_actor composer;        ///< `brief`; null: answered as not available
+  std::chrono::milliseconds connector_timeout{10000};
+  std::chrono::milliseconds brief_bound{60000};  ///< gather and compose
   std::chrono::milliseconds llm_timeout{30000};
   std::chrono::seconds idle{600};
   std::chrono::milliseconds storage_retry{1000};

@@ -6,6 +6,7 @@
 #include "protocol/github_api.hpp"
 #include "protocol/http_failure.hpp"
 #include "protocol/ical.hpp"
+#include "protocol/imap_text.hpp"
 #include "protocol/live_text.hpp"
 #include "protocol/open_meteo.hpp"
 #include "protocol/time_zone.hpp"
@@ -283,4 +284,41 @@ CAF_TEST(the brief request gives the data to the model as a user message) {
   CAF_REQUIRE_EQUAL(req.messages.size(), 1u);
   CAF_CHECK(req.messages[0].content.find("- 09:30 Standup") != std::string::npos);
   CAF_CHECK(req.tools.empty());
+}
+
+// -- IMAP --------------------------------------------------------------------
+
+CAF_TEST(imap search and fetch answers are read as libcurl delivers them) {
+  CAF_CHECK_EQUAL(imap::parse_search("* OK ready\r\n* SEARCH 7 2 11\r\nA3 OK done\r\n"),
+                  (std::vector<uint64_t>{2, 7, 11}));
+  CAF_CHECK(imap::parse_search("* SEARCH\r\n").empty());
+  // libcurl gives a FETCH's first line twice: once before its literal.
+  auto answer = std::string(
+    "A003 OK [READ-WRITE] Select completed.\r\n"
+    "* 1 FETCH (UID 4 BODY[HEADER.FIELDS (FROM SUBJECT DATE)] {73}\r\n"
+    "* 1 FETCH (UID 4 BODY[HEADER.FIELDS (FROM SUBJECT DATE)] {73}\r\n"
+    "From: Alice <a@x>\r\nSubject: Hi\r\nDate: Tue, 01 Dec 2026 22:48:03 +0000\r\n\r\n)\r\n"
+    "* 2 FETCH (UID 9 BODY[HEADER.FIELDS (FROM SUBJECT DATE)] {20}\r\n");
+  auto f = imap::parse_fetch(answer);
+  CAF_REQUIRE_EQUAL(f.size(), 1u);
+  CAF_CHECK_EQUAL(f[0].uid, 4u);
+  auto m = imap::item_of(f[0], "from");
+  CAF_CHECK_EQUAL(m.from, "Alice");
+  CAF_CHECK_EQUAL(m.subject, "Hi");
+  CAF_CHECK_EQUAL(m.date_ms, at("2026-12-01T22:48:03Z"));
+  CAF_CHECK_EQUAL(imap::fetch_headers_command({4, 9}, "FROM SUBJECT"),
+                  "UID FETCH 4,9 (UID BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])");
+}
+
+CAF_TEST(mail headers are decoded for display) {
+  CAF_CHECK_EQUAL(imap::decode_words("=?UTF-8?B?QmrDtnJu?= <b@x>"), "Bj\xc3\xb6rn <b@x>");
+  CAF_CHECK_EQUAL(imap::decode_words("=?iso-8859-1?Q?Caf=E9_au_lait?="), "Caf\xe9 au lait");
+  CAF_CHECK_EQUAL(imap::decode_words("=?UTF-8?Q?a?= =?UTF-8?Q?b?= c"), "ab c");
+  CAF_CHECK_EQUAL(imap::display_name("\"Jan de Vries\" <jan@example.com>"), "Jan de Vries");
+  CAF_CHECK_EQUAL(imap::display_name("jan@example.com"), "jan@example.com");
+  // An address ends up inside a quoted IMAP string: nothing can break out.
+  CAF_CHECK_EQUAL(imap::address_of("x <a\"b\r\nA1 LOGOUT@x>"), "abA1LOGOUT@x");
+  CAF_CHECK_EQUAL(imap::parse_date("1 Dec 2026 08:00:00 +0100 (CET)"), at("2026-12-01T07:00:00Z"));
+  CAF_CHECK_EQUAL(imap::parse_date("garbage"), 0);
+  CAF_CHECK_EQUAL(imap::search_date("2026-12-01"), "01-Dec-2026");
 }

@@ -7,6 +7,8 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include <map>
+
 using namespace parley;
 
 namespace {
@@ -30,6 +32,9 @@ struct recorder {
   std::vector<relevance> scores;           ///< the scorer's answers, in order
   std::vector<std::vector<memory_entry>> scored_with;
   bool already_complete = false;  ///< storage answers as for a repeat
+  std::vector<std::string> tasks;          ///< open tasks storage reports
+  std::map<std::string, std::string> briefs;  ///< "tenant date" -> state
+  std::vector<brief_delivery> deliveries;  ///< briefs handed to storage
 };
 
 scorer_actor::behavior_type fake_scorer(scorer_actor::pointer self,
@@ -96,6 +101,30 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
     },
     [=](atom::decisions, const std::string&, const std::string&) {
       return std::vector<decision_record>{};
+    },
+    [=](atom::tasks, const std::string&, const std::string&) { return rec->tasks; },
+    // Claims and queues like the briefs table: once per tenant and day.
+    [=](atom::claim, const std::string& tenant, const std::string& date) {
+      auto& state = rec->briefs[tenant + " " + date];
+      if (state.empty())
+        state = "composing";
+      return state == "composing";
+    },
+    [=](atom::brief, const brief_delivery& d) {
+      rec->deliveries.push_back(d);
+      brief_queued q;
+      auto& state = rec->briefs[d.tenant + " " + d.date];
+      if (state != "composing")
+        return q;
+      state = "queued";
+      q.applied = true;
+      q.state = state;
+      q.outbox.push_back(outbox_item::to(100 + int64_t(rec->deliveries.size()), d.tenant,
+                                         d.chat, d.channel, d.recipient, d.brief.text));
+      return q;
+    },
+    [=](atom::brief, atom::status, const std::string& tenant, const std::string& date) {
+      return brief_record{tenant, date, rec->briefs[tenant + " " + date], "", "", ""};
     },
   };
 }

@@ -1,0 +1,249 @@
+#include "protocol/imap_text.hpp"
+
+#include <date/date.h>
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace parley::imap {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos)
+    return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+/// Header lines of a literal, continuation lines unfolded.
+std::map<std::string, std::string> parse_headers(const std::string& block) {
+  std::map<std::string, std::string> out;
+  std::string name;
+  std::istringstream in(block);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (line.empty())
+      continue;
+    if ((line[0] == ' ' || line[0] == '\t') && !name.empty()) {
+      out[name] += " " + trim(line);
+      continue;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string::npos)
+      continue;
+    name = lower(trim(line.substr(0, colon)));
+    out[name] = trim(line.substr(colon + 1));
+  }
+  return out;
+}
+
+std::string decode_b(const std::string& text) {
+  std::string padded = text;
+  while (padded.size() % 4)
+    padded += '=';
+  std::string out(padded.size(), '\0');
+  auto n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                           reinterpret_cast<const unsigned char*>(padded.data()),
+                           static_cast<int>(padded.size()));
+  if (n < 0)
+    return text;
+  out.resize(static_cast<size_t>(n));
+  // EVP_DecodeBlock counts the padding's zero bytes.
+  for (auto i = padded.size(); i > 0 && padded[i - 1] == '=' && !out.empty(); --i)
+    out.pop_back();
+  return out;
+}
+
+std::string decode_q(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '_')
+      out += ' ';
+    else if (text[i] == '=' && i + 2 < text.size() + 0 && std::isxdigit(static_cast<unsigned char>(text[i + 1]))
+             && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else
+      out += text[i];
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<uint64_t> parse_search(const std::string& answer) {
+  std::vector<uint64_t> out;
+  std::istringstream in(answer);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("* SEARCH", 0) != 0)
+      continue;
+    std::istringstream words(line.substr(8));
+    std::string w;
+    while (words >> w)
+      if (!w.empty() && w.size() < 20
+          && std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        out.push_back(std::stoull(w));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<fetched> parse_fetch(const std::string& answer) {
+  std::vector<fetched> out;
+  size_t pos = 0;
+  while ((pos = answer.find("* ", pos)) != std::string::npos) {
+    auto eol = answer.find('\n', pos);
+    if (eol == std::string::npos)
+      break;
+    auto line = answer.substr(pos, eol - pos);
+    pos = eol + 1;
+    if (line.find(" FETCH (") == std::string::npos)
+      continue;
+    fetched f;
+    if (auto u = line.find("UID "); u != std::string::npos) {
+      try {
+        f.uid = std::stoull(line.substr(u + 4));
+      } catch (const std::exception&) {
+        continue;
+      }
+    }
+    // "... {123}\r" at the end of the line: a literal of 123 bytes follows.
+    auto open = line.rfind('{');
+    auto close = line.rfind('}');
+    if (open == std::string::npos || close == std::string::npos || close < open)
+      continue;
+    size_t length = 0;
+    try {
+      length = std::stoul(line.substr(open + 1, close - open - 1));
+    } catch (const std::exception&) {
+      continue;
+    }
+    // libcurl hands a FETCH's first line over twice (as a header line and
+    // as body): a "literal" that starts with another untagged line is such a
+    // copy, and so is a second answer for the same UID.
+    if (answer.compare(pos, 2, "* ") == 0 || pos >= answer.size())
+      continue;
+    length = std::min(length, answer.size() - pos);
+    f.headers = parse_headers(answer.substr(pos, length));
+    bool repeat = std::any_of(out.begin(), out.end(), [&](auto& o) { return o.uid == f.uid; });
+    if (f.headers.empty() || repeat)
+      continue;
+    pos += length;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::string fetch_headers_command(const std::vector<uint64_t>& uids,
+                                  const std::string& fields) {
+  std::string set;
+  for (auto uid : uids)
+    set += (set.empty() ? "" : ",") + std::to_string(uid);
+  return "UID FETCH " + set + " (UID BODY.PEEK[HEADER.FIELDS (" + fields + ")])";
+}
+
+int64_t parse_date(const std::string& value) {
+  auto v = trim(value);
+  // The day name is optional; a "(UTC)" comment may follow.
+  if (auto comma = v.find(','); comma != std::string::npos && comma < 5)
+    v = trim(v.substr(comma + 1));
+  if (auto paren = v.find(" ("); paren != std::string::npos)
+    v = v.substr(0, paren);
+  std::istringstream in(v);
+  date::sys_seconds t;
+  in >> date::parse("%d %b %Y %H:%M:%S %z", t);
+  if (in.fail())
+    return 0;
+  return t.time_since_epoch().count() * 1000;
+}
+
+std::string search_date(const std::string& d) {
+  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (d.size() != 10)
+    return d;
+  return d.substr(8, 2) + "-" + months[std::stoi(d.substr(5, 2)) - 1] + "-" + d.substr(0, 4);
+}
+
+std::string decode_words(const std::string& value) {
+  std::string out;
+  size_t pos = 0;
+  bool last_was_word = false;
+  while (pos < value.size()) {
+    auto start = value.find("=?", pos);
+    if (start == std::string::npos) {
+      out += value.substr(pos);
+      break;
+    }
+    auto q1 = value.find('?', start + 2);
+    auto q2 = q1 == std::string::npos ? q1 : value.find('?', q1 + 1);
+    auto end = q2 == std::string::npos ? q2 : value.find("?=", q2 + 1);
+    if (end == std::string::npos) {
+      out += value.substr(pos);
+      break;
+    }
+    auto between = value.substr(pos, start - pos);
+    // Whitespace between two encoded words is not part of the text.
+    if (!(last_was_word && trim(between).empty()))
+      out += between;
+    auto encoding = std::toupper(static_cast<unsigned char>(value[q1 + 1]));
+    auto text = value.substr(q2 + 1, end - q2 - 1);
+    out += encoding == 'B' ? decode_b(text) : decode_q(text);
+    last_was_word = true;
+    pos = end + 2;
+  }
+  return out;
+}
+
+std::string display_name(const std::string& value) {
+  auto v = decode_words(trim(value));
+  auto lt = v.find('<');
+  if (lt != std::string::npos && lt > 0) {
+    auto name = trim(v.substr(0, lt));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+      name = name.substr(1, name.size() - 2);
+    if (!name.empty())
+      return name;
+  }
+  return address_of(v);
+}
+
+std::string address_of(const std::string& value) {
+  auto v = trim(value);
+  auto lt = v.find('<'), gt = v.find('>');
+  if (lt != std::string::npos && gt != std::string::npos && gt > lt)
+    v = v.substr(lt + 1, gt - lt - 1);
+  std::string out;
+  for (char c : v)
+    if (c != '"' && c != '\\' && c != '\r' && c != '\n' && c != ' ' && c != ',')
+      out += c;
+  return out;
+}
+
+mail_item item_of(const fetched& f, const char* who_field) {
+  mail_item m;
+  auto get = [&](const char* k) {
+    auto i = f.headers.find(k);
+    return i == f.headers.end() ? std::string() : i->second;
+  };
+  m.from = display_name(get(who_field));
+  m.subject = decode_words(get("subject"));
+  m.date_ms = parse_date(get("date"));
+  return m;
+}
+
+} // namespace parley::imap
