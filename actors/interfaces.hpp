@@ -58,6 +58,8 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<atom::claim, std::string, std::string>::with<bool>,
   // Queues a claimed brief with its outbox row, once.
   caf::replies_to<atom::brief, brief_delivery>::with<brief_queued>,
+  // Stores a message to send now (no event behind it); the row with its id.
+  caf::replies_to<atom::send, outbox_item>::with<outbox_item>,
   // (tenant, local date) -> that day's brief as recorded.
   caf::replies_to<atom::brief, atom::status, std::string, std::string>::with<
     brief_record>>;

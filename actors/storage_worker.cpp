@@ -75,6 +75,10 @@ storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
       return guarded(self->state, "queueing the brief",
                      [&](storage::store& s) { return s.queue_brief(d); });
     },
+    [=](atom::send, const outbox_item& item) -> caf::result<outbox_item> {
+      return guarded(self->state, "storing a message",
+                     [&](storage::store& s) { return s.enqueue(item); });
+    },
     [=](atom::brief, atom::status, const std::string& tenant,
         const std::string& date) -> caf::result<brief_record> {
       return guarded(self->state, "reading the brief", [&](storage::store& s) {

@@ -90,6 +90,10 @@ public:
   /// records it failed (outside Meta's 24-hour window without a template).
   brief_queued queue_brief(const brief_delivery& d);
 
+  /// Stores a message to send now, with no event behind it (the brief on
+  /// demand); the row with its id.
+  outbox_item enqueue(const outbox_item& item);
+
   /// A day's brief as recorded (state "" when there is none).
   brief_record brief_of(const std::string& tenant, const std::string& date);
 

@@ -78,6 +78,13 @@ brief_queued store::queue_brief(const brief_delivery& d) {
   return out;
 }
 
+outbox_item store::enqueue(const outbox_item& item) {
+  auto r = db_.exec("INSERT INTO outbox (tenant, chat, channel, recipient, body)"
+                    " VALUES ($1, $2, $3, $4, $5) RETURNING " OUTBOX_COLUMNS,
+                    {item.tenant, item.chat, item.channel, item.recipient, item.body});
+  return read_outbox(r).front();
+}
+
 brief_record store::brief_of(const std::string& tenant, const std::string& date) {
   brief_record out;
   out.tenant = tenant;

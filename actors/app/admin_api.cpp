@@ -236,6 +236,14 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
     return evolution(sys, actors.evolution, req, std::move(respond));
   if (path == "/api/decisions" || path == "/api/decisions/")
     return decisions(sys, actors.storage, req, std::move(respond));
+  const std::string tenants = "/api/tenants/";
+  if (path.compare(0, tenants.size(), tenants) == 0 && path.size() > 6
+      && path.compare(path.size() - 6, 6, "/brief") == 0) {
+    auto id = path.substr(tenants.size(), path.size() - tenants.size() - 6);
+    if (req.method != "POST")
+      return respond(net::json_error(405, "method_not_allowed", "use POST"));
+    return tenant_brief(sys, cfg, actors, url_decode(id), std::move(req), std::move(respond));
+  }
   const std::string base = "/api/approvals";
   if (path.compare(0, base.size(), base) != 0)
     return respond(net::json_error(404, "not_found", "no route for " + path));

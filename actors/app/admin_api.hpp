@@ -11,6 +11,7 @@
 #include <caf/actor_system.hpp>
 
 #include <memory>
+#include <vector>
 
 namespace parley {
 
@@ -19,11 +20,20 @@ struct admin_actors {
   policy_gate_actor gate;  ///< approvals and drafts
   storage_actor storage;   ///< decisions
   evolution_admin_actor evolution;  ///< null without an Evolution API
+  brief_actor composer;             ///< POST /api/tenants/{id}/brief
+  std::vector<sender_actor> senders;
 };
 
 /// Answers a request whose path starts with /api/.
 void handle_admin_api(caf::actor_system& sys, const config& cfg,
                       admin_actors actors, net::http_request req,
                       net::respond_fn respond);
+
+/// POST /api/tenants/{id}/brief (admin_brief.cpp): composes today's brief
+/// now and sends it to the owner unless the body says {"send": false};
+/// answers with the text and the day's scheduled brief as recorded.
+void tenant_brief(caf::actor_system& sys, const config& cfg, admin_actors actors,
+                  const std::string& tenant, net::http_request req,
+                  net::respond_fn respond);
 
 } // namespace parley

@@ -53,7 +53,9 @@ public:
 
   ingest_actor ingest() const { return ingest_; }
   policy_gate_actor gate() const { return gate_; }
-  admin_actors admin() const { return {gate_, storage_.front(), evolution_}; }
+  admin_actors admin() const {
+    return {gate_, storage_.front(), evolution_, composer_, senders_};
+  }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
   std::shared_ptr<const connector_board> board() const { return board_; }
   brief_actor composer() const { return composer_; }

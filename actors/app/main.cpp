@@ -11,6 +11,7 @@
 #include "storage/migrations.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
@@ -283,6 +284,57 @@ int health(const std::string& config_path, bool explicit_config,
   return res.status == 200 ? 0 : 1;
 }
 
+/// `parley brief`: asks the running serve to compose today's brief (and to
+/// send it with --send) and prints it, with the day's scheduled brief.
+int brief(const std::string& config_path, bool explicit_config, std::string tenant,
+          bool send, std::string url) {
+  auto cfg = load_config(config_path, explicit_config);
+  if (tenant.empty())
+    tenant = cfg->tenants.front().id;
+  if (!cfg->tenant_by_id(tenant)) {
+    std::cerr << "no tenant '" << tenant << "' in " << config_path << "\n";
+    return 1;
+  }
+  if (cfg->admin_token.empty()) {
+    std::cerr << "parley brief asks the running serve, which needs an admin token: "
+                 "set admin_token_env and its variable\n";
+    return 1;
+  }
+  if (url.empty())
+    url = "http://" + cfg->listen_host + ":" + std::to_string(cfg->listen_port);
+  net::http_client client;
+  net::client_request req;
+  req.url = url + "/api/tenants/" + tenant + "/brief";
+  req.body = send ? R"({"send":true})" : R"({"send":false})";
+  req.headers = {{"Authorization", "Bearer " + cfg->admin_token},
+                 {"Content-Type", "application/json"}};
+  req.timeout = std::chrono::milliseconds(cfg->brief.deadline_ms + 2 * cfg->llm.timeout_ms)
+                + std::chrono::seconds(10);
+  auto res = client.send(req);
+  if (res.status == 0) {
+    std::cerr << "parley is not reachable at " << url << " (" << res.error
+              << "); start `parley serve` first\n";
+    return 1;
+  }
+  auto j = nlohmann::json::parse(res.body, nullptr, false);
+  if (res.status != 200 || !j.is_object()) {
+    std::cerr << "parley answered " << res.status << ": " << res.body << "\n";
+    return 1;
+  }
+  std::cout << j.value("text", "") << "\n\n";
+  std::cout << "(" << (j.value("how", "") == "llm" ? "written by the LLM" : "the template");
+  if (j["error"].is_string())
+    std::cout << ": " << j["error"].get<std::string>();
+  std::cout << (j.value("sent", false) ? "; sent to the owner" : "; not sent") << ")\n";
+  auto& s = j["scheduled"];
+  if (s.is_object())
+    std::cout << "today's scheduled brief: " << s.value("state", "")
+              << (s["error"].is_string() ? " (" + s["error"].get<std::string>() + ")" : "") << "\n";
+  else
+    std::cout << "today's scheduled brief: not sent yet\n";
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -329,6 +381,13 @@ int main(int argc, char** argv) {
   auto* status_cmd = evolution_cmd->add_subcommand(
     "status", "the connection state of every Evolution tenant's instance");
   auto* status_cfg = add_config(status_cmd);
+  auto* brief_cmd = cli.add_subcommand(
+    "brief", "compose today's brief now on the running serve and print it");
+  auto* brief_cfg = add_config(brief_cmd);
+  bool brief_send = false;
+  brief_cmd->add_option("--tenant", tenant, "tenant id (default: the first)");
+  brief_cmd->add_flag("--send", brief_send, "also send it to the owner");
+  brief_cmd->add_option("--url", url, "parley's base URL (default: from listen)");
   auto* check_cmd = cli.add_subcommand(
     "check-config", "validate the configuration and print every problem");
   add_config(check_cmd);
@@ -343,6 +402,8 @@ int main(int argc, char** argv) {
       return replay(config_path, replay_cfg->count() > 0, url, files);
     if (*check_cmd)
       return check_config(config_path);
+    if (*brief_cmd)
+      return brief(config_path, brief_cfg->count() > 0, tenant, brief_send, url);
     if (*migrate_cmd) {
       auto cfg = load_config(config_path, migrate_cfg->count() > 0);
       auto db = open_database(*cfg);

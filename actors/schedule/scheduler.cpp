@@ -3,6 +3,7 @@
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/brief_schedule.hpp"
+#include "protocol/time_zone.hpp"
 
 #include <algorithm>
 
@@ -93,8 +94,14 @@ void tick(self_ptr self, const config& cfg, const scheduler_deps& deps) {
                                   self->state.last_date[t.id]);
     if (check.due && !self->state.firing.count(t.id))
       fire(self, cfg, deps, t, check.date);
-    if (!check.due)
+    if (!check.due) {
       next = std::min(next, check.next_ms);
+      auto& said = self->state.announced[t.id];
+      if (said != check.next_ms) {
+        said = check.next_ms;
+        log::info("scheduler: next brief for " + t.id + " at " + tz::rfc3339_utc(check.next_ms));
+      }
+    }
   }
   auto sleep = std::clamp<int64_t>(next - now, 1000, max_sleep_ms);
   self->delayed_send(self, std::chrono::milliseconds(sleep), atom::tick_v);

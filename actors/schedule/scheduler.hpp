@@ -25,6 +25,7 @@ struct scheduler_state {
   scheduler_state() = default;
   std::map<std::string, std::string> last_date;  ///< tenant -> date settled
   std::set<std::string> firing;                  ///< tenants composing now
+  std::map<std::string, int64_t> announced;      ///< tenant -> next firing logged
   static inline const char* name = "scheduler";
 };
 

@@ -123,6 +123,10 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
                                          d.chat, d.channel, d.recipient, d.brief.text));
       return q;
     },
+    [=](atom::send, outbox_item item) {
+      item.id = 1000 + int64_t(rec->sent.size());
+      return item;
+    },
     [=](atom::brief, atom::status, const std::string& tenant, const std::string& date) {
       return brief_record{tenant, date, rec->briefs[tenant + " " + date], "", "", ""};
     },
