@@ -148,6 +148,14 @@ using connector_actor = caf::typed_actor<
   // followups, github or weather. Reused for connectors.cache_s.
   caf::replies_to<atom::summary, std::string, std::string>::with<connector_report>>;
 
+/// An AGENT TURN: the model with tools for one message, in rounds (each
+/// round's calls run concurrently, each result goes back as its own tool
+/// message) until it answers in text or the budget ends the loop. Spawned
+/// per message by its session; answers once, then quits.
+using agent_turn_actor = caf::typed_actor<
+  // The request with memory and offered tools -> how the turn ended.
+  caf::replies_to<atom::run, llm_request>::with<turn_outcome>>;
+
 /// The BRIEF COMPOSER: gathers every connector of a tenant concurrently with
 /// one deadline and has the LLM write the brief, or the template when the
 /// LLM is absent, slow or wrong.

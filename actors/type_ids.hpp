@@ -135,7 +135,18 @@ typename Inspector::result_type inspect(Inspector& f, completion_result& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_request& x) {
   return f(caf::meta::type_name("llm_request"), x.system_prompt, x.messages,
-           x.tools, x.calls, x.results);
+           x.tools, x.rounds);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, turn_outcome& x) {
+  return f(caf::meta::type_name("turn_outcome"), x.text, x.path, x.error,
+           x.approval_id, x.rounds, x.tool_calls);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tool_round& x) {
+  return f(caf::meta::type_name("tool_round"), x.calls, x.results);
 }
 
 template <class Inspector>
@@ -231,6 +242,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::completion))
   CAF_ADD_TYPE_ID(parley, (parley::completion_result))
   CAF_ADD_TYPE_ID(parley, (parley::llm_request))
+  CAF_ADD_TYPE_ID(parley, (parley::tool_round))
+  CAF_ADD_TYPE_ID(parley, (parley::turn_outcome))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::tool_round>))
   CAF_ADD_TYPE_ID(parley, (parley::delivery_status))
   CAF_ADD_TYPE_ID(parley, (parley::ingest_ack))
   CAF_ADD_TYPE_ID(parley, (parley::storage::event_row))

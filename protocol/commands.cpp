@@ -62,6 +62,13 @@ command parse_command(std::string_view text) {
         cmd.word = word;
       return cmd;
     }
+    if (word == "plan") {
+      cmd.title = std::string(trim(t.substr(colon + 1)));
+      cmd.kind = cmd.title.empty() ? command_kind::usage : command_kind::plan;
+      if (cmd.title.empty())
+        cmd.word = word;
+      return cmd;
+    }
     if (is(word, {"taak", "task"})) {
       auto title = trim(t.substr(colon + 1));
       if (title.empty()) {
@@ -146,6 +153,7 @@ std::string help_reply(const std::string& lang) {
            "• *agenda* [morgen], *inbox*, *followups*, *weer* [morgen], *github*"
            " — live gegevens\n"
            "• *brief* — de ochtendbrief nu\n"
+           "• *plan: <wat> <wanneer>* — afspraak in de agenda (na goedkeuring)\n"
            "• *hulp* — dit overzicht\n"
            "Andere vragen beantwoord ik met het taalmodel, als dat er is.";
   return "What I can do without AI:\n"
@@ -158,6 +166,7 @@ std::string help_reply(const std::string& lang) {
          "• *agenda* [tomorrow], *inbox*, *followups*, *weather* [tomorrow],"
          " *github* — live data\n"
          "• *brief* — the morning brief now\n"
+         "• *plan: <what> <when>* — an event in the calendar (after approval)\n"
          "• *help* — this overview\n"
          "Other questions go to the language model, when one is configured.";
 }
@@ -200,6 +209,9 @@ std::string usage_reply(const std::string& lang, const std::string& word) {
     return nl(lang) ? "Gebruik: *taak: <titel>*" : "Usage: *task: <title>*";
   if (word == "shell" || word == "sh")
     return nl(lang) ? "Gebruik: *shell: <opdracht>*" : "Usage: *shell: <command>*";
+  if (word == "plan")
+    return nl(lang) ? "Gebruik: *plan: <wat> <wanneer>*, bijv. plan: overleg met Sara vrijdag 14:00"
+                    : "Usage: *plan: <what> <when>*, e.g. plan: call with Sara friday 14:00";
   return nl(lang) ? "Gebruik: *klaar <nr>* (zie *taken*)"
                   : "Usage: *done <nr>* (see *tasks*)";
 }

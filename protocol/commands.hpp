@@ -27,6 +27,7 @@ enum class command_kind {
   weather,       ///< weer|weather [morgen|tomorrow]
   github,        ///< github
   brief,         ///< brief / ochtend / goedemorgen / briefing
+  plan,          ///< plan: <what> <when> (title holds the rest)
 };
 
 struct command {

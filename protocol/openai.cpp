@@ -15,19 +15,19 @@ std::string build_request(const std::string& model, const llm_request& req) {
     messages.push_back({{"role", "system"}, {"content", req.system_prompt}});
   for (auto& m : req.messages)
     messages.push_back({{"role", m.role}, {"content", m.content}});
-  if (!req.calls.empty()) {
-    // The previous round: the model's calls, then one result for each.
+  for (auto& round : req.rounds) {
+    // Each earlier round: the model's calls, then one result for each.
     json calls = json::array();
-    for (auto& c : req.calls)
+    for (auto& c : round.calls)
       calls.push_back({{"id", c.id},
                        {"type", "function"},
                        {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
     messages.push_back({{"role", "assistant"}, {"content", nullptr},
                         {"tool_calls", std::move(calls)}});
-    for (size_t i = 0; i < req.calls.size(); ++i)
+    for (size_t i = 0; i < round.calls.size(); ++i)
       messages.push_back({{"role", "tool"},
-                          {"tool_call_id", req.calls[i].id},
-                          {"content", i < req.results.size() ? req.results[i] : ""}});
+                          {"tool_call_id", round.calls[i].id},
+                          {"content", i < round.results.size() ? round.results[i] : ""}});
   }
   json body = {{"model", model}, {"messages", std::move(messages)}};
   if (!req.tools.empty())

@@ -1,5 +1,7 @@
 #include "protocol/policy.hpp"
 
+#include "protocol/plan_text.hpp"
+
 #include "protocol/shell_rules.hpp"
 
 #include <algorithm>
@@ -12,12 +14,44 @@ bool may_decide(const tenant_config& t, const std::string& who) {
               != t.approvers.end();
 }
 
+namespace {
+
+/// A new calendar event always waits for the owner's approval: it is seen
+/// by others. The line is "<date> <start> <minutes> <title>" (plan_line).
+action_verdict judge_calendar_event(const tenant_config& t, const action_request& req) {
+  action_verdict v;
+  if (t.connectors.calendar.provider != "caldav") {
+    v.reason = t.connectors.calendar.configured()
+                 ? "the " + t.connectors.calendar.provider + " calendar cannot be written to"
+                 : "this tenant has no calendar";
+    return v;
+  }
+  if (t.policy == "observe" || t.policy == "draft") {
+    v.reason = "the policy of this tenant is " + t.policy + ", so nothing with side effects runs";
+    return v;
+  }
+  auto e = plan_of_line(req.line);
+  if (!e.error.empty()) {
+    v.reason = e.error;
+    return v;
+  }
+  v.argv = {e.date, e.start, std::to_string(e.minutes), e.title};
+  v.summary = "create event: " + plan_summary(e, t.language);
+  v.reason = "a new calendar event needs the owner's approval";
+  v.kind = action_verdict_kind::ask;
+  return v;
+}
+
+} // namespace
+
 action_verdict judge_action(const tenant_config& t, const action_request& req) {
   action_verdict v;
   if (req.requested_by == "admin" || !may_decide(t, req.requested_by)) {
     v.reason = "only the owner may run commands";
     return v;
   }
+  if (req.kind == "calendar_event")
+    return judge_calendar_event(t, req);
   if (req.kind != "shell") {
     v.reason = "parley cannot do '" + req.kind + "' actions";
     return v;

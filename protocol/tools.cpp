@@ -1,5 +1,6 @@
 #include "protocol/tools.hpp"
 
+#include "protocol/plan_text.hpp"
 #include "protocol/policy.hpp"
 
 namespace parley::tools {
@@ -8,14 +9,79 @@ using nlohmann::json;
 
 std::vector<std::string> offered(const tenant_config& t,
                                  const std::string& sender) {
-  if (t.shell.enabled && sender != "admin" && may_decide(t, sender))
-    return {run_shell};
-  return {};
+  std::vector<std::string> out;
+  if (sender == "admin" || !may_decide(t, sender))
+    return out;
+  auto& c = t.connectors;
+  if (c.calendar.configured())
+    out.push_back(calendar_events);
+  if (c.mail.configured()) {
+    out.push_back(unread_mail);
+    out.push_back(followups);
+  }
+  if (c.weather.enabled)
+    out.push_back(weather);
+  if (c.github.enabled)
+    out.push_back(github_summary);
+  if (t.kind == "personal")
+    out.push_back(tasks);
+  if (c.calendar.provider == "caldav")
+    out.push_back(create_event);
+  if (t.shell.enabled)
+    out.push_back(run_shell);
+  return out;
 }
+
+namespace {
+
+json function(const char* name, const char* description, json properties,
+              std::vector<std::string> required = {}) {
+  json parameters = {{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty())
+    parameters["required"] = required;
+  return {{"type", "function"},
+          {"function",
+           {{"name", name}, {"description", description}, {"parameters", parameters}}}};
+}
+
+json date_property() {
+  return {{"date", {{"type", "string"},
+                    {"description", "YYYY-MM-DD, or today or tomorrow (default today)"}}}};
+}
+
+} // namespace
 
 json schemas(const std::vector<std::string>& names) {
   json out = json::array();
   for (auto& name : names) {
+    if (name == calendar_events)
+      out.push_back(function(calendar_events, "The owner's calendar events on one day.",
+                             date_property()));
+    else if (name == unread_mail)
+      out.push_back(function(unread_mail, "Unread mail in the owner's inbox, newest first.",
+                             {{"limit", {{"type", "integer"},
+                                         {"description", "at most this many (default 10)"}}}}));
+    else if (name == followups)
+      out.push_back(function(followups, "Mail the owner sent days ago that nobody answered.",
+                             json::object()));
+    else if (name == weather)
+      out.push_back(function(weather, "The forecast for the owner's place on one day.",
+                             date_property()));
+    else if (name == github_summary)
+      out.push_back(function(github_summary, "GitHub work waiting for the owner: review "
+                                             "requests, failing checks, assigned issues.",
+                             json::object()));
+    else if (name == tasks)
+      out.push_back(function(tasks, "The owner's open tasks.", json::object()));
+    else if (name == create_event)
+      out.push_back(function(
+        create_event, "Create an event in the owner's calendar; the owner is asked to "
+                      "approve the exact event first.",
+        {{"title", {{"type", "string"}}},
+         {"date", {{"type", "string"}, {"description", "YYYY-MM-DD, today or tomorrow"}}},
+         {"start", {{"type", "string"}, {"description", "HH:MM, local time"}}},
+         {"minutes", {{"type", "integer"}, {"description", "length (default 60)"}}}},
+        {"title", "date", "start"}));
     if (name != run_shell)
       continue;
     out.push_back(
@@ -34,6 +100,100 @@ json schemas(const std::vector<std::string>& names) {
                           {"description", "the command line, e.g. git log -5"}}}}},
            {"required", {"command"}}}}}}});
   }
+  return out;
+}
+
+read_call parse_read_call(const tool_call& call, const std::string& today,
+                          const std::string& tomorrow) {
+  read_call r;
+  r.date = today;
+  struct known { const char* name; const char* source; const char* topic; };
+  static const known table[] = {{calendar_events, "calendar", "agenda"},
+                                {unread_mail, "mail", "inbox"},
+                                {followups, "mail", "followups"},
+                                {weather, "weather", "weather"},
+                                {github_summary, "github", "github"},
+                                {tasks, "tasks", "tasks"}};
+  for (auto& k : table)
+    if (call.name == k.name) {
+      r.source = k.source;
+      r.topic = k.topic;
+    }
+  if (r.source.empty()) {
+    r.error = "there is no tool named '" + call.name + "'";
+    return r;
+  }
+  auto args = call.arguments.empty() ? json::object()
+                                     : json::parse(call.arguments, nullptr, false);
+  if (!args.is_object()) {
+    r.error = "the arguments are not a JSON object";
+    return r;
+  }
+  if (auto d = args.find("date"); d != args.end() && !d->is_null()) {
+    auto text = d->is_string() ? d->get<std::string>() : std::string();
+    if (text == "today" || text == "vandaag")
+      r.date = today;
+    else if (text == "tomorrow" || text == "morgen")
+      r.date = tomorrow;
+    else if (text.size() == 10 && text[4] == '-' && text[7] == '-'
+             && text.find_first_not_of("0123456789-") == std::string::npos)
+      r.date = text;
+    else
+      r.error = "\"date\" must be YYYY-MM-DD, today or tomorrow";
+  }
+  if (auto l = args.find("limit"); l != args.end() && !l->is_null()) {
+    if (!l->is_number_integer() || l->get<int64_t>() < 1 || l->get<int64_t>() > 50)
+      r.error = "\"limit\" must be a whole number from 1 to 50";
+    else
+      r.limit = static_cast<int>(l->get<int64_t>());
+  }
+  return r;
+}
+
+std::string event_line(const std::string& arguments, const std::string& today,
+                       const std::string& tomorrow, std::string& error) {
+  auto j = json::parse(arguments, nullptr, false);
+  if (!j.is_object()) {
+    error = "the arguments are not a JSON object";
+    return {};
+  }
+  auto text = [&](const char* k) {
+    auto i = j.find(k);
+    return i != j.end() && i->is_string() ? i->get<std::string>() : std::string();
+  };
+  auto date = text("date");
+  if (date == "today") date = today;
+  if (date == "tomorrow") date = tomorrow;
+  int64_t minutes = 60;
+  if (auto m = j.find("minutes"); m != j.end() && !m->is_null()) {
+    if (!m->is_number_integer()) {
+      error = "\"minutes\" must be a whole number";
+      return {};
+    }
+    minutes = m->get<int64_t>();
+  }
+  auto title = text("title");
+  for (auto& ch : title)
+    if (ch == '\n' || ch == '\r')
+      ch = ' ';
+  auto line = date + " " + text("start") + " " + std::to_string(minutes) + " " + title;
+  if (!plan_of_line(line).error.empty()) {
+    error = "give title, date (YYYY-MM-DD), start (HH:MM) and minutes (1 to 1440)";
+    return {};
+  }
+  return line;
+}
+
+std::string result_text(const connector_report& r, int limit) {
+  if (r.status == "not_configured")
+    return "error: not configured (set " + r.error + ")";
+  if (!r.ok())
+    return "error: " + r.error;
+  if (r.lines.empty())
+    return "(nothing)";
+  std::string out;
+  for (size_t i = 0; i < r.lines.size() && i < static_cast<size_t>(limit); ++i)
+    out += (out.empty() ? "" : "\n") + r.lines[i];
   return out;
 }
 

@@ -4,6 +4,8 @@
 // Each side-effecting tool call passes the policy gate like a typed command.
 
 #include "protocol/config.hpp"
+#include "protocol/live_data.hpp"
+#include "protocol/types.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,11 +15,42 @@
 namespace parley::tools {
 
 inline constexpr const char* run_shell = "run_shell";
+inline constexpr const char* calendar_events = "calendar_events";
+inline constexpr const char* unread_mail = "unread_mail";
+inline constexpr const char* followups = "followups";
+inline constexpr const char* weather = "weather";
+inline constexpr const char* github_summary = "github_summary";
+inline constexpr const char* tasks = "tasks";
+inline constexpr const char* create_event = "create_event";
 
 /// The tools the model may use when answering `sender`: only the people who
-/// may run commands are offered any, so nobody else's words can reach them.
+/// may decide for the tenant (its owner and approvers) are offered any, so
+/// nobody else's words can reach the owner's data or server. Read tools
+/// exist for the connectors the tenant has; run_shell with a shell block.
 std::vector<std::string> offered(const tenant_config& t,
                                  const std::string& sender);
+
+/// What a read tool asks of a connector: its source and topic, and the
+/// local date (arguments "date": "YYYY-MM-DD", "today", "tomorrow"; absent:
+/// today). `error` is set for bad arguments or a tool that is not a read.
+struct read_call {
+  std::string source;  ///< calendar, mail, weather, github; "tasks" for tasks()
+  std::string topic;   ///< agenda, inbox, followups, weather, github, tasks
+  std::string date;
+  int limit = 10;      ///< unread_mail(limit)
+  std::string error;
+};
+read_call parse_read_call(const tool_call& call, const std::string& today,
+                          const std::string& tomorrow);
+
+/// The gate's action line of a create_event call ({"title", "date",
+/// "start", "minutes"}); empty with `error` set when the arguments are wrong.
+std::string event_line(const std::string& arguments, const std::string& today,
+                       const std::string& tomorrow, std::string& error);
+
+/// A connector's report as the model reads it: its lines, "(nothing)", or
+/// "error: ..." — data, never instructions.
+std::string result_text(const connector_report& r, int limit = 100);
 
 /// The `tools` array of a chat-completions request.
 nlohmann::json schemas(const std::vector<std::string>& names);

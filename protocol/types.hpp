@@ -140,19 +140,34 @@ struct tool_call {
   std::string arguments;  ///< JSON text, as the model wrote it
 };
 
+/// One round of the agent loop: the model's calls and one result for each.
+struct tool_round {
+  std::vector<tool_call> calls;
+  std::vector<std::string> results;  ///< in the order of the calls
+};
+
 /// A chat-completions request, built by the session from its memory.
 struct llm_request {
   std::string system_prompt;
   std::vector<memory_entry> messages;  ///< memory then the new user message
   std::vector<std::string> tools;      ///< tools the model may call (protocol/tools)
-  std::vector<tool_call> calls;        ///< a previous round's calls ...
-  std::vector<std::string> results;    ///< ... and their results, in order
+  std::vector<tool_round> rounds;      ///< earlier rounds of this turn, in order
 };
 
 /// The model's answer: text, or calls of the offered tools (or both).
 struct llm_answer {
   std::string text;
   std::vector<tool_call> calls;
+};
+
+/// How an agent turn (the model with tools) ended.
+struct turn_outcome {
+  std::string text;      ///< the reply
+  answer_path path = answer_path::fallback;  ///< llm, action or fallback
+  std::string error;     ///< why the model was not the answer, if it was not
+  int64_t approval_id = 0;  ///< the reply asks for this approval
+  int32_t rounds = 0;    ///< model calls made
+  int32_t tool_calls = 0;
 };
 
 /// A delivery report from the channel, applied to an outbox row.

@@ -172,6 +172,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   deps.llm = llm_;
   deps.senders = senders_;
   deps.llm_timeout = std::chrono::milliseconds(cfg->llm.timeout_ms);
+  deps.max_tool_rounds = cfg->llm.max_tool_rounds;
   deps.idle = std::chrono::seconds(cfg->session_idle_s);
   deps.log_text = cfg->log_text;
   deps.metrics = metrics_;

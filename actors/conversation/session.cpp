@@ -1,11 +1,14 @@
 #include "actors/conversation/session.hpp"
 
+#include "actors/conversation/agent_loop.hpp"
+
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/group.hpp"
 #include "protocol/live_text.hpp"
+#include "protocol/plan_text.hpp"
 #include "protocol/time_zone.hpp"
 #include "protocol/policy.hpp"
 #include "protocol/relevance.hpp"
@@ -80,7 +83,8 @@ std::chrono::milliseconds gate_bound(const tenant_config& t) {
 /// its decision (a refusal when there is no gate or it does not answer).
 void check_action(self_ptr self, const session_deps& deps, const completion& c,
                   const std::string& line,
-                  std::function<void(const policy_decision&)> then) {
+                  std::function<void(const policy_decision&)> then,
+                  const std::string& kind = "shell") {
   auto& st = self->state;
   if (!deps.gate)
     return then({"deny", 0, "no policy gate is running",
@@ -92,6 +96,7 @@ void check_action(self_ptr self, const session_deps& deps, const completion& c,
   req.requested_by = c.message.sender;
   req.language = st.tenant->language;
   req.event_id = c.message.event_id;
+  req.kind = kind;
   req.line = line;
   self->request(deps.gate, gate_bound(*st.tenant), atom::check_v, std::move(req))
     .then([=](const policy_decision& d) { then(d); },
@@ -236,6 +241,24 @@ void answer_live(self_ptr self, const session_deps& deps, router_actor router,
 void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
                   completion c);
 
+/// `plan: <what> <when>`: read deterministically, then the gate asks the
+/// owner to confirm the exact event before it is created.
+void answer_plan(self_ptr self, const session_deps& deps, router_actor router,
+                 completion c, const std::string& text) {
+  auto& t = *self->state.tenant;
+  auto e = parse_plan(text, tz::local_date(t.timezone, wall_ms()));
+  if (!e.error.empty()) {
+    c.path = answer_path::command;
+    c.reply = (t.language == "nl" ? "Dat kon ik niet plannen: " : "I could not plan that: ")
+              + e.error;
+    c.error = e.error;
+    return finish(self, deps, router, std::move(c));
+  }
+  check_action(self, deps, c, plan_line(e), [=](const policy_decision& d) {
+    finish_with(self, deps, router, c, d);
+  }, "calendar_event");
+}
+
 void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
   auto& m = st.queue.front();
@@ -278,6 +301,8 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
       return answer_live(self, deps, router, std::move(c), cmd);
     case command_kind::brief:
       return answer_brief(self, deps, router, std::move(c));
+    case command_kind::plan:
+      return answer_plan(self, deps, router, std::move(c), cmd.title);
     default:
       c.path = answer_path::command;
       c.command_line = m.text;
@@ -285,8 +310,6 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   }
 }
 
-void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
-             completion c, llm_request req);
 
 /// `agenda`, `inbox`, `followups`, `weer`, `github`: one connector's report
 /// for today (or tomorrow), in words. No LLM.
@@ -358,71 +381,8 @@ void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
       });
 }
 
-/// The model asked for a tool. A side-effecting call passes the gate like a
-/// typed command: when it ran, its result goes back to the model for a
-/// second round (without tools, so it cannot loop); a pending approval or a
-/// refusal is told to the person as it is.
-void use_tool(self_ptr self, const session_deps& deps, router_actor router,
-              completion c, llm_request req, const llm_answer& a) {
-  auto& call = a.calls.front();
-  std::string error;
-  std::string line;
-  if (call.name == tools::run_shell)
-    line = tools::shell_line(call.arguments, error);
-  else
-    error = "there is no tool named '" + call.name + "'";
-  req.tools.clear();
-  req.calls = a.calls;
-  // One action per message: later calls are answered without running.
-  req.results.assign(a.calls.size(), "not run: one action per message");
-  if (line.empty()) {
-    req.results[0] = "error: " + error;
-    return ask_llm(self, deps, router, std::move(c), std::move(req));
-  }
-  check_action(self, deps, c, line, [=](const policy_decision& d) mutable {
-    if (d.verdict != "allow")
-      return finish_with(self, deps, router, std::move(c), d);
-    req.results[0] = d.reply;
-    ask_llm(self, deps, router, std::move(c), std::move(req));
-  });
-}
-
-void ask_llm(self_ptr self, const session_deps& deps, router_actor router,
-             completion c, llm_request req) {
-  // The LLM actor gives up after its own timeout (and one retry on 429/5xx);
-  // this bound only guards against a worker that never answers.
-  auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
-  self
-    ->request(deps.next_llm(), bound, atom::generate_v, req)
-    .then(
-      [=](const llm_answer& a) mutable {
-        if (!a.calls.empty() && !req.tools.empty())
-          return use_tool(self, deps, router, std::move(c), std::move(req), a);
-        c.path = answer_path::llm;
-        c.reply = markdown_to_whatsapp(a.text);
-        if (a.text.empty()) { // only calls, where none were offered
-          c.path = req.results.empty() ? answer_path::fallback : answer_path::action;
-          c.reply = req.results.empty()
-                      ? fallback_reply(self->state.tenant->language, true)
-                      : req.results.front();
-          c.error = "the model gave no text";
-        }
-        finish(self, deps, router, std::move(c));
-      },
-      [=](const caf::error& err) mutable {
-        c.error = describe(err);
-        if (!req.results.empty()) { // the action ran: its report is the answer
-          c.path = answer_path::action;
-          c.reply = req.results.front();
-        } else {
-          c.path = answer_path::fallback;
-          c.reply = fallback_reply(self->state.tenant->language, true);
-        }
-        finish(self, deps, router, std::move(c));
-      });
-}
-
-/// Anything that is not a command: the LLM, or the deterministic fallback.
+/// Anything that is not a command: the model with tools (the agent loop),
+/// or the deterministic fallback.
 void answer_free_text(self_ptr self, const session_deps& deps,
                       router_actor router, completion c) {
   auto& st = self->state;
@@ -442,7 +402,35 @@ void answer_free_text(self_ptr self, const session_deps& deps,
   req.messages.assign(st.memory.begin(), st.memory.end());
   req.messages.push_back({"user", m.text});
   req.tools = tools::offered(*st.tenant, m.sender);
-  ask_llm(self, deps, router, std::move(c), std::move(req));
+  agent_context ctx;
+  ctx.deps = st.deps;
+  ctx.tenant = st.tenant;
+  ctx.action.tenant = st.tenant->id;
+  ctx.action.chat = st.key.chat;
+  ctx.action.channel = channel_of(m, *st.tenant);
+  ctx.action.requested_by = m.sender;
+  ctx.action.language = st.tenant->language;
+  ctx.action.event_id = m.event_id;
+  auto turn = self->spawn(agent_turn, std::move(ctx));
+  // The turn bounds itself (each call has its timeout); this guards against
+  // one that never answers.
+  auto bound = (deps.llm_timeout * 2 + std::chrono::seconds(1)) * (deps.max_tool_rounds + 1)
+               + gate_bound(*st.tenant) + deps.connector_timeout;
+  self->request(turn, bound, atom::run_v, std::move(req))
+    .then(
+      [=](const turn_outcome& o) mutable {
+        c.path = o.path;
+        c.reply = o.text;
+        c.error = o.error;
+        c.approval_id = o.approval_id;
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) mutable {
+        c.path = answer_path::fallback;
+        c.reply = fallback_reply(self->state.tenant->language, true);
+        c.error = describe(err);
+        finish(self, deps, router, std::move(c));
+      });
 }
 
 void next(self_ptr self, const session_deps& deps, router_actor router) {
@@ -490,6 +478,7 @@ session(session_actor::stateful_pointer<session_state> self,
   // copied into each one (and into each handler).
   self->state.key = std::move(key);
   self->state.tenant = std::move(tenant);
+  self->state.deps = shared_deps;
   load_memory(self, *shared_deps, router);
   return {
     [=](atom::route, inbound_message& m) {

@@ -1,5 +1,7 @@
 #include "actors/policy/policy_gate.hpp"
 
+#include "actors/connectors/calendar_writer.hpp"
+
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
@@ -205,6 +207,23 @@ caf::result<approval_outcome> resolve(self_ptr self,
                    : "Denied: `" + a.summary + "` will not run.";
     report_elsewhere(text);
     return approval_outcome{"denied", id, "denied", text};
+  }
+  if (a.kind == "calendar_event") {
+    // The gate is detached: the CalDAV PUT runs here, once per approval.
+    write_outcome w{false, "the tenant no longer exists"};
+    if (owner_tenant)
+      w = create_calendar_event(*cfg, *owner_tenant, a.argv, a.id);
+    auto state = w.done ? "executed" : "failed";
+    with_db(self, [&](storage::store& s) {
+      s.finish_approval(a.id, state, w.detail);
+      s.audit(a.tenant, log::who(reply.by), "create_event", a.summary, state, w.detail);
+      return true;
+    });
+    auto nl_report = report_lang == "nl";
+    auto text = w.done ? (nl_report ? "Gepland: " : "Planned: ") + a.summary.substr(a.summary.find(':') + 2)
+                       : (nl_report ? "Niet gepland: " : "Not planned: ") + w.detail;
+    report_elsewhere(text);
+    return approval_outcome{state, a.id, state, text};
   }
   auto rp = self->make_response_promise<approval_outcome>();
   run_shell(self, *cfg, a.tenant, a.argv, [=](shell_outcome o) mutable {

@@ -200,6 +200,114 @@ class LiveData(ParleyTestCase):
         self.assertIn("Priorities:\n1. 14:00 Call with Sara\n2. send the invoice\n3. ", brief)
 
 
+class Planning(ParleyTestCase):
+    """plan: <what> <when> creates a CalDAV event once, only after approval."""
+
+    llm_enabled = False
+
+    def prepare(self):
+        self.radicale = Radicale()
+        self.addCleanup(self.radicale.close)
+        self.calendar = self.radicale.calendar_url("work")
+        self.tenant_extra = {"timezone": ZONE, "connectors": {"calendar": {
+            "provider": "caldav", "url": self.calendar, "username": "owner",
+            "password_env": "CALDAV_PASSWORD"}}}
+        self.parley_env = {"CALDAV_PASSWORD": self.radicale.password}
+
+    def ask(self, text):
+        """The reply a person reads (approval prompts come with buttons)."""
+        before = len([b for p, b in self.graph.answered
+                      if isinstance(b, dict) and b.get("type") in ("text", "interactive")])
+        self.say(text)
+        return self.graph.body(self.graph.wait_messages(before + 1)[-1][1])
+
+    def approval_id(self, prompt):
+        import re
+        return int(re.search(r"Approval needed \((\d+)\)", prompt).group(1))
+
+    def test_plan_creates_the_exact_event_once_after_approval_and_never_without(self):
+        tomorrow = local_now().date() + datetime.timedelta(days=1)
+        prompt = self.ask("plan: overleg met Sara morgen 14:00")
+        self.assertIn("create event: Overleg met Sara, ", prompt)
+        self.assertIn(" 14:00–15:00", prompt)
+        self.assertEqual(self.radicale.events("work"), [])  # nothing before approval
+        n = self.approval_id(prompt)
+        done = self.ask("approve %d" % n)
+        self.assertTrue(done.startswith("Planned: Overleg met Sara, "), done)
+        events = self.radicale.events("work")
+        self.assertEqual(len(events), 1)
+        self.assertIn("SUMMARY:Overleg met Sara", events[0])
+        start = datetime.datetime.combine(tomorrow, datetime.time(14, 0), ZoneInfo(ZONE))
+        self.assertIn("DTSTART:" + start.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+                      events[0])
+        self.assertIn("already decided", self.ask("approve %d" % n))
+        self.assertEqual(len(self.radicale.events("work")), 1)
+        # The agenda shows it.
+        self.assertIn("14:00–15:00 Overleg met Sara", self.ask("agenda tomorrow"))
+
+    def test_a_denied_plan_creates_nothing_and_a_vague_one_says_what_is_missing(self):
+        n = self.approval_id(self.ask("plan: lunch friday 12u30"))
+        self.assertIn("Denied", self.ask("deny %d" % n))
+        self.assertEqual(self.radicale.events("work"), [])
+        self.assertEqual(self.ask("plan: lunch with Jan"),
+                         "I could not plan that: no day: add one, e.g. vrijdag, morgen or 2026-12-14")
+        self.assertEqual(self.parley.sql("SELECT count(*) FROM approvals"), [["1"]])
+
+
+def tool_calls(*calls):
+    """A chat-completions answer asking for several function calls at once."""
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
+            "choices": [{"index": 0, "finish_reason": "tool_calls",
+                         "message": {"role": "assistant", "content": None, "tool_calls": [
+                             {"id": "call_%d" % i, "type": "function",
+                              "function": {"name": name, "arguments": json.dumps(args)}}
+                             for i, (name, args) in enumerate(calls)]}}]}
+
+
+class ToolLoop(ParleyTestCase):
+    """Free questions: the model reads the same live data through tools."""
+
+    def prepare(self):
+        self.weather = FakeOpenMeteo()
+        self.github = FakeGitHub(token=GITHUB_TOKEN)
+        self.addCleanup(self.weather.close)
+        self.addCleanup(self.github.close)
+        self.tenant_extra = {"timezone": ZONE, "connectors": {
+            "github": {"token_env": "GITHUB_TOKEN"},
+            "weather": {"latitude": 52.37, "longitude": 4.89, "place": "Amsterdam"}}}
+        self.config_extra = {"weather": {"base_url": self.weather.url},
+                             "github": {"api_url": self.github.url}}
+        self.parley_env = {"GITHUB_TOKEN": GITHUB_TOKEN}
+
+    def test_two_tools_asked_in_one_round_both_run_and_the_model_answers_from_them(self):
+        today = local_now().date().isoformat()
+        self.weather.days = [{"date": today, "code": 63, "tmax": 9, "tmin": 4, "rain": 80, "wind": 30}]
+        self.github.items = [{"repo": "acme/app", "number": 12, "title": "Fix the parser",
+                              "kind": "pr", "author": "sara", "review_requested": True}]
+        self.llm.script = [(200, tool_calls(("weather", {"date": "today"}), ("github_summary", {}))),
+                           (200, completion_text("Rain today; review PR 12."))]
+        self.say("anything I should know before I leave?")
+        reply = self.graph.wait_texts(1)[0][1]["text"]["body"]
+        self.assertEqual(reply, "Rain today; review PR 12.")
+        first, second = self.llm.requests[0][2], self.llm.requests[1][2]
+        names = sorted(t["function"]["name"] for t in first["tools"])
+        self.assertEqual(names, ["github_summary", "run_shell", "tasks", "weather"]
+                         if any(t["function"]["name"] == "run_shell" for t in first["tools"])
+                         else ["github_summary", "tasks", "weather"])
+        # The data reached the model only as tool output.
+        self.assertEqual(first["messages"][0], {"role": "system", "content": "You are terse."})
+        tool_messages = [m for m in second["messages"] if m["role"] == "tool"]
+        self.assertEqual([m["tool_call_id"] for m in tool_messages], ["call_0", "call_1"])
+        self.assertIn("Amsterdam, today: rain, 4 to 9 °C, 80% chance of rain", tool_messages[0]["content"])
+        self.assertEqual(tool_messages[1]["content"], "Review requested: acme/app#12 Fix the parser")
+
+
+def completion_text(text):
+    return {"id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": text}}]}
+
+
 class NothingConfigured(ParleyTestCase):
     llm_enabled = False
 

@@ -9,6 +9,7 @@
 #include "protocol/imap_text.hpp"
 #include "protocol/live_text.hpp"
 #include "protocol/open_meteo.hpp"
+#include "protocol/plan_text.hpp"
 #include "protocol/time_zone.hpp"
 
 #define FAIL CAF_FAIL
@@ -321,4 +322,36 @@ CAF_TEST(mail headers are decoded for display) {
   CAF_CHECK_EQUAL(imap::parse_date("1 Dec 2026 08:00:00 +0100 (CET)"), at("2026-12-01T07:00:00Z"));
   CAF_CHECK_EQUAL(imap::parse_date("garbage"), 0);
   CAF_CHECK_EQUAL(imap::search_date("2026-12-01"), "01-Dec-2026");
+}
+
+// -- plan: -------------------------------------------------------------------
+
+CAF_TEST(plan reads the day and time in dutch and english) {
+  // 2026-12-01 is a Tuesday.
+  auto e = parse_plan("overleg met Sara vrijdag 14:00", "2026-12-01");
+  CAF_CHECK_EQUAL(e.error, "");
+  CAF_CHECK_EQUAL(e.title, "Overleg met Sara");
+  CAF_CHECK_EQUAL(e.date, "2026-12-04");
+  CAF_CHECK_EQUAL(e.start, "14:00");
+  CAF_CHECK_EQUAL(e.minutes, 60);
+  CAF_CHECK_EQUAL(plan_summary(e, "nl"), "Overleg met Sara, vr 4 dec 14:00–15:00");
+  auto t = parse_plan("dentist tomorrow at 9u30", "2026-12-01");
+  CAF_CHECK_EQUAL(t.title, "Dentist");
+  CAF_CHECK_EQUAL(t.date, "2026-12-02");
+  CAF_CHECK_EQUAL(t.start, "09:30");
+  auto r = parse_plan("review 2026-12-14 10:00-11:30", "2026-12-01");
+  CAF_CHECK_EQUAL(r.date, "2026-12-14");
+  CAF_CHECK_EQUAL(r.minutes, 90);
+  // The same weekday is today; a passed day-month is next year.
+  CAF_CHECK_EQUAL(parse_plan("standup dinsdag 9.15", "2026-12-01").date, "2026-12-01");
+  CAF_CHECK_EQUAL(parse_plan("nieuwjaar 1-1 12u", "2026-12-01").date, "2027-01-01");
+  CAF_CHECK_EQUAL(parse_plan("lunch morgen om 12u", "2026-12-01").title, "Lunch");
+}
+
+CAF_TEST(plan says what is missing) {
+  CAF_CHECK(parse_plan("overleg vrijdag", "2026-12-01").error.rfind("no time", 0) == 0);
+  CAF_CHECK(parse_plan("overleg 14:00", "2026-12-01").error.rfind("no day", 0) == 0);
+  CAF_CHECK(parse_plan("morgen 14:00", "2026-12-01").error.rfind("no title", 0) == 0);
+  CAF_CHECK(parse_plan("x morgen 25:00", "2026-12-01").error.rfind("no time", 0) == 0);
+  CAF_CHECK(parse_plan("x 31-2 10:00", "2026-12-01").error.rfind("no day", 0) == 0);
 }

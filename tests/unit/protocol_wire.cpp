@@ -51,9 +51,9 @@ CAF_TEST(offered tools are described and a round of results follows the calls) {
   CAF_CHECK_EQUAL(j["tools"][0]["function"]["name"], "run_shell");
   CAF_CHECK_EQUAL(j["tools"][0]["function"]["parameters"]["required"][0], "command");
   req.tools.clear();
-  req.calls = {{"call_1", "run_shell", R"({"command":"df -h"})"},
-               {"call_2", "run_shell", R"({"command":"uptime"})"}};
-  req.results = {"`df -h` exited with 0.", "not run"};
+  req.rounds = {{{{"call_1", "run_shell", R"({"command":"df -h"})"},
+                 {"call_2", "run_shell", R"({"command":"uptime"})"}},
+                {"`df -h` exited with 0.", "not run"}}};
   j = nlohmann::json::parse(openai::build_request("m", req));
   auto& msgs = j["messages"];
   CAF_REQUIRE_EQUAL(msgs.size(), 4u);

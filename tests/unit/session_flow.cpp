@@ -163,6 +163,20 @@ sender_actor::behavior_type fake_sender(sender_actor::pointer self,
   };
 }
 
+/// Reports "<topic> <date>: 14:00 Call with Sara" for any question.
+connector_actor::behavior_type fake_connector(connector_actor::pointer self,
+                                              std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::summary, const std::string& topic, const std::string& date) {
+      connector_report r;
+      r.connector = "calendar";
+      r.status = "ok";
+      r.lines.push_back(topic + " " + date + ": 14:00 Call with Sara");
+      return r;
+    },
+  };
+}
+
 router_actor::behavior_type fake_router(router_actor::pointer self,
                                         std::shared_ptr<recorder> rec) {
   return {
@@ -357,7 +371,7 @@ CAF_TEST(the owner is offered the shell tool and a pending call is reported) {
   self->send(s, atom::route_v, msg("please create x"));
   sched.run();
   CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 1u);
-  auto offered = std::vector<std::string>{"run_shell"};
+  auto offered = std::vector<std::string>{"tasks", "run_shell"};
   CAF_CHECK_EQUAL(rec->llm_requests[0].tools, offered);
   CAF_REQUIRE_EQUAL(rec->checks.size(), 1u);
   CAF_CHECK_EQUAL(rec->checks[0].line, "touch x");
@@ -367,7 +381,7 @@ CAF_TEST(the owner is offered the shell tool and a pending call is reported) {
   CAF_CHECK_EQUAL(c.approval_id, 8);
 }
 
-CAF_TEST(an allowed tool call goes back to the model once without tools) {
+CAF_TEST(an allowed tool call goes back to the model with one action per message) {
   rec->llm_script.push_back({"", {{"c1", "run_shell", R"({"command":"uptime"})"},
                                   {"c2", "run_shell", R"({"command":"df -h"})"}}});
   rec->llm_script.push_back({"Up **3 days**.", {}});
@@ -377,10 +391,12 @@ CAF_TEST(an allowed tool call goes back to the model once without tools) {
   CAF_CHECK_EQUAL(rec->checks.size(), 1u); // one action per message
   CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
   auto second = rec->llm_requests[1];
-  CAF_CHECK(second.tools.empty());
-  CAF_REQUIRE_EQUAL(second.results.size(), 2u);
-  CAF_CHECK_EQUAL(second.results[0], "`uptime` exited with 0.");
-  CAF_CHECK_EQUAL(second.results[1], "not run: one action per message");
+  CAF_CHECK(!second.tools.empty());  // rounds are left
+  CAF_REQUIRE_EQUAL(second.rounds.size(), 1u);
+  auto& results = second.rounds[0].results;
+  CAF_REQUIRE_EQUAL(results.size(), 2u);
+  CAF_CHECK_EQUAL(results[0], "`uptime` exited with 0.");
+  CAF_CHECK_EQUAL(results[1], "not run: one action per message");
   CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
   CAF_CHECK(rec->completions[0].path == answer_path::llm);
   CAF_CHECK_EQUAL(rec->completions[0].reply, "Up *3 days*.");
@@ -406,8 +422,63 @@ CAF_TEST(a malformed tool call is answered to the model without asking the gate)
   sched.run();
   CAF_CHECK(rec->checks.empty());
   CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
-  CAF_CHECK_EQUAL(rec->llm_requests[1].results[0],
+  CAF_CHECK_EQUAL(rec->llm_requests[1].rounds.at(0).results.at(0),
                   "error: the arguments have no \"command\" text");
+}
+
+CAF_TEST(two read tools in one round both run and each result is its own tool message) {
+  tenant.connectors.calendar.provider = "caldav";
+  auto directory = std::make_shared<connector_directory>();
+  directory->by_tenant["ops"]["calendar"] = sys.spawn(fake_connector, rec);
+  deps.connectors = directory;
+  rec->tasks = {"send the invoice"};
+  rec->llm_script.push_back({"", {{"c1", "calendar_events", R"({"date":"2026-12-02"})"},
+                                  {"c2", "tasks", "{}"}}});
+  rec->llm_script.push_back({"You have a call and one task.", {}});
+  auto s = start();
+  self->send(s, atom::route_v, msg("what is on tomorrow"));
+  sched.run();
+  auto offered = std::vector<std::string>{"calendar_events", "tasks", "create_event", "run_shell"};
+  CAF_CHECK_EQUAL(rec->llm_requests.at(0).tools, offered);
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
+  auto& round = rec->llm_requests[1].rounds.at(0);
+  CAF_CHECK_EQUAL(round.calls.size(), 2u);
+  CAF_CHECK_EQUAL(round.results, (std::vector<std::string>{
+                                   "agenda 2026-12-02: 14:00 Call with Sara", "1. send the invoice"}));
+  CAF_CHECK(rec->checks.empty());  // reads never pass the gate
+  CAF_CHECK_EQUAL(rec->completions.at(0).reply, "You have a call and one task.");
+}
+
+CAF_TEST(tool errors go back to the model as results not as failures) {
+  rec->llm_script.push_back({"", {{"c1", "unread_mail", R"({"limit":5})"},
+                                  {"c2", "send_money", "{}"},
+                                  {"c3", "tasks", "not json"}}});
+  rec->llm_script.push_back({"I cannot read your mail.", {}});
+  auto s = start();
+  self->send(s, atom::route_v, msg("any mail?"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
+  CAF_CHECK_EQUAL(rec->llm_requests[1].rounds.at(0).results, (std::vector<std::string>{
+    "error: not configured (set tenants[].connectors.mail)",
+    "error: there is no tool named 'send_money'",
+    "error: the arguments are not a JSON object"}));
+  CAF_CHECK(rec->completions.at(0).path == answer_path::llm);
+}
+
+CAF_TEST(the round limit ends the loop with a plain answer) {
+  deps.max_tool_rounds = 2;
+  for (int i = 0; i < 3; ++i)
+    rec->llm_script.push_back({"", {{"c" + std::to_string(i), "tasks", "{}"}}});
+  auto s = start();
+  self->send(s, atom::route_v, msg("keep looking"));
+  sched.run();
+  // Two rounds with tools, then one call without: the best answer so far.
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 3u);
+  CAF_CHECK(!rec->llm_requests[1].tools.empty());
+  CAF_CHECK(rec->llm_requests[2].tools.empty());
+  CAF_CHECK_EQUAL(rec->llm_requests[2].rounds.size(), 2u);
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::fallback);  // it still gave no text
 }
 
 CAF_TEST(strangers on a business tenant are not offered tools) {

@@ -1,0 +1,26 @@
+#pragma once
+
+// Creating an approved event in the tenant's calendar (CalDAV PUT). Called by
+// the policy gate, which is detached, after the owner approved; blocking.
+
+#include "protocol/config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace parley {
+
+struct write_outcome {
+  bool done = false;   ///< created (or found already created by an earlier attempt)
+  std::string detail;  ///< where, or what failed, in a sentence
+};
+
+/// Creates the event `argv` describes (date, start, minutes, title, as
+/// judge_action made it) under a UID derived from `approval_id`, with
+/// If-None-Match: *, so that a repeat after a crash finds it instead of
+/// creating a second one.
+write_outcome create_calendar_event(const config& cfg, const tenant_config& t,
+                                    const std::vector<std::string>& argv,
+                                    int64_t approval_id);
+
+} // namespace parley

@@ -1,0 +1,180 @@
+#include "actors/conversation/agent_loop.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/log.hpp"
+#include "protocol/approval_text.hpp"
+#include "protocol/commands.hpp"
+#include "protocol/live_text.hpp"
+#include "protocol/time_zone.hpp"
+#include "protocol/tools.hpp"
+#include "protocol/whatsapp_text.hpp"
+
+#include <caf/response_promise.hpp>
+
+namespace parley {
+
+namespace {
+
+using self_ptr = agent_turn_actor::stateful_pointer<agent_turn_state>;
+
+void ask(self_ptr self, const agent_context& ctx);
+
+void end(self_ptr self, turn_outcome out) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  st.done = true;
+  out.rounds = st.rounds;
+  out.tool_calls = st.tool_calls;
+  st.rp.deliver(std::move(out));
+  self->quit();
+}
+
+/// How long the gate may take: it may run a command to its timeout first.
+std::chrono::milliseconds gate_bound(const tenant_config& t) {
+  return std::chrono::milliseconds(t.shell.timeout_ms) + std::chrono::seconds(30);
+}
+
+/// Runs one call; `put` receives its result text (exactly once).
+void run_call(self_ptr self, const agent_context& ctx, const tool_call& call,
+              std::function<void(std::string)> put) {
+  auto& t = *ctx.tenant;
+  auto& deps = *ctx.deps;
+  auto today = tz::local_date(t.timezone, wall_ms());
+  // Side effects pass the gate, one per message.
+  if (call.name == tools::run_shell || call.name == tools::create_event) {
+    if (self->state.acted)
+      return put("not run: one action per message");
+    std::string error;
+    bool shell = call.name == tools::run_shell;
+    auto line = shell ? tools::shell_line(call.arguments, error)
+                      : tools::event_line(call.arguments, today, tz::add_days(today, 1), error);
+    if (line.empty())
+      return put("error: " + error);
+    if (!deps.gate)
+      return put("error: no policy gate is running");
+    self->state.acted = true;
+    auto req = ctx.action;
+    req.kind = shell ? "shell" : "calendar_event";
+    req.line = line;
+    self->request(deps.gate, gate_bound(t), atom::check_v, std::move(req))
+      .then(
+        [=](const policy_decision& d) {
+          if (d.verdict != "allow") {
+            // Waiting for approval, or refused: the person hears it as it is.
+            turn_outcome out;
+            out.path = answer_path::action;
+            out.text = d.reply;
+            out.approval_id = d.approval_id;
+            out.error = d.verdict == "deny" ? d.reason : "";
+            return end(self, std::move(out));
+          }
+          self->state.action_report = d.reply;
+          put(d.reply);
+        },
+        [=](const caf::error& err) { put("error: the policy gate is unavailable: " + describe(err)); });
+    return;
+  }
+  auto read = tools::parse_read_call(call, today, tz::add_days(today, 1));
+  if (!read.error.empty())
+    return put("error: " + read.error);
+  auto bound = deps.connector_timeout + std::chrono::seconds(2);
+  if (read.source == "tasks") {
+    auto& store = deps.pick(deps.storage, ctx.action.chat);
+    self->request(store, bound, atom::tasks_v, t.id, ctx.action.chat)
+      .then(
+        [=](const std::vector<std::string>& titles) {
+          connector_report r = ok_report("tasks");
+          for (size_t i = 0; i < titles.size(); ++i)
+            r.lines.push_back(std::to_string(i + 1) + ". " + titles[i]);
+          put(tools::result_text(r));
+        },
+        [=](const caf::error& err) { put("error: the tasks could not be read: " + describe(err)); });
+    return;
+  }
+  auto conn = deps.connectors ? deps.connectors->find(t.id, read.source) : connector_actor{};
+  if (!conn)
+    return put(tools::result_text(not_configured(read.source, config_key_of(read.source))));
+  auto limit = read.limit;
+  self->request(conn, bound, atom::summary_v, read.topic, read.date)
+    .then([=](const connector_report& r) { put(tools::result_text(r, limit)); },
+          [=](const caf::error& err) {
+            put("error: the " + read.source + " connector did not answer: " + describe(err));
+          });
+}
+
+/// The model asked for tools: every call of the round runs at once; when
+/// all results are in, the round goes back to the model.
+void run_round(self_ptr self, const agent_context& ctx, std::vector<tool_call> calls) {
+  auto round = std::make_shared<tool_round>();
+  round->calls = std::move(calls);
+  round->results.assign(round->calls.size(), "");
+  auto left = std::make_shared<size_t>(round->calls.size());
+  self->state.tool_calls += static_cast<int32_t>(round->calls.size());
+  for (size_t i = 0; i < round->calls.size(); ++i)
+    run_call(self, ctx, round->calls[i], [=](std::string result) {
+      round->results[i] = std::move(result);
+      if (--*left > 0 || self->state.done)
+        return;
+      self->state.req.rounds.push_back(*round);
+      ask(self, ctx);
+    });
+}
+
+void ask(self_ptr self, const agent_context& ctx) {
+  auto& st = self->state;
+  auto& deps = *ctx.deps;
+  auto elapsed = std::chrono::microseconds(steady_us() - st.started_us);
+  // Out of rounds or time: one last call without tools, for a plain answer.
+  if (st.rounds >= deps.max_tool_rounds || elapsed > deps.llm_timeout * deps.max_tool_rounds)
+    st.req.tools.clear();
+  ++st.rounds;
+  auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
+  self->request(deps.next_llm(), bound, atom::generate_v, st.req)
+    .then(
+      [=](const llm_answer& a) {
+        auto& st = self->state;
+        if (!a.calls.empty() && !st.req.tools.empty())
+          return run_round(self, ctx, a.calls);
+        turn_outcome out;
+        out.path = answer_path::llm;
+        out.text = markdown_to_whatsapp(a.text);
+        if (a.text.empty()) {  // only calls, where none were offered
+          out.path = st.acted ? answer_path::action : answer_path::fallback;
+          out.text = st.acted ? st.action_report : fallback_reply(ctx.tenant->language, true);
+          out.error = "the model gave no text";
+        }
+        end(self, std::move(out));
+      },
+      [=](const caf::error& err) {
+        auto& st = self->state;
+        turn_outcome out;
+        out.error = describe(err);
+        if (st.acted && !st.action_report.empty()) {  // the action ran: its report is the answer
+          out.path = answer_path::action;
+          out.text = st.action_report;
+        } else {
+          out.path = answer_path::fallback;
+          out.text = fallback_reply(ctx.tenant->language, true);
+        }
+        end(self, std::move(out));
+      });
+}
+
+} // namespace
+
+agent_turn_actor::behavior_type
+agent_turn(agent_turn_actor::stateful_pointer<agent_turn_state> self, agent_context ctx) {
+  return {
+    [=](atom::run, llm_request& req) -> caf::result<turn_outcome> {
+      auto& st = self->state;
+      st.req = std::move(req);
+      st.started_us = steady_us();
+      st.rp = self->make_response_promise<turn_outcome>();
+      ask(self, ctx);
+      return st.rp;
+    },
+  };
+}
+
+} // namespace parley

@@ -1,0 +1,50 @@
+#pragma once
+
+// What a session (and the agent loop it starts) works with: the pools of
+// storage, LLM and sender workers, the gate, the scorer, the connectors.
+
+#include "actors/channels/ingest.hpp"
+#include "actors/connectors/connector.hpp"
+#include "actors/interfaces.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace parley {
+
+/// The actors a session talks to. Pools are indexed by a hash of the chat, so
+/// that one conversation always uses the same worker (order is kept).
+struct session_deps {
+  std::vector<storage_actor> storage;
+  std::vector<llm_actor> llm;  ///< empty: no LLM configured
+  std::vector<sender_actor> senders;
+  policy_gate_actor gate;      ///< null: actions are refused
+  scorer_actor scorer;         ///< null: groups are heard, never answered
+  /// Live data for `agenda`, `inbox`, ...; null: no connectors at all.
+  std::shared_ptr<const connector_directory> connectors;
+  brief_actor composer;        ///< `brief`; null: answered as not available
+  std::chrono::milliseconds connector_timeout{10000};
+  std::chrono::milliseconds brief_bound{60000};  ///< gather and compose
+  std::chrono::milliseconds llm_timeout{30000};
+  int max_tool_rounds = 5;     ///< model turns with tools before a plain answer
+  std::chrono::seconds idle{600};
+  std::chrono::milliseconds storage_retry{1000};
+  bool log_text = false;  ///< debug switch: log message and reply text
+  std::shared_ptr<ingest_metrics> metrics;  ///< null in tests that skip /metrics
+
+  template <class Pool>
+  const typename Pool::value_type& pick(const Pool& pool,
+                                        const std::string& chat) const {
+    return pool[shard_of(chat, pool.size())];
+  }
+
+  /// LLM calls are independent and slow: taken in turn, a call never waits
+  /// behind another chat's call on a busy worker while others are idle.
+  const llm_actor& next_llm() const { return llm[(*llm_turn)++ % llm.size()]; }
+  std::shared_ptr<std::atomic<size_t>> llm_turn
+    = std::make_shared<std::atomic<size_t>>(0);
+};
+
+} // namespace parley
