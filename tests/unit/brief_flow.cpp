@@ -1,0 +1,245 @@
+#define CAF_SUITE brief
+#include "actors/errors.hpp"
+#include "actors/schedule/brief_composer.hpp"
+#include "actors/schedule/scheduler.hpp"
+#include "protocol/time_zone.hpp"
+
+#define FAIL CAF_FAIL
+#include <caf/test/dsl.hpp>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <map>
+
+using namespace parley;
+
+namespace {
+
+struct recorder {
+  std::map<std::string, std::string> briefs;  ///< "tenant date" -> state
+  std::vector<brief_delivery> deliveries;
+  std::vector<outbox_item> sent;
+  std::vector<std::string> tasks{"send the invoice"};
+  std::vector<llm_answer> llm_script;  ///< then errors
+  std::vector<llm_request> llm_requests;
+  int claims = 0;
+};
+
+/// Answers at once with `lines`, or never when `silent`.
+connector_actor::behavior_type fake_connector(connector_actor::pointer self,
+                                              std::vector<std::string> lines, bool silent) {
+  return {
+    [=](atom::summary, const std::string&, const std::string&) -> caf::result<connector_report> {
+      if (silent)
+        return self->make_response_promise<connector_report>();  // never delivered
+      connector_report r;
+      r.status = "ok";
+      r.lines = lines;
+      r.priorities = lines;
+      return r;
+    },
+  };
+}
+
+/// The briefs table's rules: claimed once, queued once.
+storage_actor::behavior_type fake_storage(storage_actor::pointer self,
+                                          std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::load, const conversation_key&, int32_t) { return std::vector<memory_entry>{}; },
+    [=](atom::complete, const completion&, const std::string&) { return completion_result{}; },
+    [=](atom::pending, const std::vector<std::string>&) { return std::vector<inbound_message>{}; },
+    [=](atom::pending, atom::send, const std::vector<std::string>&) {
+      return std::vector<outbox_item>{};
+    },
+    [=](atom::decisions, const std::string&, const std::string&) {
+      return std::vector<decision_record>{};
+    },
+    [=](atom::tasks, const std::string&, const std::string&) { return rec->tasks; },
+    [=](atom::claim, const std::string& tenant, const std::string& date) {
+      ++rec->claims;
+      auto& state = rec->briefs[tenant + " " + date];
+      if (state.empty())
+        state = "composing";
+      return state == "composing";
+    },
+    [=](atom::brief, const brief_delivery& d) {
+      rec->deliveries.push_back(d);
+      brief_queued q;
+      auto& state = rec->briefs[d.tenant + " " + d.date];
+      if (state != "composing")
+        return q;
+      state = "queued";
+      q.applied = true;
+      q.state = state;
+      q.outbox.push_back(outbox_item::to(int64_t(rec->deliveries.size()), d.tenant, d.chat,
+                                         d.channel, d.recipient, d.brief.text));
+      return q;
+    },
+    [=](atom::send, outbox_item item) { return item; },
+    [=](atom::brief, atom::status, const std::string& tenant, const std::string& date) {
+      return brief_record{tenant, date, rec->briefs[tenant + " " + date], "", "", ""};
+    },
+  };
+}
+
+llm_actor::behavior_type fake_llm(llm_actor::pointer self, std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::generate, const llm_request& req) -> caf::result<llm_answer> {
+      rec->llm_requests.push_back(req);
+      if (rec->llm_script.empty())
+        return make_error(errc::llm_failed, "HTTP 503");
+      auto a = rec->llm_script.front();
+      rec->llm_script.erase(rec->llm_script.begin());
+      return a;
+    },
+  };
+}
+
+sender_actor::behavior_type fake_sender(sender_actor::pointer self,
+                                        std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::send, const outbox_item& item) { rec->sent.push_back(item); },
+    [=](atom::retry, const std::string&) {},
+    [=](atom::recover) {},
+    [=](atom::mark_read, const std::string&, const std::string&) {},
+  };
+}
+
+int64_t at(const std::string& rfc3339) { return *tz::parse_rfc3339(rfc3339); }
+
+struct fixture : test_coordinator_fixture<> {
+  std::shared_ptr<recorder> rec = std::make_shared<recorder>();
+  std::shared_ptr<config> cfg = std::make_shared<config>();
+  brief_sources sources;
+  std::shared_ptr<int64_t> now = std::make_shared<int64_t>(at("2026-12-01T06:00:00Z"));
+  std::vector<scheduler_actor> schedulers;
+
+  ~fixture() {
+    // A scheduler always has its next look at the clock pending: stop it, or
+    // the fixture's final run would tick forever.
+    for (auto& s : schedulers)
+      caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  fixture() {
+    tenant_config t;
+    t.id = "ops";
+    t.owner = "316";
+    t.timezone = "Europe/Amsterdam";
+    t.brief_at = "07:00";
+    t.connectors.calendar.provider = "caldav";
+    t.connectors.github.enabled = true;
+    cfg->tenants.push_back(t);
+    cfg->brief.deadline_ms = 1000;
+    auto directory = std::make_shared<connector_directory>();
+    directory->by_tenant["ops"]["calendar"] = sys.spawn(fake_connector,
+                                                        std::vector<std::string>{"09:30 Standup"}, false);
+    directory->by_tenant["ops"]["github"] = sys.spawn(fake_connector, std::vector<std::string>{}, true);
+    sources.connectors = directory;
+    sources.storage = sys.spawn(fake_storage, rec);
+  }
+
+  brief_actor composer() {
+    return sys.spawn(brief_composer, std::const_pointer_cast<const config>(cfg), sources);
+  }
+
+  composed_brief compose() {
+    auto c = composer();
+    composed_brief out;
+    auto rh = self->request(c, caf::infinite, atom::brief_v, std::string("ops"),
+                            std::string("2026-12-01"));
+    run();
+    rh.receive([&](const composed_brief& b) { out = b; },
+               [&](caf::error& err) { CAF_FAIL("unexpected error: " << err); });
+    return out;
+  }
+
+  scheduler_actor start_scheduler(brief_actor c) {
+    scheduler_deps deps;
+    deps.storage = sources.storage;
+    deps.composer = c;
+    deps.senders.push_back(sys.spawn(fake_sender, rec));
+    auto clock = now;
+    deps.now = [clock] { return *clock; };
+    auto s = sys.spawn(scheduler, std::const_pointer_cast<const config>(cfg), deps);
+    schedulers.push_back(s);
+    sched.run();
+    return s;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(brief_tests, fixture)
+
+CAF_TEST(a source that does not answer by the deadline is reported and the rest arrives) {
+  auto b = compose();
+  CAF_CHECK_EQUAL(b.how, "template");
+  CAF_CHECK_EQUAL(b.error, "no LLM configured");
+  CAF_CHECK(b.text.find("*Agenda*\n- 09:30 Standup") != std::string::npos);
+  CAF_CHECK(b.text.find("*GitHub*: unavailable: did not answer within 1000 ms") != std::string::npos);
+  CAF_CHECK(b.text.find("*Tasks*\n- send the invoice") != std::string::npos);
+  // Sources the tenant never configured are left out, not listed as missing.
+  CAF_CHECK(b.text.find("Weather") == std::string::npos);
+}
+
+CAF_TEST(the model writes the brief only when its answer passes the checks) {
+  sources.llm.push_back(sys.spawn(fake_llm, rec));
+  rec->llm_script.push_back({"Good morning!\n\n**Priorities:**", {}});
+  auto refused = compose();
+  CAF_CHECK_EQUAL(refused.how, "template");
+  CAF_CHECK(refused.error.rfind("the model's brief was refused: ", 0) == 0);
+  rec->llm_script.push_back({"Standup at 09:30.\nPriorities:\n1. Standup\n2. Invoice\n3. Reviews", {}});
+  auto written = compose();
+  CAF_CHECK_EQUAL(written.how, "llm");
+  CAF_CHECK_EQUAL(written.text, "Standup at 09:30.\nPriorities:\n1. Standup\n2. Invoice\n3. Reviews");
+  // The data went as a user message; the failing source is named in it.
+  auto& data = rec->llm_requests.back().messages.at(0).content;
+  CAF_CHECK(data.find("- 09:30 Standup") != std::string::npos);
+  CAF_CHECK(data.find("unavailable: did not answer") != std::string::npos);
+  auto failed = compose();  // the script is empty: the LLM fails
+  CAF_CHECK_EQUAL(failed.how, "template");
+  CAF_CHECK(failed.error.rfind("the LLM failed", 0) == 0);
+}
+
+CAF_TEST(the scheduler fires the brief once a day and a restarted one does not repeat it) {
+  sources.connectors = nullptr;  // no slow sources: the brief is the tasks
+  auto c = composer();
+  start_scheduler(c);
+  CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->sent[0].recipient, "316");
+  CAF_CHECK_EQUAL(rec->deliveries.at(0).date, "2026-12-01");
+  // A minute later the scheduler looks again: nothing new.
+  *now += 60000;
+  trigger_timeout();
+  sched.run();
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+  // A second scheduler (parley restarted) finds the day claimed and queued.
+  start_scheduler(c);
+  CAF_CHECK_EQUAL(rec->claims, 2);
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->deliveries.size(), 1u);
+}
+
+CAF_TEST(a brief left composing by a crash is composed again and sent once) {
+  sources.connectors = nullptr;
+  rec->briefs["ops 2026-12-01"] = "composing";  // claimed, then the process died
+  *now = at("2026-12-01T09:30:00Z");            // 10:30 local: before the catch-up time
+  start_scheduler(composer());
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->briefs["ops 2026-12-01"], "queued");
+}
+
+CAF_TEST(before brief_at the scheduler sleeps until it) {
+  sources.connectors = nullptr;
+  *now = at("2026-12-01T05:00:00Z");  // 06:00 local
+  start_scheduler(composer());
+  CAF_CHECK_EQUAL(rec->claims, 0);
+  *now = at("2026-12-01T06:00:00Z");
+  trigger_timeout();
+  sched.run();
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
