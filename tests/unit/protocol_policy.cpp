@@ -98,12 +98,45 @@ CAF_TEST(observe records replies and draft keeps them while the console always a
   CAF_CHECK_EQUAL(reply_hold(tenant("draft"), "console"), "");
 }
 
-CAF_TEST(only people who may run commands are offered the shell tool) {
+CAF_TEST(only people who may decide are offered tools and only those the tenant has) {
   auto t = tenant("act_with_approval");
-  CAF_CHECK_EQUAL(tools::offered(t, "316").size(), 1u);
-  CAF_CHECK_EQUAL(tools::offered(t, "317").size(), 1u);
+  using list = std::vector<std::string>;
+  CAF_CHECK_EQUAL(tools::offered(t, "316"), (list{"tasks", "run_shell"}));
+  CAF_CHECK_EQUAL(tools::offered(t, "317"), (list{"tasks", "run_shell"}));
   CAF_CHECK(tools::offered(t, "999").empty());
   CAF_CHECK(tools::offered(t, "admin").empty());
   t.shell.enabled = false;
-  CAF_CHECK(tools::offered(t, "316").empty());
+  CAF_CHECK_EQUAL(tools::offered(t, "316"), list{"tasks"});
+  t.connectors.calendar.provider = "ics";  // read-only: no create_event
+  t.connectors.mail.provider = "imap";
+  t.connectors.weather.enabled = true;
+  CAF_CHECK_EQUAL(tools::offered(t, "316"),
+                  (list{"calendar_events", "unread_mail", "followups", "weather", "tasks"}));
+  t.connectors.calendar.provider = "caldav";
+  t.kind = "business";  // a business has no owner's tasks
+  CAF_CHECK_EQUAL(tools::offered(t, "316"),
+                  (list{"calendar_events", "unread_mail", "followups", "weather", "create_event"}));
+}
+
+CAF_TEST(a calendar event always waits for approval and only with a writable calendar) {
+  auto t = tenant("trusted_auto");
+  action_request req;
+  req.tenant = "ops";
+  req.requested_by = "316";
+  req.kind = "calendar_event";
+  req.line = "2026-12-04 14:00 60 Overleg met Sara";
+  CAF_CHECK(judge_action(t, req).kind == action_verdict_kind::deny);  // no calendar
+  t.connectors.calendar.provider = "caldav";
+  auto v = judge_action(t, req);
+  CAF_CHECK(v.kind == action_verdict_kind::ask);
+  CAF_CHECK_EQUAL(v.argv, (std::vector<std::string>{"2026-12-04", "14:00", "60", "Overleg met Sara"}));
+  CAF_CHECK_EQUAL(v.summary, "create event: Overleg met Sara, Fri 4 Dec 14:00–15:00");
+  req.line = "2026-12-04 25:00 60 x";
+  CAF_CHECK(judge_action(t, req).kind == action_verdict_kind::deny);
+  req.line = "2026-12-04 14:00 60 Overleg";
+  req.requested_by = "999";
+  CAF_CHECK(judge_action(t, req).kind == action_verdict_kind::deny);
+  t.policy = "observe";
+  req.requested_by = "316";
+  CAF_CHECK(judge_action(t, req).kind == action_verdict_kind::deny);
 }
