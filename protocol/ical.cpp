@@ -55,7 +55,7 @@ int days_between(const icaltimetype& a, const icaltimetype& b) {
 /// time across daylight-saving changes), then places each occurrence in its
 /// zone.
 void expand(icalcomponent* ev, int64_t from_ms, int64_t to_ms,
-            const std::string& zone, std::vector<calendar_event>& out) {
+            const std::string& zone, std::vector<calendar_event>& out, int& budget) {
   if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED)
     return;
   auto dtstart = icalcomponent_get_dtstart(ev);
@@ -111,9 +111,10 @@ void expand(icalcomponent* ev, int64_t from_ms, int64_t to_ms,
   auto* it = icalrecur_iterator_new(icalproperty_get_rrule(rrule), dtstart);
   if (!it)
     return;
-  // A daily event since 1990 is ~13,000 steps; the cap guards against rules
-  // that never reach the range.
-  for (int step = 0; step < 200000; ++step) {
+  // A daily event since 1990 is ~13,000 steps; the budget (shared by the
+  // whole calendar) guards against rules that never reach the range, such
+  // as a secondly one from 1900.
+  while (budget-- > 0) {
     auto t = icalrecur_iterator_next(it);
     if (icaltime_is_null_time(t) || !add(t))
       break;
@@ -132,15 +133,16 @@ parsed_events events_between(const std::string& text, int64_t from_ms,
     return out;
   }
   auto kind = icalcomponent_isa(root.get());
+  int budget = 100000;
   if (kind == ICAL_VEVENT_COMPONENT) {
-    expand(root.get(), from_ms, to_ms, zone, out.events);
+    expand(root.get(), from_ms, to_ms, zone, out.events, budget);
   } else if (kind == ICAL_VCALENDAR_COMPONENT) {
     for (auto* ev = icalcomponent_get_first_component(root.get(), ICAL_VEVENT_COMPONENT);
          ev; ev = icalcomponent_get_next_component(root.get(), ICAL_VEVENT_COMPONENT))
       // A RECURRENCE-ID marks an override of one occurrence: the master
       // event's expansion already stands for it.
       if (!icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY))
-        expand(ev, from_ms, to_ms, zone, out.events);
+        expand(ev, from_ms, to_ms, zone, out.events, budget);
   } else {
     out.error = "the calendar data holds no VCALENDAR";
   }

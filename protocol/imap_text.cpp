@@ -157,18 +157,46 @@ std::string fetch_headers_command(const std::vector<uint64_t>& uids,
 }
 
 int64_t parse_date(const std::string& value) {
+  // Read by hand: date::parse with %z on a crafted offset overflows inside
+  // <chrono> (fuzz_imap_answer found it), and a mail header is anyone's text.
   auto v = trim(value);
-  // The day name is optional; a "(UTC)" comment may follow.
   if (auto comma = v.find(','); comma != std::string::npos && comma < 5)
     v = trim(v.substr(comma + 1));
-  if (auto paren = v.find(" ("); paren != std::string::npos)
-    v = v.substr(0, paren);
   std::istringstream in(v);
-  date::sys_seconds t;
-  in >> date::parse("%d %b %Y %H:%M:%S %z", t);
-  if (in.fail())
+  std::string day, month, year, clock, zone;
+  in >> day >> month >> year >> clock >> zone;
+  static const char* months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  auto all_digits = [](const std::string& s, size_t min, size_t max) {
+    return s.size() >= min && s.size() <= max
+           && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  };
+  int m = -1;
+  for (int i = 0; i < 12; ++i)
+    if (lower(month) == months[i])
+      m = i + 1;
+  if (m < 0 || !all_digits(day, 1, 2) || !all_digits(year, 4, 4) || clock.size() < 5)
     return 0;
-  return t.time_since_epoch().count() * 1000;
+  auto hh = clock.substr(0, 2), mm = clock.substr(3, 2);
+  auto ss = clock.size() >= 8 ? clock.substr(6, 2) : std::string("00");
+  if (clock[2] != ':' || !all_digits(hh, 2, 2) || !all_digits(mm, 2, 2) || !all_digits(ss, 2, 2))
+    return 0;
+  int offset_min = 0;
+  if ((zone.size() == 5) && (zone[0] == '+' || zone[0] == '-') && all_digits(zone.substr(1), 4, 4)) {
+    offset_min = std::stoi(zone.substr(1, 2)) * 60 + std::stoi(zone.substr(3, 2));
+    if (zone[0] == '-')
+      offset_min = -offset_min;
+  } else if (!(zone.empty() || zone == "GMT" || zone == "UT" || zone == "UTC" || zone == "Z"
+               || zone[0] == '(')) {
+    return 0;
+  }
+  auto ymd = date::year{std::stoi(year)} / date::month{static_cast<unsigned>(m)}
+             / date::day{static_cast<unsigned>(std::stoi(day))};
+  if (!ymd.ok() || std::stoi(hh) > 23 || std::stoi(mm) > 59 || std::stoi(ss) > 60)
+    return 0;
+  auto seconds = date::sys_days{ymd}.time_since_epoch().count() * 86400LL
+                 + std::stoi(hh) * 3600 + std::stoi(mm) * 60 + std::stoi(ss) - offset_min * 60LL;
+  return seconds * 1000;
 }
 
 std::string search_date(const std::string& d) {

@@ -15,6 +15,7 @@ from real_servers import Dovecot, Radicale
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from fakes.connectors import FakeGitHub, FakeOpenMeteo  # noqa: E402
+from fakes.servers import FakeServer  # noqa: E402
 
 ZONE = "Europe/Amsterdam"
 GITHUB_TOKEN = "ghp_fake0123456789"
@@ -198,6 +199,34 @@ class LiveData(ParleyTestCase):
         self.assertIn("*Weather*\n- Amsterdam, today: overcast", brief)
         self.assertIn("*Tasks*\n- send the invoice", brief)
         self.assertIn("Priorities:\n1. 14:00 Call with Sara\n2. send the invoice\n3. ", brief)
+
+
+class IcsFeed(ParleyTestCase):
+    """A read-only ICS feed as the calendar: the same agenda, no writes."""
+
+    llm_enabled = False
+
+    def prepare(self):
+        today = local_now().date()
+        feed = ics("review", "Design review", at(today, "11:00"), at(today, "12:00"))
+
+        class Feed(FakeServer):
+            def respond(self, path, headers, body):
+                return (200, feed.encode())
+
+        self.feed = Feed()
+        self.addCleanup(self.feed.close)
+        self.tenant_extra = {"timezone": ZONE, "connectors": {"calendar": {
+            "provider": "ics", "url": self.feed.url + "/calendar.ics"}}}
+
+    def test_agenda_reads_an_ics_feed_and_plan_is_refused_for_it(self):
+        self.say("agenda")
+        reply = self.graph.wait_texts(1)[0][1]["text"]["body"]
+        self.assertEqual(reply.split("\n")[1:], ["• 11:00–12:00 Design review"])
+        self.say("plan: lunch tomorrow 12:00")
+        refusal = self.graph.wait_texts(2)[1][1]["text"]["body"]
+        self.assertIn("the ics calendar cannot be written to", refusal)
+        self.assertEqual(self.feed.requests[0][0], "/calendar.ics")
 
 
 class Planning(ParleyTestCase):

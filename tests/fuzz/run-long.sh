@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(meta_webhook evolution_webhook openai_response command split_message)
+[ ${#targets[@]} -gt 0 ] || targets=(meta_webhook evolution_webhook openai_response command split_message imap_answer calendar_data)
 cmake -S tests/fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build-fuzz -j2 >/dev/null
 mkdir -p build-fuzz/findings build-fuzz/logs
