@@ -163,6 +163,17 @@ using brief_actor = caf::typed_actor<
   // (tenant id, local date) -> the brief.
   caf::replies_to<atom::brief, std::string, std::string>::with<composed_brief>>;
 
+/// GOOGLE OAUTH: the consent flow (authorization code with PKCE and a state
+/// nonce); detached, it calls the token endpoint and the database.
+using oauth_actor = caf::typed_actor<
+  // tenant -> the consent page to open; the flow is recorded.
+  caf::replies_to<atom::start, std::string>::with<oauth_start>,
+  // (state, code) -> the tenant now connected; an error for an unknown,
+  // used or expired state, or a refused code.
+  caf::replies_to<atom::connect, std::string, std::string>::with<std::string>,
+  // state -> its status (pending, connected, failed, expired, unknown) and error.
+  caf::replies_to<atom::status, std::string>::with<std::string, std::string>>;
+
 /// The SCHEDULER: fires each tenant's morning brief at brief_at local time,
 /// once a day, and catches up a missed one at start-up.
 using scheduler_actor = caf::typed_actor<

@@ -139,6 +139,11 @@ typename Inspector::result_type inspect(Inspector& f, llm_request& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, oauth_start& x) {
+  return f(caf::meta::type_name("oauth_start"), x.url, x.state);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, turn_outcome& x) {
   return f(caf::meta::type_name("turn_outcome"), x.text, x.path, x.error,
            x.approval_id, x.rounds, x.tool_calls);
@@ -244,6 +249,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::llm_request))
   CAF_ADD_TYPE_ID(parley, (parley::tool_round))
   CAF_ADD_TYPE_ID(parley, (parley::turn_outcome))
+  CAF_ADD_TYPE_ID(parley, (parley::oauth_start))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::tool_round>))
   CAF_ADD_TYPE_ID(parley, (parley::delivery_status))
   CAF_ADD_TYPE_ID(parley, (parley::ingest_ack))
@@ -308,3 +314,4 @@ CAF_ADD_ATOM(parley, parley::atom, brief, "brief")
 CAF_ADD_ATOM(parley, parley::atom, claim, "claim")
 CAF_ADD_ATOM(parley, parley::atom, tasks, "tasks")
 CAF_ADD_ATOM(parley, parley::atom, gather, "gather")
+CAF_ADD_ATOM(parley, parley::atom, start, "start")

@@ -9,6 +9,7 @@ packages=(
   libhowardhinnant-date-dev tzdata   # time zones (the brief at 07:00 local time)
   libical-dev                        # iCalendar: CalDAV and ICS feeds
   libcurl4-openssl-dev               # IMAP for the mail connector
+  libsodium-dev                      # credentials at rest (XChaCha20-Poly1305)
   postgresql postgresql-client
   python3 ca-certificates openssl
   clang libclang-rt-14-dev   # the fuzz targets: libFuzzer, ASan, UBSan

@@ -13,6 +13,11 @@ namespace parley {
 
 using nlohmann::json;
 
+std::string config::base_url() const {
+  return public_url.empty() ? "http://" + listen_host + ":" + std::to_string(listen_port)
+                            : public_url;
+}
+
 const tenant_config* config::tenant_by_id(const std::string& id) const {
   for (auto& t : tenants)
     if (t.id == id)
@@ -121,9 +126,7 @@ void read_calendar(object_reader& r, calendar_source& cal, const env_lookup& env
   if (cal.provider != "google" && cal.url.rfind("http://", 0) != 0
       && cal.url.rfind("https://", 0) != 0)
     r.problem("url", "must be an http:// or https:// URL for " + cal.provider);
-  if (cal.provider == "google")
-    r.problem("provider", "google needs `parley connect google`, which this "
-                          "version does not support yet; use caldav or ics");
+
 }
 
 void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
@@ -323,10 +326,12 @@ config parse_config(const std::string& text, const env_lookup& env) {
     g.read("api_url", c.apis.google_api_url);
     trim_slashes(c.apis.google_api_url);
   });
-  for (auto key : {"secret_key_env", "log_format", "trust_proxy", "dashboard",
+  r.secret("secret_key_env", c.secret_key, env);
+  for (auto key : {"log_format", "trust_proxy", "dashboard",
                    "hooks", "workflows", "schedules", "context_dir"})
     r.not_yet(key);
   std::set<std::string> ids, numbers, instances;
+  bool wants_google = false;
   r.objects("tenants", [&](object_reader& tr, size_t) {
     tenant_config t;
     read_tenant(tr, t, c, env);
@@ -337,8 +342,12 @@ config parse_config(const std::string& text, const env_lookup& env) {
     if (t.channel == "evolution" && !t.instance.empty()
         && !instances.insert(t.instance).second)
       tr.problem("instance", t.instance + " belongs to two tenants");
+    wants_google = wants_google || t.connectors.calendar.provider == "google";
     c.tenants.push_back(std::move(t));
   });
+  if (wants_google && (c.apis.google_client_id.empty() || c.apis.google_client_secret.empty()))
+    r.problem("google", "a tenant's calendar is google, so google.client_id_env and "
+                        "client_secret_env must name variables that are set");
   r.finish();
   if (!problems.empty())
     throw config_error(std::move(problems));

@@ -174,6 +174,10 @@ struct config {
   brief_config brief;
   apis_config apis;
   std::string public_url;        ///< how the world reaches parley; "" = http://<listen>
+  std::string secret_key;        ///< base64, from secret_key_env; "" = <data_dir>/secret.key
+
+  /// Where the world reaches parley: public_url, or http://<listen>.
+  std::string base_url() const;
   int db_pool = 4;               ///< storage connections for sessions
   int senders = 2;               ///< outbox workers (per-chat order kept)
   int http_threads = 2;

@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <cctype>
 #include <chrono>
 #include <sstream>
 
@@ -88,15 +89,59 @@ std::string rfc3339_utc(int64_t utc_ms) {
 }
 
 std::optional<int64_t> parse_rfc3339(const std::string& text) {
-  std::istringstream in(text);
-  date::sys_time<milliseconds> t;
-  if (text.size() >= 20 && (text.back() == 'Z' || text.back() == 'z'))
-    in >> date::parse("%FT%TZ", t);
-  else
-    in >> date::parse("%FT%T%Ez", t);
-  if (in.fail())
+  // By hand: date::parse with an offset overflows inside <chrono> on crafted
+  // input, and these come from other servers.
+  auto num = [&](size_t at, size_t len) -> int {
+    if (at + len > text.size())
+      return -1;
+    int n = 0;
+    for (size_t i = at; i < at + len; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(text[i])))
+        return -1;
+      n = n * 10 + (text[i] - '0');
+    }
+    return n;
+  };
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't')
+      || text[13] != ':' || text[16] != ':')
     return std::nullopt;
-  return t.time_since_epoch().count();
+  int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60)
+    return std::nullopt;
+  size_t pos = 19;
+  int64_t ms = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    int digits = 0;
+    ++pos;
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+      if (digits < 3)
+        ms = ms * 10 + (text[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    for (; digits < 3; ++digits)
+      ms *= 10;
+  }
+  int offset = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') && text[pos + 3] == ':') {
+    int oh = num(pos + 1, 2), om = num(pos + 4, 2);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59)
+      return std::nullopt;
+    offset = (oh * 60 + om) * (text[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != text.size())
+    return std::nullopt;
+  auto ymd = date::year{y} / date::month{static_cast<unsigned>(mo)} / date::day{static_cast<unsigned>(d)};
+  if (!ymd.ok())
+    return std::nullopt;
+  int64_t seconds = date::sys_days{ymd}.time_since_epoch().count() * 86400LL + h * 3600 + mi * 60
+                    + se - offset * 60LL;
+  return seconds * 1000 + ms;
 }
 
 } // namespace parley::tz

@@ -160,6 +160,12 @@ struct llm_answer {
   std::vector<tool_call> calls;
 };
 
+/// A consent flow started: the page to open, and the state it returns with.
+struct oauth_start {
+  std::string url;
+  std::string state;
+};
+
 /// How an agent turn (the model with tools) ended.
 struct turn_outcome {
   std::string text;      ///< the reply

@@ -4,13 +4,21 @@
 // actor that needs the database owns one store.
 
 #include "protocol/live_data.hpp"
+#include "protocol/secret_box.hpp"
 #include "protocol/types.hpp"
 #include "storage/pg.hpp"
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace parley::storage {
+
+/// A consent flow being completed.
+struct oauth_flow {
+  std::string state, tenant, provider, verifier, redirect_uri;
+};
 
 /// A webhook item as the ingest stores it.
 struct event_row {
@@ -93,6 +101,22 @@ public:
   /// Stores a message to send now, with no event behind it (the brief on
   /// demand); the row with its id.
   outbox_item enqueue(const outbox_item& item);
+
+  // -- credentials at rest (store_credentials.cpp) ---------------------------
+
+  void save_credential(const std::string& tenant, const std::string& provider,
+                       const secrets::sealed& s);
+  std::optional<secrets::sealed> load_credential(const std::string& tenant,
+                                                 const std::string& provider);
+  void create_oauth_flow(const std::string& state, const std::string& tenant,
+                         const std::string& provider, const std::string& verifier,
+                         const std::string& redirect_uri);
+  /// The pending flow for `state`, marked as being exchanged (once); nothing
+  /// for an unknown, used or expired state.
+  std::optional<oauth_flow> take_oauth_flow(const std::string& state);
+  void finish_oauth_flow(const std::string& state, const std::string& error);
+  /// (pending|exchanging|connected|failed|expired|unknown, error)
+  std::pair<std::string, std::string> oauth_flow_status(const std::string& state);
 
   /// A day's brief as recorded (state "" when there is none).
   brief_record brief_of(const std::string& tenant, const std::string& date);

@@ -236,7 +236,21 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
     return evolution(sys, actors.evolution, req, std::move(respond));
   if (path == "/api/decisions" || path == "/api/decisions/")
     return decisions(sys, actors.storage, req, std::move(respond));
+  const std::string oauth = "/api/oauth/";
+  if (path.compare(0, oauth.size(), oauth) == 0 && path.size() > oauth.size()) {
+    if (req.method != "GET")
+      return respond(net::json_error(405, "method_not_allowed", "use GET"));
+    return oauth_status(sys, actors, url_decode(path.substr(oauth.size())), std::move(respond));
+  }
   const std::string tenants = "/api/tenants/";
+  const std::string connect = "/connect/google";
+  if (path.compare(0, tenants.size(), tenants) == 0 && path.size() > connect.size()
+      && path.compare(path.size() - connect.size(), connect.size(), connect) == 0) {
+    if (req.method != "POST")
+      return respond(net::json_error(405, "method_not_allowed", "use POST"));
+    auto id = path.substr(tenants.size(), path.size() - tenants.size() - connect.size());
+    return connect_google(sys, actors, url_decode(id), std::move(respond));
+  }
   if (path.compare(0, tenants.size(), tenants) == 0 && path.size() > 6
       && path.compare(path.size() - 6, 6, "/brief") == 0) {
     auto id = path.substr(tenants.size(), path.size() - tenants.size() - 6);

@@ -22,6 +22,7 @@ struct admin_actors {
   evolution_admin_actor evolution;  ///< null without an Evolution API
   brief_actor composer;             ///< POST /api/tenants/{id}/brief
   std::vector<sender_actor> senders;
+  oauth_actor oauth;                ///< the Google consent flow
 };
 
 /// Answers a request whose path starts with /api/.
@@ -35,5 +36,17 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
 void tenant_brief(caf::actor_system& sys, const config& cfg, admin_actors actors,
                   const std::string& tenant, net::http_request req,
                   net::respond_fn respond);
+
+/// POST /api/tenants/{id}/connect/google and GET /api/oauth/{state}
+/// (admin_oauth.cpp): start a consent flow, and follow it.
+void connect_google(caf::actor_system& sys, admin_actors actors, const std::string& tenant,
+                    net::respond_fn respond);
+void oauth_status(caf::actor_system& sys, admin_actors actors, const std::string& state,
+                  net::respond_fn respond);
+
+/// GET /oauth/google/callback (admin_oauth.cpp): no bearer token — the
+/// state nonce and the PKCE verifier stand for it. A page for the browser.
+void google_callback(caf::actor_system& sys, admin_actors actors, net::http_request req,
+                     net::respond_fn respond);
 
 } // namespace parley

@@ -7,7 +7,9 @@
 #include "actors/policy/policy_gate.hpp"
 #include "actors/conversation/relevance_scorer.hpp"
 #include "actors/connectors/shell_connector.hpp"
+#include "actors/connectors/google_oauth.hpp"
 #include "actors/connectors/sources.hpp"
+#include "storage/secret_key.hpp"
 #include "actors/schedule/brief_composer.hpp"
 #include "actors/schedule/scheduler.hpp"
 #include "actors/conversation/router.hpp"
@@ -129,6 +131,11 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   if (cfg->evolution.enabled())
     evolution_ = spawn_supervised<evolution_admin_actor>(
       sys, "evolution admin", detached_worker(evolution_admin, cfg));
+  // Credentials at rest are sealed with this key (secret_key_env, or
+  // <data_dir>/secret.key created on first start).
+  google_access google{conninfo, storage::load_secret_key(*cfg)};
+  oauth_ = spawn_supervised<oauth_actor>(
+    sys, "google oauth", detached_worker(google_oauth, cfg, conninfo, google.key));
   // Live data: one supervised connector per tenant and configured source.
   auto directory = std::make_shared<connector_directory>();
   auto cache = std::chrono::seconds(cfg->connectors.cache_s);
@@ -141,7 +148,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       connectors_.push_back(c);
     };
     if (t.connectors.calendar.configured())
-      add("calendar", calendar_reader(*cfg, t));
+      add("calendar", calendar_reader(*cfg, t, google));
     if (t.connectors.mail.configured())
       add("mail", mail_reader(*cfg, t));
     if (t.connectors.github.enabled)
@@ -197,6 +204,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   for (auto& c : connectors_)
     watch(c);
   watch(composer_);
+  watch(oauth_);
   watch(router_);
   watch(ingest_);
 }
@@ -266,6 +274,7 @@ void app::shutdown() {
   stop(scheduler_);
   stop(router_);
   stop(composer_);
+  stop(oauth_);
   for (auto& c : connectors_)
     stop(c);
   stop(gate_);

@@ -54,7 +54,7 @@ public:
   ingest_actor ingest() const { return ingest_; }
   policy_gate_actor gate() const { return gate_; }
   admin_actors admin() const {
-    return {gate_, storage_.front(), evolution_, composer_, senders_};
+    return {gate_, storage_.front(), evolution_, composer_, senders_, oauth_};
   }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
   std::shared_ptr<const connector_board> board() const { return board_; }
@@ -87,6 +87,7 @@ private:
   std::shared_ptr<connector_board> board_;
   std::vector<connector_actor> connectors_;
   brief_actor composer_;
+  oauth_actor oauth_;
   scheduler_actor scheduler_;  ///< null until start_schedules()
   ingest_actor ingest_;
   caf::actor watcher_;

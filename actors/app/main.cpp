@@ -25,6 +25,7 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -335,6 +336,66 @@ int brief(const std::string& config_path, bool explicit_config, std::string tena
   return 0;
 }
 
+/// `parley connect google`: starts the consent flow on the running serve,
+/// prints the page to open, and waits until Google's redirect reached it.
+int connect_google_cli(const std::string& config_path, bool explicit_config, std::string tenant,
+                       std::string url, int timeout_s) {
+  auto cfg = load_config(config_path, explicit_config);
+  if (tenant.empty())
+    tenant = cfg->tenants.front().id;
+  if (cfg->admin_token.empty()) {
+    std::cerr << "parley connect asks the running serve, which needs an admin token: "
+                 "set admin_token_env and its variable\n";
+    return 1;
+  }
+  if (url.empty())
+    url = "http://" + cfg->listen_host + ":" + std::to_string(cfg->listen_port);
+  net::http_client client;
+  auto call = [&](const std::string& method, const std::string& path) {
+    net::client_request req;
+    req.method = method;
+    req.url = url + path;
+    req.headers = {{"Authorization", "Bearer " + cfg->admin_token}};
+    req.timeout = std::chrono::seconds(30);
+    return client.send(req);
+  };
+  auto res = call("POST", "/api/tenants/" + tenant + "/connect/google");
+  if (res.status == 0) {
+    std::cerr << "parley is not reachable at " << url << " (" << res.error
+              << "); start `parley serve` first: it receives Google's redirect\n";
+    return 1;
+  }
+  auto j = nlohmann::json::parse(res.body, nullptr, false);
+  if (res.status != 200 || !j.is_object()) {
+    std::cerr << "parley answered " << res.status << ": " << res.body << "\n";
+    return 1;
+  }
+  auto state = j.value("state", "");
+  std::cout << "Open this page, sign in and allow access:\n\n  " << j.value("auth_url", "")
+            << "\n\nGoogle sends you back to " << cfg->base_url()
+            << "/oauth/google/callback; waiting up to " << timeout_s << " s ...\n"
+            << std::flush;
+  for (int waited = 0; waited < timeout_s; ++waited) {
+    auto s = call("GET", "/api/oauth/" + state);
+    auto st = nlohmann::json::parse(s.body, nullptr, false);
+    auto status = st.is_object() ? st.value("status", "") : "";
+    if (status == "connected") {
+      std::cout << "Google is connected for tenant " << tenant << ".\n";
+      return 0;
+    }
+    if (status == "failed" || status == "expired") {
+      std::cerr << "not connected: "
+                << (st["error"].is_string() ? st["error"].get<std::string>() : status) << "\n";
+      return 1;
+    }
+    if (waited > 0 && waited % 15 == 0)
+      std::cout << "still waiting (" << waited << " s)\n" << std::flush;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  std::cerr << "no answer from the browser within " << timeout_s << " s; run this again\n";
+  return 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -388,6 +449,15 @@ int main(int argc, char** argv) {
   brief_cmd->add_option("--tenant", tenant, "tenant id (default: the first)");
   brief_cmd->add_flag("--send", brief_send, "also send it to the owner");
   brief_cmd->add_option("--url", url, "parley's base URL (default: from listen)");
+  auto* connect_top = cli.add_subcommand("connect", "connect an account (OAuth consent)");
+  connect_top->require_subcommand(1);
+  auto* google_cmd = connect_top->add_subcommand(
+    "google", "Google Calendar and Gmail for a tenant, through the running serve");
+  auto* google_cfg = add_config(google_cmd);
+  int google_timeout = 300;
+  google_cmd->add_option("--tenant", tenant, "tenant id (default: the first)");
+  google_cmd->add_option("--url", url, "parley's base URL (default: from listen)");
+  google_cmd->add_option("--timeout", google_timeout, "seconds to wait for the browser (300)");
   auto* check_cmd = cli.add_subcommand(
     "check-config", "validate the configuration and print every problem");
   add_config(check_cmd);
@@ -402,6 +472,8 @@ int main(int argc, char** argv) {
       return replay(config_path, replay_cfg->count() > 0, url, files);
     if (*check_cmd)
       return check_config(config_path);
+    if (*google_cmd)
+      return connect_google_cli(config_path, google_cfg->count() > 0, tenant, url, google_timeout);
     if (*brief_cmd)
       return brief(config_path, brief_cfg->count() > 0, tenant, brief_send, url);
     if (*migrate_cmd) {

@@ -304,6 +304,8 @@ net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
         return receive_evolution(*cfg, ingest, std::move(req), std::move(respond));
       return respond(net::json_error(405, "method_not_allowed", "use POST"));
     }
+    if (path == "/oauth/google/callback" && req.method == "GET" && admin.gate)
+      return google_callback(admin.gate->home_system(), admin, std::move(req), std::move(respond));
     if (path == "/health" && req.method == "GET")
       return respond(health(*cfg, *metrics, *board));
     if (path == "/metrics" && req.method == "GET")

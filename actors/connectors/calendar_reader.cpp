@@ -4,7 +4,9 @@
 
 #include "actors/connectors/sources.hpp"
 
+#include "actors/connectors/google_tokens.hpp"
 #include "net/http_client.hpp"
+#include "protocol/google_api.hpp"
 #include "protocol/base64.hpp"
 #include "protocol/caldav.hpp"
 #include "protocol/ical.hpp"
@@ -19,9 +21,70 @@ namespace {
 
 constexpr size_t max_priorities = 2;  ///< the day's first meetings
 
+/// The day's lines and the first meetings as priorities.
+connector_report day_report(std::vector<calendar_event> events, const std::string& zone,
+                            const std::string& lang) {
+  std::stable_sort(events.begin(), events.end(),
+                   [](auto& a, auto& b) { return a.start_ms < b.start_ms; });
+  auto r = ok_report("calendar");
+  for (auto& e : events) {
+    r.lines.push_back(event_line(e, zone, lang));
+    if (!e.all_day && r.priorities.size() < max_priorities)
+      r.priorities.push_back(tz::local_time(zone, e.start_ms) + " " + e.summary);
+  }
+  return r;
+}
+
+/// Google Calendar's events.list; a 401 refreshes the access token once.
+source_factory google_calendar(const config& cfg, const tenant_config& t,
+                               const google_access& access) {
+  auto timeout = cfg.connectors.timeout_ms;
+  auto api = cfg.apis.google_api_url;
+  auto calendar_id = t.connectors.calendar.calendar_id;
+  auto zone = t.timezone;
+  auto lang = t.language;
+  auto tenant = t.id;
+  auto shared_cfg = std::make_shared<config>(cfg);
+  return [=] {
+    auto http = std::make_shared<net::http_client>();
+    auto tokens = std::make_shared<google_tokens>(*shared_cfg, tenant, access.conninfo, access.key);
+    return [=](const std::string&, const std::string& date) {
+      auto from = tz::instant_of(zone, date, "00:00");
+      auto to = tz::instant_of(zone, tz::add_days(date, 1), "00:00");
+      net::client_response res;
+      for (int attempt = 0; attempt < 2; ++attempt) {
+        std::string error;
+        auto token = tokens->access_token(attempt > 0, error);
+        if (token.empty())
+          return failing_report("calendar", error);
+        net::client_request req;
+        req.method = "GET";
+        req.url = api + google::events_target(calendar_id, from, to, zone);
+        req.timeout = std::chrono::milliseconds(timeout);
+        req.headers = {{"Authorization", "Bearer " + token}};
+        res = http->send(req);
+        if (res.status != 401)
+          break;
+      }
+      if (res.status != 200)
+        return failing_report("calendar",
+                              describe_failure("Google Calendar",
+                                               outcome_of(res, timeout, google::error_message(res.body)),
+                                               ""));
+      auto parsed = google::parse_events(res.body, zone);
+      if (!parsed.error.empty())
+        return failing_report("calendar", "Google Calendar sent an unreadable answer: " + parsed.error);
+      return day_report(std::move(parsed.events), zone, lang);
+    };
+  };
+}
+
 } // namespace
 
-source_factory calendar_reader(const config& cfg, const tenant_config& t) {
+source_factory calendar_reader(const config& cfg, const tenant_config& t,
+                               const google_access& google) {
+  if (t.connectors.calendar.provider == "google")
+    return google_calendar(cfg, t, google);
   auto timeout = cfg.connectors.timeout_ms;
   auto cal = t.connectors.calendar;
   auto zone = t.timezone;
@@ -61,15 +124,7 @@ source_factory calendar_reader(const config& cfg, const tenant_config& t) {
                                        + parsed.error);
         events.insert(events.end(), parsed.events.begin(), parsed.events.end());
       }
-      std::stable_sort(events.begin(), events.end(),
-                       [](auto& a, auto& b) { return a.start_ms < b.start_ms; });
-      auto r = ok_report("calendar");
-      for (auto& e : events) {
-        r.lines.push_back(event_line(e, zone, lang));
-        if (!e.all_day && r.priorities.size() < max_priorities)
-          r.priorities.push_back(tz::local_time(zone, e.start_ms) + " " + e.summary);
-      }
-      return r;
+      return day_report(std::move(events), zone, lang);
     };
   };
 }

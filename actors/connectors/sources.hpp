@@ -14,9 +14,16 @@ struct client_response;
 
 namespace parley {
 
+/// What a Google source needs to reach its sealed tokens.
+struct google_access {
+  std::string conninfo;
+  std::string key;  ///< the secret key (32 raw bytes)
+};
+
 source_factory weather_reader(const config& cfg, const tenant_config& t);
 source_factory github_reader(const config& cfg, const tenant_config& t);
-source_factory calendar_reader(const config& cfg, const tenant_config& t);
+source_factory calendar_reader(const config& cfg, const tenant_config& t,
+                               const google_access& google);
 source_factory mail_reader(const config& cfg, const tenant_config& t);
 
 /// What went wrong with an HTTP answer, for describe_failure.

@@ -4,12 +4,14 @@
 #include "protocol/caldav.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/github_api.hpp"
+#include "protocol/google_api.hpp"
 #include "protocol/http_failure.hpp"
 #include "protocol/ical.hpp"
 #include "protocol/imap_text.hpp"
 #include "protocol/live_text.hpp"
 #include "protocol/open_meteo.hpp"
 #include "protocol/plan_text.hpp"
+#include "protocol/secret_box.hpp"
 #include "protocol/time_zone.hpp"
 
 #define FAIL CAF_FAIL
@@ -354,4 +356,67 @@ CAF_TEST(plan says what is missing) {
   CAF_CHECK(parse_plan("morgen 14:00", "2026-12-01").error.rfind("no title", 0) == 0);
   CAF_CHECK(parse_plan("x morgen 25:00", "2026-12-01").error.rfind("no time", 0) == 0);
   CAF_CHECK(parse_plan("x 31-2 10:00", "2026-12-01").error.rfind("no day", 0) == 0);
+}
+
+// -- credentials at rest and Google ------------------------------------------
+
+CAF_TEST(a sealed credential opens only with its key and for its tenant) {
+  std::string key(32, 'k'), nonce(24, 'n');
+  auto sealed = secrets::seal(key, 1, nonce, "ya29.secret", secrets::bound_to("ops", "google"));
+  CAF_CHECK(sealed.ciphertext.find("ya29") == std::string::npos);
+  auto opened = secrets::open(key, sealed, secrets::bound_to("ops", "google"));
+  CAF_REQUIRE(opened.has_value());
+  CAF_CHECK_EQUAL(*opened, "ya29.secret");
+  // Moved to another tenant's row, or opened with another key: nothing.
+  CAF_CHECK(!secrets::open(key, sealed, secrets::bound_to("salon", "google")));
+  CAF_CHECK(!secrets::open(std::string(32, 'x'), sealed, secrets::bound_to("ops", "google")));
+  auto tampered = sealed;
+  tampered.ciphertext[0] ^= 1;
+  CAF_CHECK(!secrets::open(key, tampered, secrets::bound_to("ops", "google")));
+  auto round_trip = secrets::decode_key(secrets::encode_key(key));
+  CAF_REQUIRE(round_trip.has_value());
+  CAF_CHECK_EQUAL(*round_trip, key);
+  CAF_CHECK(!secrets::decode_key("c2hvcnQ="));  // 5 bytes
+}
+
+CAF_TEST(the pkce challenge is the unpadded base64url sha256 of the verifier) {
+  // Computed independently with Python's hashlib.
+  CAF_CHECK_EQUAL(google::code_challenge("dBjftJeZ4CVP-mJ92aC9xGiNt_xh7bMmG3JdUBZj3pY"),
+                  "EiZc0hOyHGit_M9JDlUhLXiEaTeAOVtAtCGAC0j5Gz0");
+  auto url = google::authorization_url("https://accounts.example/auth", "id 1", "http://h/cb", "s", "c");
+  CAF_CHECK(url.find("client_id=id%201") != std::string::npos);
+  CAF_CHECK(url.find("code_challenge_method=S256") != std::string::npos);
+  CAF_CHECK(url.find("access_type=offline") != std::string::npos);
+}
+
+CAF_TEST(google token and events answers are read with their errors) {
+  auto ok = google::parse_token_answer(R"({"access_token":"ya29.a","expires_in":3599,"refresh_token":"1//r","token_type":"Bearer"})");
+  CAF_CHECK_EQUAL(ok.error, "");
+  CAF_CHECK_EQUAL(ok.expires_in_s, 3599);
+  auto revoked = google::parse_token_answer(R"({"error":"invalid_grant","error_description":"Token has been expired or revoked."})");
+  CAF_CHECK_EQUAL(revoked.error, "invalid_grant");
+  CAF_CHECK_EQUAL(google::parse_token_answer("<html>").error, "invalid_response");
+  auto events = google::parse_events(R"({"kind":"calendar#events","items":[
+    {"status":"confirmed","summary":"Standup","start":{"dateTime":"2026-12-01T09:30:00+01:00"},"end":{"dateTime":"2026-12-01T09:45:00+01:00"}},
+    {"status":"confirmed","summary":"Skip","start":{"dateTime":"2026-12-01T11:00:00+01:00"},"end":{"dateTime":"2026-12-01T12:00:00+01:00"},
+     "attendees":[{"email":"me@example.com","self":true,"responseStatus":"declined"}]},
+    {"status":"cancelled","summary":"Gone","start":{"dateTime":"2026-12-01T13:00:00Z"}},
+    {"status":"confirmed","summary":"Fair","start":{"date":"2026-12-01"},"end":{"date":"2026-12-02"}},
+    {"summary":"Broken","start":{"dateTime":"2026-12-01T25:00:00Z"}}]})", ams);
+  CAF_REQUIRE_EQUAL(events.events.size(), 2u);
+  CAF_CHECK_EQUAL(events.events[0].start_ms, at("2026-12-01T08:30:00Z"));
+  CAF_CHECK(events.events[1].all_day);
+  CAF_CHECK_EQUAL(events.events[1].start_ms, at("2026-11-30T23:00:00Z"));
+  CAF_CHECK_EQUAL(google::error_message(R"({"error":{"code":401,"message":"Request had invalid authentication credentials."}})"),
+                  "Request had invalid authentication credentials.");
+}
+
+CAF_TEST(rfc 3339 timestamps are read strictly) {
+  auto precise = tz::parse_rfc3339("2026-12-01T09:30:00.250+01:00");
+  CAF_REQUIRE(precise.has_value());
+  CAF_CHECK_EQUAL(*precise, at("2026-12-01T08:30:00Z") + 250);
+  CAF_CHECK(!tz::parse_rfc3339("2026-12-01T09:30:00+99:00"));
+  CAF_CHECK(!tz::parse_rfc3339("2026-02-30T09:30:00Z"));
+  CAF_CHECK(!tz::parse_rfc3339("2026-12-01 09:30"));
+  CAF_CHECK(!tz::parse_rfc3339("2026-12-01T09:30:00Zjunk"));
 }
