@@ -139,9 +139,10 @@ void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
   r.read("inbox", mail.inbox);
   r.read("sent_folder", mail.sent_folder);
   r.read("followup_days", mail.followup_days);
+  if (mail.followup_days < 1)
+    r.problem("followup_days", "must be >= 1");
   if (mail.provider == "gmail")
-    return r.problem("provider", "gmail needs `parley connect google`, which "
-                                 "this version does not support yet; use imap");
+    return;
   if (mail.provider != "imap")
     return r.problem("provider", "must be gmail or imap");
   if (mail.host.empty())
@@ -150,8 +151,6 @@ void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
     r.problem("username", "is required for imap");
   if (mail.port < 1 || mail.port > 65535)
     r.problem("port", "must be between 1 and 65535");
-  if (mail.followup_days < 1)
-    r.problem("followup_days", "must be >= 1");
 }
 
 void read_connectors(object_reader& r, tenant_connectors& con,
@@ -342,12 +341,13 @@ config parse_config(const std::string& text, const env_lookup& env) {
     if (t.channel == "evolution" && !t.instance.empty()
         && !instances.insert(t.instance).second)
       tr.problem("instance", t.instance + " belongs to two tenants");
-    wants_google = wants_google || t.connectors.calendar.provider == "google";
+    wants_google = wants_google || t.connectors.calendar.provider == "google"
+                   || t.connectors.mail.provider == "gmail";
     c.tenants.push_back(std::move(t));
   });
   if (wants_google && (c.apis.google_client_id.empty() || c.apis.google_client_secret.empty()))
-    r.problem("google", "a tenant's calendar is google, so google.client_id_env and "
-                        "client_secret_env must name variables that are set");
+    r.problem("google", "a tenant uses Google (calendar or gmail), so google.client_id_env "
+                        "and client_secret_env must name variables that are set");
   r.finish();
   if (!problems.empty())
     throw config_error(std::move(problems));

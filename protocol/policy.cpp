@@ -20,7 +20,8 @@ namespace {
 /// by others. The line is "<date> <start> <minutes> <title>" (plan_line).
 action_verdict judge_calendar_event(const tenant_config& t, const action_request& req) {
   action_verdict v;
-  if (t.connectors.calendar.provider != "caldav") {
+  auto& provider = t.connectors.calendar.provider;
+  if (provider != "caldav" && provider != "google") {
     v.reason = t.connectors.calendar.configured()
                  ? "the " + t.connectors.calendar.provider + " calendar cannot be written to"
                  : "this tenant has no calendar";

@@ -25,7 +25,7 @@ std::vector<std::string> offered(const tenant_config& t,
     out.push_back(github_summary);
   if (t.kind == "personal")
     out.push_back(tasks);
-  if (c.calendar.provider == "caldav")
+  if (c.calendar.provider == "caldav" || c.calendar.provider == "google")
     out.push_back(create_event);
   if (t.shell.enabled)
     out.push_back(run_shell);

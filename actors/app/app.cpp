@@ -150,7 +150,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     if (t.connectors.calendar.configured())
       add("calendar", calendar_reader(*cfg, t, google));
     if (t.connectors.mail.configured())
-      add("mail", mail_reader(*cfg, t));
+      add("mail", mail_reader(*cfg, t, google));
     if (t.connectors.github.enabled)
       add("github", github_reader(*cfg, t));
     if (t.connectors.weather.enabled)

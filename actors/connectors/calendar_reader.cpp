@@ -46,26 +46,14 @@ source_factory google_calendar(const config& cfg, const tenant_config& t,
   auto tenant = t.id;
   auto shared_cfg = std::make_shared<config>(cfg);
   return [=] {
-    auto http = std::make_shared<net::http_client>();
     auto tokens = std::make_shared<google_tokens>(*shared_cfg, tenant, access.conninfo, access.key);
     return [=](const std::string&, const std::string& date) {
       auto from = tz::instant_of(zone, date, "00:00");
       auto to = tz::instant_of(zone, tz::add_days(date, 1), "00:00");
-      net::client_response res;
-      for (int attempt = 0; attempt < 2; ++attempt) {
-        std::string error;
-        auto token = tokens->access_token(attempt > 0, error);
-        if (token.empty())
-          return failing_report("calendar", error);
-        net::client_request req;
-        req.method = "GET";
-        req.url = api + google::events_target(calendar_id, from, to, zone);
-        req.timeout = std::chrono::milliseconds(timeout);
-        req.headers = {{"Authorization", "Bearer " + token}};
-        res = http->send(req);
-        if (res.status != 401)
-          break;
-      }
+      std::string error;
+      auto res = tokens->get(api + google::events_target(calendar_id, from, to, zone), error);
+      if (!error.empty())
+        return failing_report("calendar", error);
       if (res.status != 200)
         return failing_report("calendar",
                               describe_failure("Google Calendar",

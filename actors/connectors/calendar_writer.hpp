@@ -1,6 +1,7 @@
 #pragma once
 
-// Creating an approved event in the tenant's calendar (CalDAV PUT). Called by
+// Creating an approved event in the tenant's calendar (CalDAV PUT or Google
+// events.insert). Called by
 // the policy gate, which is detached, after the owner approved; blocking.
 
 #include "protocol/config.hpp"
@@ -16,10 +17,12 @@ struct write_outcome {
 };
 
 /// Creates the event `argv` describes (date, start, minutes, title, as
-/// judge_action made it) under a UID derived from `approval_id`, with
-/// If-None-Match: *, so that a repeat after a crash finds it instead of
-/// creating a second one.
+/// judge_action made it) under an id derived from `approval_id`: CalDAV PUT
+/// with If-None-Match: *, Google events.insert with that id, so that a
+/// repeat after a crash finds it instead of creating a second one.
+/// `conninfo` reaches the sealed Google tokens.
 write_outcome create_calendar_event(const config& cfg, const tenant_config& t,
+                                    const std::string& conninfo,
                                     const std::vector<std::string>& argv,
                                     int64_t approval_id);
 

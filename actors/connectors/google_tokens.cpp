@@ -96,6 +96,24 @@ std::string google_tokens::access_token(bool force, std::string& error) {
   return t.access;
 }
 
+net::client_response google_tokens::get(const std::string& url, std::string& error) {
+  net::client_response res;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto token = access_token(attempt > 0, error);
+    if (token.empty())
+      return {};
+    net::client_request req;
+    req.method = "GET";
+    req.url = url;
+    req.timeout = std::chrono::milliseconds(timeout_ms_);
+    req.headers = {{"Authorization", "Bearer " + token}};
+    res = http_.send(req);
+    if (res.status != 401)
+      break;
+  }
+  return res;
+}
+
 std::string google_tokens::exchange(const std::string& code, const std::string& verifier,
                                     const std::string& redirect_uri) {
   net::client_request req;

@@ -24,6 +24,10 @@ public:
   /// connected, the grant revoked, the token endpoint failing.
   std::string access_token(bool force, std::string& error);
 
+  /// A GET with the access token; a 401 refreshes it and tries once more.
+  /// Status 0 with `error` set when there is no token to send.
+  net::client_response get(const std::string& url, std::string& error);
+
   /// Exchanges an authorization code (PKCE) and stores the sealed tokens;
   /// "" on success, else what failed.
   std::string exchange(const std::string& code, const std::string& verifier,

@@ -5,7 +5,10 @@
 
 #include "actors/connectors/sources.hpp"
 
+#include "actors/connectors/google_tokens.hpp"
 #include "net/imap_client.hpp"
+#include "protocol/gmail_api.hpp"
+#include "protocol/google_api.hpp"
 #include "protocol/imap_text.hpp"
 #include "protocol/live_text.hpp"
 #include "protocol/time_zone.hpp"
@@ -22,7 +25,77 @@ constexpr int followup_window_days = 30;
 
 } // namespace
 
-source_factory mail_reader(const config& cfg, const tenant_config& t) {
+/// Gmail's API with the tenant's Google tokens.
+source_factory gmail_reader(const config& cfg, const tenant_config& t, const google_access& access) {
+  auto api = cfg.apis.google_api_url;
+  auto timeout = cfg.connectors.timeout_ms;
+  auto days = t.connectors.mail.followup_days;
+  auto lang = t.language;
+  auto tenant = t.id;
+  auto shared_cfg = std::make_shared<config>(cfg);
+  return [=] {
+    auto tokens = std::make_shared<google_tokens>(*shared_cfg, tenant, access.conninfo, access.key);
+    return [=](const std::string& topic, const std::string&) {
+      std::string failure;
+      auto get = [&](const std::string& target) {
+        std::string error;
+        auto res = tokens->get(api + target, error);
+        if (!error.empty())
+          failure = error;
+        else if (res.status != 200)
+          failure = describe_failure("Gmail", outcome_of(res, timeout, google::error_message(res.body)), "");
+        return failure.empty() ? res.body : std::string();
+      };
+      auto name = topic == "inbox" ? "mail" : "followups";
+      auto now = wall_ms();
+      if (topic == "inbox") {
+        auto list = gmail::parse_list(get(gmail::messages_target("is:unread in:inbox",
+                                                                  static_cast<int>(max_listed))),
+                                      "messages");
+        auto r = ok_report(name);
+        for (auto& id : list.ids) {
+          if (!failure.empty())
+            break;
+          auto m = gmail::parse_message(get(gmail::message_target(id)), "from");
+          r.lines.push_back(mail_line(m));
+          if (r.priorities.empty())
+            r.priorities.push_back((lang == "nl" ? "Beantwoord " : "Answer ") + mail_line(m));
+        }
+        if (!failure.empty())
+          return failing_report(name, failure);
+        if (list.estimate > static_cast<int64_t>(list.ids.size()))
+          r.lines.push_back((lang == "nl" ? "en nog " : "and ")
+                            + std::to_string(list.estimate - static_cast<int64_t>(list.ids.size()))
+                            + (lang == "nl" ? " ongelezen" : " more unread"));
+        return r;
+      }
+      auto query = "in:sent older_than:" + std::to_string(days) + "d newer_than:"
+                   + std::to_string(followup_window_days) + "d";
+      auto threads = gmail::parse_list(get(gmail::threads_target(query, 20)), "threads");
+      auto r = ok_report(name);
+      std::set<std::string> people;
+      for (auto& id : threads.ids) {
+        if (!failure.empty())
+          break;
+        auto end = gmail::parse_thread(get(gmail::thread_target(id)));
+        // Unanswered: the thread still ends with your message, days old.
+        if (!end.ok || !end.sent_by_me || now - end.last.date_ms < days * 86400000LL
+            || !people.insert(end.last.from).second)
+          continue;
+        r.lines.push_back(followup_line(end.last, now, lang));
+        if (r.priorities.empty())
+          r.priorities.push_back((lang == "nl" ? "Volg op: " : "Follow up: ") + mail_line(end.last));
+      }
+      if (!failure.empty())
+        return failing_report(name, failure);
+      return r;
+    };
+  };
+}
+
+source_factory mail_reader(const config& cfg, const tenant_config& t, const google_access& google) {
+  if (t.connectors.mail.provider == "gmail")
+    return gmail_reader(cfg, t, google);
   net::imap_account account;
   account.host = t.connectors.mail.host;
   account.port = t.connectors.mail.port;

@@ -24,7 +24,8 @@ source_factory weather_reader(const config& cfg, const tenant_config& t);
 source_factory github_reader(const config& cfg, const tenant_config& t);
 source_factory calendar_reader(const config& cfg, const tenant_config& t,
                                const google_access& google);
-source_factory mail_reader(const config& cfg, const tenant_config& t);
+source_factory mail_reader(const config& cfg, const tenant_config& t,
+                           const google_access& google);
 
 /// What went wrong with an HTTP answer, for describe_failure.
 http_outcome outcome_of(const net::client_response& res, int timeout_ms,

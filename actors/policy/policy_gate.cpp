@@ -212,7 +212,7 @@ caf::result<approval_outcome> resolve(self_ptr self,
     // The gate is detached: the CalDAV PUT runs here, once per approval.
     write_outcome w{false, "the tenant no longer exists"};
     if (owner_tenant)
-      w = create_calendar_event(*cfg, *owner_tenant, a.argv, a.id);
+      w = create_calendar_event(*cfg, *owner_tenant, self->state.conninfo, a.argv, a.id);
     auto state = w.done ? "executed" : "failed";
     with_db(self, [&](storage::store& s) {
       s.finish_approval(a.id, state, w.detail);
@@ -274,6 +274,7 @@ policy_gate(policy_gate_actor::stateful_pointer<policy_gate_state> self,
             std::shared_ptr<const config> cfg, std::string conninfo,
             std::map<std::string, shell_actor> shells,
             std::vector<sender_actor> senders, bool at_start) {
+  self->state.conninfo = conninfo;
   self->state.db = std::make_unique<store_handle>(std::move(conninfo));
   if (at_start) {
     auto n = with_db(self, [](storage::store& s) {

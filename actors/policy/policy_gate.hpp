@@ -14,6 +14,7 @@ namespace parley {
 
 struct policy_gate_state {
   policy_gate_state() = default;
+  std::string conninfo;  ///< also for the calendar writer's Google tokens
   std::unique_ptr<store_handle> db;
   std::map<std::string, shell_actor> shells;  ///< tenants with a shell block
   std::vector<sender_actor> senders;          ///< for reports of HTTP decisions

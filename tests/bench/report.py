@@ -21,6 +21,7 @@ def one(name):
 
 parley, ceiling = lines("parley.jsonl"), lines("ceiling.jsonl")
 e2e, llm, storage = one("e2e.json"), one("llm.json"), one("storage.json")
+weather = one("weather.json")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
             if l.startswith("model name")), "?")
 print("machine: %s, %d cores (load generator and fake peers included)" % (cpu, os.cpu_count()))
@@ -50,13 +51,18 @@ print("storage ceiling: %d events in batches of %d straight into PostgreSQL: %.0
       % (storage["events"], storage["batch"], storage["per_second"], storage["commits_per_second"],
          storage["commit_p50_ms"], storage["commit_p99_ms"], storage["parley_ratio"]))
 print()
-for name, r in (("command `taken`", e2e), ("LLM overhead", llm)):
+for name, r in (("command `taken`", e2e), ("command `weer` (warm cache)", weather),
+                ("LLM overhead", llm)):
     extra = " minus the model's %.0f ms" % r["subtracted_ms"] if r["subtracted_ms"] else ""
     print("%s at %.0f/s offered (%.0f/s sent): %d of %d answered; reply%s p50 %.2f ms,"
           " p90 %.2f ms, p99 %.2f ms, max %.2f ms; ack p50 %.2f ms, p99 %.2f ms" % (
               name, r["offered_per_second"], r["sent_per_second"], r["answered"],
               r["acked"], extra, r["reply_p50_ms"], r["reply_p90_ms"], r["reply_p99_ms"],
               r["reply_max_ms"], r["ack_p50_ms"], r["ack_p99_ms"]))
+weather["p50_ratio_to_taken"] = (weather["reply_p50_ms"] / e2e["reply_p50_ms"]
+                                 if e2e["reply_p50_ms"] else 0)
+print("a live-data command with a warm cache costs %.2f times a task command (reply p50)"
+      % weather["p50_ratio_to_taken"])
 conversations = e2e["answered"]
 per_conversation = (rss_conversations - rss_idle) / conversations if conversations else 0
 print("memory: RSS %.1f MB idle, %.1f MB after %d conversations (%.1f KB each),"
@@ -65,7 +71,7 @@ print("memory: RSS %.1f MB idle, %.1f MB after %d conversations (%.1f KB each),"
           rss_after / 1024))
 json.dump({"machine": {"cpu": cpu, "cores": os.cpu_count()},
            "ingest": parley, "answering": answering, "http_ceiling": ceiling, "storage_ceiling": storage,
-           "command_end_to_end": e2e, "llm_overhead": llm,
+           "command_end_to_end": e2e, "live_command_warm_cache": weather, "llm_overhead": llm,
            "rss_kb": {"idle": rss_idle, "after_conversations": rss_conversations,
                       "conversations": conversations,
                       "per_conversation_kb": per_conversation, "after_ingest": rss_after}},

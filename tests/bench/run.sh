@@ -16,7 +16,10 @@
 #   4. the storage ceiling: as many events as the 64-connection step stored,
 #      inserted by the same code in batches of the size parley reached (last
 #      but one: its rows are messages no parley will answer);
-#   5. the HTTP ceiling: the ingest steps against a minimal Beast server.
+#   5. the HTTP ceiling: the ingest steps against a minimal Beast server;
+#   6. a live-data command with a warm cache: `weer` at 1,000/s for 10 s,
+#      each from its own sender, the weather connector reading a fake
+#      Open-Meteo once (connectors.cache_s 600); its latency beside `taken`'s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-5}
@@ -34,13 +37,14 @@ trap cleanup EXIT
 export BENCH_SECRET=bench-secret BENCH_TOKEN=bench-token
 url="http://127.0.0.1:$parley_port/webhooks/meta/whatsapp"
 
-# start_parley LLM_JSON: parley on the data directory, a business tenant
-# (every sender is answered), replies to the fake Graph API on $graph_port.
+# start_parley LLM_JSON [EXTRA_TOP_LEVEL] [EXTRA_TENANT]: parley on the data
+# directory, a business tenant (every sender is answered), replies to the
+# fake Graph API on $graph_port.
 start_parley() {
   cat > "$data/parley.json" <<JSON
-{"listen": "127.0.0.1:$parley_port", "data_dir": "$data", "llm": $1,
+{"listen": "127.0.0.1:$parley_port", "data_dir": "$data", "llm": $1, ${2:-}
  "meta": {"graph_url": "http://127.0.0.1:$graph_port", "app_secret_env": "BENCH_SECRET"},
- "tenants": [{"id": "bench", "kind": "business", "channel": "meta",
+ "tenants": [{"id": "bench", "kind": "business", "channel": "meta", ${3:-}
               "phone_number_id": "1122334455667", "access_token_env": "BENCH_TOKEN",
               "language": "nl"}]}
 JSON
@@ -60,14 +64,14 @@ metric() {
 }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
-echo "1/5 a command end to end at 1,000/s, 10,000 conversations"
+echo "1/6 a command end to end at 1,000/s, 10,000 conversations"
 start_parley '{}'
 rss_idle=$(rss_kb $parley_pid)
 $bench e2e --url "$url" --secret "$BENCH_SECRET" --graph-port "$graph_port" \
   --rate 1000 --seconds 10 --text taken --first-id 10000000 --label command > "$out/e2e.json"
 rss_conversations=$(rss_kb $parley_pid)
 
-echo "2/5 ingest at 1, 16 and 64 connections, ${seconds}s each"
+echo "2/6 ingest at 1, 16 and 64 connections, ${seconds}s each"
 $bench ceiling --port "$graph_port" 2>/dev/null & pids+=($!)
 next=0
 for c in 1 16 64; do
@@ -91,24 +95,50 @@ rss_after=$(rss_kb $parley_pid)
 stop_parley
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
-echo "3/5 LLM overhead with a fake LLM answering in exactly 200 ms"
+echo "3/6 LLM overhead with a fake LLM answering in exactly 200 ms"
 start_parley "{\"base_url\": \"http://127.0.0.1:$llm_port\", \"model\": \"bench\", \"workers\": 16}"
 $bench e2e --url "$url" --secret "$BENCH_SECRET" --graph-port "$graph_port" \
   --llm-port "$llm_port" --llm-delay-ms 200 --rate 20 --seconds 10 --first-id 20000000 \
   --text "Wat kost een afspraak voor twee personen morgen?" --label llm > "$out/llm.json"
 stop_parley
 
-echo "4/5 the storage ceiling"
+echo "4/6 the storage ceiling"
 last=$(tail -1 "$out/parley.jsonl")
 batch=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(max(1, round(d["events"] / max(1, d["commits"]))))' "$last")
 $bench storage --data-dir "$data" --events "$(field "$last" events)" --batch "$batch" > "$out/storage.json"
 
-echo "5/5 the HTTP ceiling"
+echo "5/6 the HTTP ceiling"
 $bench ceiling --port "$ceiling_port" 2>/dev/null & pids+=($!)
 until (exec 3<>/dev/tcp/127.0.0.1/$ceiling_port) 2>/dev/null; do sleep 0.05; done
 for c in 1 16 64; do
   $bench ingest --url "http://127.0.0.1:$ceiling_port/webhooks/meta/whatsapp" \
     --secret "$BENCH_SECRET" --connections $c --seconds "$seconds" --label ceiling >> "$out/ceiling.jsonl"
 done
+
+echo "6/6 a live-data command (weer) with a warm cache at 1,000/s"
+# The fake Open-Meteo (tests/fakes) picks its port and writes it down.
+python3 - "$out/weather.port" <<'PY' & pids+=($!)
+import datetime, sys, threading
+sys.path.insert(0, "tests")
+from fakes.connectors import FakeOpenMeteo
+fake = FakeOpenMeteo()
+today = datetime.date.today()
+fake.days = [{"date": (today + datetime.timedelta(days=i)).isoformat(), "code": 61, "tmax": 8,
+              "tmin": 3, "rain": 60, "wind": 20} for i in range(3)]
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(fake.server.server_address[1]))
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+threading.Event().wait()
+PY
+until [ -s "$out/weather.port" ]; do sleep 0.05; done
+weather_port=$(cat "$out/weather.port")
+start_parley '{}' "\"weather\": {\"base_url\": \"http://127.0.0.1:$weather_port\"}, \"connectors\": {\"cache_s\": 600}," \
+  "\"timezone\": \"Europe/Amsterdam\", \"connectors\": {\"weather\": {\"latitude\": 52.37, \"longitude\": 4.89, \"place\": \"Amsterdam\"}},"
+$bench e2e --url "$url" --secret "$BENCH_SECRET" --graph-port "$graph_port" \
+  --rate 10 --seconds 1 --text weer --first-id 30000000 --label warm-up > /dev/null
+$bench e2e --url "$url" --secret "$BENCH_SECRET" --graph-port "$graph_port" \
+  --rate 1000 --seconds 10 --text weer --first-id 30001000 --label weather > "$out/weather.json"
+stop_parley
 
 python3 tests/bench/report.py "$out" "$rss_idle" "$rss_conversations" "$rss_after" "$drain_seconds"

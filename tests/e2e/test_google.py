@@ -28,7 +28,8 @@ class Google(ParleyTestCase):
         self.google = FakeGoogle()
         self.addCleanup(self.google.close)
         self.tenant_extra = {"timezone": ZONE, "connectors": {
-            "calendar": {"provider": "google", "calendar_id": "primary"}}}
+            "calendar": {"provider": "google", "calendar_id": "primary"},
+            "mail": {"provider": "gmail"}}}
         self.config_extra = {"google": {
             "client_id_env": "GOOGLE_CLIENT_ID", "client_secret_env": "GOOGLE_CLIENT_SECRET",
             "auth_url": self.google.url + "/o/oauth2/v2/auth",
@@ -141,6 +142,49 @@ class Google(ParleyTestCase):
                          "(invalid_grant): run `parley connect google --tenant ops` again")
         health = json.loads(self.parley.request("GET", "/health")[1])
         self.assertEqual(health["tenants"]["ops"]["connectors"]["calendar"]["status"], "failing")
+
+    def test_inbox_and_followups_from_gmail(self):
+        self.connect()
+        now = datetime.datetime.now(datetime.timezone.utc).timestamp()
+        day = 86400
+        self.google.messages = [
+            {"id": "m1", "thread": "t1", "from": "Alice <alice@example.com>", "to": "me@example.com",
+             "subject": "Lunch?", "snippet": "It&#39;s on me", "date": now - 3600,
+             "labels": ["INBOX", "UNREAD"]},
+            {"id": "m2", "thread": "t2", "from": "Bob <bob@example.com>", "to": "me@example.com",
+             "subject": "Old news", "snippet": "", "date": now - 7200, "labels": ["INBOX"]},
+            # Sent five days ago, no answer since: a followup.
+            {"id": "m3", "thread": "t3", "from": "me@example.com", "to": "Jan <jan@example.com>",
+             "subject": "Factuur", "snippet": "", "date": now - 5 * day, "labels": ["SENT"]},
+            # Sent five days ago and answered: not one.
+            {"id": "m4", "thread": "t4", "from": "me@example.com", "to": "sara@example.com",
+             "subject": "Planning", "snippet": "", "date": now - 5 * day, "labels": ["SENT"]},
+            {"id": "m5", "thread": "t4", "from": "Sara <sara@example.com>", "to": "me@example.com",
+             "subject": "Re: Planning", "snippet": "", "date": now - 2 * day, "labels": ["INBOX"]},
+        ]
+        self.assertEqual(self.ask("inbox"), "Unread mail:\n• Alice: Lunch?")
+        self.assertEqual(self.ask("followups"), "Still waiting for an answer to:\n"
+                                                "• Jan: Factuur (sent 5 days ago)")
+        for call in self.google.calls("/gmail/v1/"):
+            self.assertEqual(call.header("authorization"), "Bearer " + self.google.token)
+
+    def test_plan_inserts_the_google_event_once_after_approval(self):
+        import re
+        self.connect()
+        self.say("plan: overleg met Sara morgen 14:00")
+        prompt = self.graph.body(self.graph.wait_messages(1)[-1][1])
+        n = int(re.search(r"Approval needed \((\d+)\)", prompt).group(1))
+        self.assertEqual(self.google.created, [])
+        self.say("approve %d" % n)
+        done = self.graph.body(self.graph.wait_messages(2)[-1][1])
+        self.assertTrue(done.startswith("Planned: Overleg met Sara, "), done)
+        self.assertEqual(len(self.google.created), 1)
+        event = self.google.created[0]
+        self.assertEqual(event["summary"], "Overleg met Sara")
+        self.assertEqual(event["id"], "prl0%d" % n)
+        tomorrow = datetime.datetime.now(ZoneInfo(ZONE)).date() + datetime.timedelta(days=1)
+        start = datetime.datetime.fromisoformat(event["start"]["dateTime"].replace("Z", "+00:00"))
+        self.assertEqual(start, datetime.datetime.combine(tomorrow, datetime.time(14, 0), ZoneInfo(ZONE)))
 
     def test_without_a_connection_the_agenda_says_how_to_connect(self):
         self.assertEqual(self.ask("agenda"), "That did not work right now: Google is not "
