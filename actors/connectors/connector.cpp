@@ -2,7 +2,15 @@
 
 #include "actors/log.hpp"
 
+#include <algorithm>
+
 namespace parley {
+
+namespace {
+
+constexpr int64_t failure_cache_ms = 5000;
+
+} // namespace
 
 int64_t wall_ms() {
   using namespace std::chrono;
@@ -44,6 +52,11 @@ connector(connector_actor::stateful_pointer<connector_state> self,
           std::chrono::seconds cache_for, std::shared_ptr<connector_board> board) {
   self->state.read = make();
   auto cache_ms = std::chrono::duration_cast<std::chrono::milliseconds>(cache_for).count();
+  // A failure is remembered briefly too: a burst of questions against a
+  // failing server neither hammers it nor queues behind its timeout.
+  auto lifetime = [cache_ms](const connector_report& r) -> int64_t {
+    return r.ok() ? cache_ms : std::min<int64_t>(cache_ms, failure_cache_ms);
+  };
   return {
     [=](atom::summary, const std::string& topic,
         const std::string& date) -> connector_report {
@@ -51,7 +64,7 @@ connector(connector_actor::stateful_pointer<connector_state> self,
       auto key = topic + " " + date;
       auto now = wall_ms();
       if (auto hit = st.cache.find(key);
-          hit != st.cache.end() && hit->second.ok() && now - hit->second.fetched_ms < cache_ms)
+          hit != st.cache.end() && now - hit->second.fetched_ms < lifetime(hit->second))
         return hit->second;
       auto r = st.read(topic, date);
       r.fetched_ms = now;
@@ -60,13 +73,10 @@ connector(connector_actor::stateful_pointer<connector_state> self,
       board->record(tenant, source, r);
       if (!r.ok())
         log::warn("connector " + source + " of " + tenant + ": " + r.error);
-      // Failures are not cached: the next question tries again.
       for (auto i = st.cache.begin(); i != st.cache.end();)
-        i = now - i->second.fetched_ms >= cache_ms ? st.cache.erase(i) : std::next(i);
-      if (r.ok() && cache_ms > 0)
+        i = now - i->second.fetched_ms >= lifetime(i->second) ? st.cache.erase(i) : std::next(i);
+      if (lifetime(r) > 0)
         st.cache[key] = r;
-      else
-        st.cache.erase(key);
       return r;
     },
   };

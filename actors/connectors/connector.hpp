@@ -2,8 +2,9 @@
 
 // The CONNECTOR actor every live-data source shares: it answers a topic for a
 // local date from its source, reuses an answer for connectors.cache_s (a burst
-// of `agenda` does not hit the server ten times), and records its health on
-// the board that GET /health reads.
+// of `agenda` does not hit the server ten times) and a failure for 5 s (or
+// cache_s if shorter), and records its health on the board that GET /health
+// reads.
 
 #include "actors/interfaces.hpp"
 #include "protocol/config.hpp"

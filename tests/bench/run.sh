@@ -119,10 +119,11 @@ echo "6/6 a live-data command (weer) with a warm cache at 1,000/s"
 # The fake Open-Meteo (tests/fakes) picks its port and writes it down.
 python3 - "$out/weather.port" <<'PY' & pids+=($!)
 import datetime, sys, threading
+from zoneinfo import ZoneInfo
 sys.path.insert(0, "tests")
 from fakes.connectors import FakeOpenMeteo
 fake = FakeOpenMeteo()
-today = datetime.date.today()
+today = datetime.datetime.now(ZoneInfo("Europe/Amsterdam")).date()  # the tenant's day
 fake.days = [{"date": (today + datetime.timedelta(days=i)).isoformat(), "code": 61, "tmax": 8,
               "tmin": 3, "rain": 60, "wind": 20} for i in range(3)]
 with open(sys.argv[1] + ".tmp", "w") as f:
