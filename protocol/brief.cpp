@@ -134,6 +134,7 @@ std::string render_template(const std::vector<connector_report>& reports,
   std::string out = (nl(lang) ? "Goedemorgen! Je brief voor " : "Good morning! Your brief for ")
                     + short_date(date, lang) + ".\n";
   std::vector<std::string> priorities;
+  std::vector<std::vector<std::string>> candidates;  ///< each section's, in order
   for (auto& name : sections())
     for (auto& r : reports) {
       if (r.connector != name)
@@ -154,10 +155,22 @@ std::string render_template(const std::vector<connector_report>& reports,
         out += (nl(lang) ? "- en nog " : "- and ")
                + std::to_string(r.lines.size() - lines_per_section)
                + (nl(lang) ? "\n" : " more\n");
-      for (auto& p : r.priorities)
-        if (std::find(priorities.begin(), priorities.end(), p) == priorities.end())
-          priorities.push_back(p);
+      candidates.push_back(r.priorities);
     }
+  // One from each source in turn (the first meeting, the review, the mail
+  // to answer, ...), then the next of each: three different kinds of work.
+  for (size_t round = 0; priorities.size() < 3; ++round) {
+    bool any = false;
+    for (auto& c : candidates)
+      if (round < c.size()) {
+        any = true;
+        if (priorities.size() < 3
+            && std::find(priorities.begin(), priorities.end(), c[round]) == priorities.end())
+          priorities.push_back(c[round]);
+      }
+    if (!any)
+      break;
+  }
   static const char* defaults_nl[] = {"Kies je belangrijkste taak van vandaag",
                                       "Plan een blok zonder onderbrekingen",
                                       "Sluit de dag af met een korte terugblik"};

@@ -276,6 +276,16 @@ CAF_TEST(the template brief always has its sections and three priorities) {
   CAF_CHECK(text.find("Priorities:\n1. 09:30 Standup\n2. Answer Alice: Lunch tomorrow?\n3. Pick today's") != std::string::npos);
 }
 
+CAF_TEST(the template takes its three priorities one source at a time) {
+  auto text = brief::render_template(
+    {report("calendar", {"09:30 Standup", "14:00 Call"}, {"09:30 Standup", "14:00 Call"}),
+     report("mail", {"Alice: Lunch?"}, {"Answer Alice: Lunch?"}),
+     report("github", {"Review requested: acme/app#12"}, {"Review acme/app#12"})},
+    "2026-12-01", "en");
+  CAF_CHECK(text.find("Priorities:\n1. 09:30 Standup\n2. Answer Alice: Lunch?\n3. Review acme/app#12\n")
+            != std::string::npos);
+}
+
 CAF_TEST(the template brief stays under 300 words however much data there is) {
   std::vector<std::string> many(200, "Newsletter sender with a long subject line of many words");
   auto text = brief::render_template({report("mail", many), report("tasks", many)}, "2026-12-01", "nl");
