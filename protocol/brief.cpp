@@ -121,9 +121,10 @@ std::string invalid_reason(const std::string& text) {
   auto n = lines.size();
   if (!numbered(lines[n - 3], 1) || !numbered(lines[n - 2], 2) || !numbered(lines[n - 1], 3))
     return "the brief does not end with three numbered priorities";
-  for (size_t i = 0; i + 3 < n; ++i)
+  // A numbered line just before "1." means more than three priorities.
+  if (n >= 4)
     for (int k = 1; k <= 9; ++k)
-      if (numbered(lines[i], k) && i + 4 == n)
+      if (numbered(lines[n - 4], k))
         return "the brief ends with more than three priorities";
   return "";
 }

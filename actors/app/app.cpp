@@ -113,11 +113,16 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
         sys, "shell connector " + t.id, detached_worker(shell_connector, t.shell));
   for (auto& [id, sh] : shells)
     shells_.push_back(sh);
+  // Credentials at rest are sealed with this key (secret_key_env, or
+  // <data_dir>/secret.key created on first start).
+  google_access google{conninfo, storage::load_secret_key(*cfg)};
+  oauth_ = spawn_supervised<oauth_actor>(
+    sys, "google oauth", detached_worker(google_oauth, cfg, conninfo, google.key));
   gate_ = spawn_supervised<policy_gate_actor>(
     sys, "policy gate",
-    [cfg, conninfo, shells, senders = senders_](caf::event_based_actor* slot,
-                                                size_t restarts) {
-      return spawn_detached_worker(slot, policy_gate, cfg, conninfo, shells,
+    [cfg, google, shells, senders = senders_](caf::event_based_actor* slot,
+                                              size_t restarts) {
+      return spawn_detached_worker(slot, policy_gate, cfg, google, shells,
                                    senders, restarts == 0);
     });
   auto llm_bound = std::chrono::milliseconds(cfg->llm.timeout_ms) * 2
@@ -131,11 +136,6 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   if (cfg->evolution.enabled())
     evolution_ = spawn_supervised<evolution_admin_actor>(
       sys, "evolution admin", detached_worker(evolution_admin, cfg));
-  // Credentials at rest are sealed with this key (secret_key_env, or
-  // <data_dir>/secret.key created on first start).
-  google_access google{conninfo, storage::load_secret_key(*cfg)};
-  oauth_ = spawn_supervised<oauth_actor>(
-    sys, "google oauth", detached_worker(google_oauth, cfg, conninfo, google.key));
   // Live data: one supervised connector per tenant and configured source.
   auto directory = std::make_shared<connector_directory>();
   auto cache = std::chrono::seconds(cfg->connectors.cache_s);

@@ -44,9 +44,9 @@ source_factory google_calendar(const config& cfg, const tenant_config& t,
   auto zone = t.timezone;
   auto lang = t.language;
   auto tenant = t.id;
-  auto shared_cfg = std::make_shared<config>(cfg);
+  auto apis = cfg.apis;
   return [=] {
-    auto tokens = std::make_shared<google_tokens>(*shared_cfg, tenant, access.conninfo, access.key);
+    auto tokens = std::make_shared<google_tokens>(apis, timeout, tenant, access.conninfo, access.key);
     return [=](const std::string&, const std::string& date) {
       auto from = tz::instant_of(zone, date, "00:00");
       auto to = tz::instant_of(zone, tz::add_days(date, 1), "00:00");

@@ -5,7 +5,6 @@
 #include "net/http_client.hpp"
 #include "protocol/google_api.hpp"
 #include "protocol/url.hpp"
-#include "storage/secret_key.hpp"
 
 #include <nlohmann/json.hpp>
 #include "protocol/base64.hpp"
@@ -19,29 +18,22 @@ namespace {
 /// Google Calendar's events.insert with an id made from the approval: a
 /// repeat gets 409 duplicate, which means it exists already.
 write_outcome create_google_event(const config& cfg, const tenant_config& t,
-                                  const std::string& conninfo, const std::string& title,
+                                  const google_access& access, const std::string& title,
                                   int64_t start, int64_t end, int64_t approval_id) {
   auto id = "prl0" + std::to_string(approval_id);  // base32hex, at least 5 characters
-  google_tokens tokens(cfg, t.id, conninfo, storage::load_secret_key(cfg));
+  google_tokens tokens(cfg.apis, cfg.connectors.timeout_ms, t.id, access.conninfo, access.key);
+  net::client_request req;
+  req.url = cfg.apis.google_api_url + "/calendar/v3/calendars/"
+            + url_encode(t.connectors.calendar.calendar_id) + "/events";
+  req.body = nlohmann::json{{"id", id}, {"summary", title},
+                            {"start", {{"dateTime", tz::rfc3339_utc(start)}}},
+                            {"end", {{"dateTime", tz::rfc3339_utc(end)}}}}
+               .dump();
+  req.headers = {{"Content-Type", "application/json"}};
   std::string error;
-  net::client_response res;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto token = tokens.access_token(attempt > 0, error);
-    if (token.empty())
-      return {false, error};
-    net::client_request req;
-    req.url = cfg.apis.google_api_url + "/calendar/v3/calendars/"
-              + url_encode(t.connectors.calendar.calendar_id) + "/events";
-    req.body = nlohmann::json{{"id", id}, {"summary", title},
-                              {"start", {{"dateTime", tz::rfc3339_utc(start)}}},
-                              {"end", {{"dateTime", tz::rfc3339_utc(end)}}}}
-                 .dump();
-    req.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
-    req.timeout = std::chrono::milliseconds(cfg.connectors.timeout_ms);
-    res = net::http_client().send(req);
-    if (res.status != 401)
-      break;
-  }
+  auto res = tokens.send(std::move(req), error);
+  if (!error.empty())
+    return {false, error};
   if (res.status == 200)
     return {true, "created in Google Calendar as " + id};
   if (res.status == 409)
@@ -55,7 +47,7 @@ write_outcome create_google_event(const config& cfg, const tenant_config& t,
 } // namespace
 
 write_outcome create_calendar_event(const config& cfg, const tenant_config& t,
-                                    const std::string& conninfo,
+                                    const google_access& google,
                                     const std::vector<std::string>& argv,
                                     int64_t approval_id) {
   auto& cal = t.connectors.calendar;
@@ -64,7 +56,7 @@ write_outcome create_calendar_event(const config& cfg, const tenant_config& t,
   auto start = tz::instant_of(t.timezone, argv[0], argv[1]);
   auto end = start + std::stoll(argv[2]) * 60000;
   if (cal.provider == "google")
-    return create_google_event(cfg, t, conninfo, argv[3], start, end, approval_id);
+    return create_google_event(cfg, t, google, argv[3], start, end, approval_id);
   if (cal.provider != "caldav")
     return {false, "the calendar of this tenant cannot be written to"};
   auto uid = "parley-approval-" + std::to_string(approval_id);

@@ -4,6 +4,7 @@
 // events.insert). Called by
 // the policy gate, which is detached, after the owner approved; blocking.
 
+#include "actors/connectors/sources.hpp"
 #include "protocol/config.hpp"
 
 #include <string>
@@ -20,9 +21,9 @@ struct write_outcome {
 /// judge_action made it) under an id derived from `approval_id`: CalDAV PUT
 /// with If-None-Match: *, Google events.insert with that id, so that a
 /// repeat after a crash finds it instead of creating a second one.
-/// `conninfo` reaches the sealed Google tokens.
+/// `google` reaches the sealed Google tokens.
 write_outcome create_calendar_event(const config& cfg, const tenant_config& t,
-                                    const std::string& conninfo,
+                                    const google_access& google,
                                     const std::vector<std::string>& argv,
                                     int64_t approval_id);
 

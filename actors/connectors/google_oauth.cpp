@@ -46,7 +46,7 @@ google_oauth(oauth_actor::stateful_pointer<google_oauth_state> self,
       if (!flow)
         return make_error(errc::bad_input, "this sign-in link is unknown, used or expired; "
                                            "run parley connect google again");
-      google_tokens tokens(*cfg, flow->tenant, conninfo, key);
+      google_tokens tokens(cfg->apis, cfg->connectors.timeout_ms, flow->tenant, conninfo, key);
       auto error = code.empty() ? std::string("Google did not grant access")
                                 : tokens.exchange(code, flow->verifier, flow->redirect_uri);
       self->state.db->with([&](storage::store& s) {

@@ -16,11 +16,11 @@ constexpr const char* reconnect = "run `parley connect google --tenant ";
 
 } // namespace
 
-google_tokens::google_tokens(const config& cfg, std::string tenant, std::string conninfo,
-                             std::string key)
-  : token_url_(cfg.apis.google_token_url), client_id_(cfg.apis.google_client_id),
-    client_secret_(cfg.apis.google_client_secret), tenant_(std::move(tenant)),
-    key_(std::move(key)), timeout_ms_(cfg.connectors.timeout_ms), db_(std::move(conninfo)) {}
+google_tokens::google_tokens(const apis_config& apis, int timeout_ms, std::string tenant,
+                             std::string conninfo, std::string key)
+  : token_url_(apis.google_token_url), client_id_(apis.google_client_id),
+    client_secret_(apis.google_client_secret), tenant_(std::move(tenant)),
+    key_(std::move(key)), timeout_ms_(timeout_ms), db_(std::move(conninfo)) {}
 
 bool google_tokens::load(tokens& t, std::string& error) {
   std::optional<secrets::sealed> sealed;
@@ -96,22 +96,27 @@ std::string google_tokens::access_token(bool force, std::string& error) {
   return t.access;
 }
 
-net::client_response google_tokens::get(const std::string& url, std::string& error) {
+net::client_response google_tokens::send(net::client_request req, std::string& error) {
+  req.timeout = std::chrono::milliseconds(timeout_ms_);
+  req.headers.emplace_back("Authorization", "");
   net::client_response res;
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto token = access_token(attempt > 0, error);
     if (token.empty())
       return {};
-    net::client_request req;
-    req.method = "GET";
-    req.url = url;
-    req.timeout = std::chrono::milliseconds(timeout_ms_);
-    req.headers = {{"Authorization", "Bearer " + token}};
+    req.headers.back().second = "Bearer " + token;
     res = http_.send(req);
     if (res.status != 401)
       break;
   }
   return res;
+}
+
+net::client_response google_tokens::get(const std::string& url, std::string& error) {
+  net::client_request req;
+  req.method = "GET";
+  req.url = url;
+  return send(std::move(req), error);
 }
 
 std::string google_tokens::exchange(const std::string& code, const std::string& verifier,

@@ -17,15 +17,19 @@ namespace parley {
 
 class google_tokens {
 public:
-  google_tokens(const config& cfg, std::string tenant, std::string conninfo, std::string key);
+  google_tokens(const apis_config& apis, int timeout_ms, std::string tenant,
+                std::string conninfo, std::string key);
 
   /// A valid access token; refreshed when it expires within a minute or
   /// when `force` (after a 401). "" with `error` set otherwise: not
   /// connected, the grant revoked, the token endpoint failing.
   std::string access_token(bool force, std::string& error);
 
-  /// A GET with the access token; a 401 refreshes it and tries once more.
+  /// `req` with the access token; a 401 refreshes it and tries once more.
   /// Status 0 with `error` set when there is no token to send.
+  net::client_response send(net::client_request req, std::string& error);
+
+  /// A GET through send().
   net::client_response get(const std::string& url, std::string& error);
 
   /// Exchanges an authorization code (PKCE) and stores the sealed tokens;

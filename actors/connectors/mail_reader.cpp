@@ -32,9 +32,9 @@ source_factory gmail_reader(const config& cfg, const tenant_config& t, const goo
   auto days = t.connectors.mail.followup_days;
   auto lang = t.language;
   auto tenant = t.id;
-  auto shared_cfg = std::make_shared<config>(cfg);
+  auto apis = cfg.apis;
   return [=] {
-    auto tokens = std::make_shared<google_tokens>(*shared_cfg, tenant, access.conninfo, access.key);
+    auto tokens = std::make_shared<google_tokens>(apis, timeout, tenant, access.conninfo, access.key);
     return [=](const std::string& topic, const std::string&) {
       std::string failure;
       auto get = [&](const std::string& target) {

@@ -30,11 +30,6 @@ void end(self_ptr self, turn_outcome out) {
   self->quit();
 }
 
-/// How long the gate may take: it may run a command to its timeout first.
-std::chrono::milliseconds gate_bound(const tenant_config& t) {
-  return std::chrono::milliseconds(t.shell.timeout_ms) + std::chrono::seconds(30);
-}
-
 /// Runs one call; `put` receives its result text (exactly once).
 void run_call(self_ptr self, const agent_context& ctx, const tool_call& call,
               std::function<void(std::string)> put) {

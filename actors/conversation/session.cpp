@@ -74,11 +74,6 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
 void answer_free_text(self_ptr self, const session_deps& deps,
                       router_actor router, completion c);
 
-/// How long the gate may take: it may run a command to its timeout first.
-std::chrono::milliseconds gate_bound(const tenant_config& t) {
-  return std::chrono::milliseconds(t.shell.timeout_ms) + std::chrono::seconds(30);
-}
-
 /// Asks the gate about `line` on behalf of the message's sender; `then` gets
 /// its decision (a refusal when there is no gate or it does not answer).
 void check_action(self_ptr self, const session_deps& deps, const completion& c,

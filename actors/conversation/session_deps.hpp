@@ -6,6 +6,7 @@
 #include "actors/channels/ingest.hpp"
 #include "actors/connectors/connector.hpp"
 #include "actors/interfaces.hpp"
+#include "protocol/config.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -46,5 +47,10 @@ struct session_deps {
   std::shared_ptr<std::atomic<size_t>> llm_turn
     = std::make_shared<std::atomic<size_t>>(0);
 };
+
+/// How long the gate may take: it may run a command to its timeout first.
+inline std::chrono::milliseconds gate_bound(const tenant_config& t) {
+  return std::chrono::milliseconds(t.shell.timeout_ms) + std::chrono::seconds(30);
+}
 
 } // namespace parley

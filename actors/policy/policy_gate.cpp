@@ -212,7 +212,7 @@ caf::result<approval_outcome> resolve(self_ptr self,
     // The gate is detached: the CalDAV PUT runs here, once per approval.
     write_outcome w{false, "the tenant no longer exists"};
     if (owner_tenant)
-      w = create_calendar_event(*cfg, *owner_tenant, self->state.conninfo, a.argv, a.id);
+      w = create_calendar_event(*cfg, *owner_tenant, self->state.google, a.argv, a.id);
     auto state = w.done ? "executed" : "failed";
     with_db(self, [&](storage::store& s) {
       s.finish_approval(a.id, state, w.detail);
@@ -271,11 +271,11 @@ caf::result<outbox_item> release(self_ptr self, int64_t id, bool send) {
 
 policy_gate_actor::behavior_type
 policy_gate(policy_gate_actor::stateful_pointer<policy_gate_state> self,
-            std::shared_ptr<const config> cfg, std::string conninfo,
+            std::shared_ptr<const config> cfg, google_access google,
             std::map<std::string, shell_actor> shells,
             std::vector<sender_actor> senders, bool at_start) {
-  self->state.conninfo = conninfo;
-  self->state.db = std::make_unique<store_handle>(std::move(conninfo));
+  self->state.db = std::make_unique<store_handle>(google.conninfo);
+  self->state.google = std::move(google);
   if (at_start) {
     auto n = with_db(self, [](storage::store& s) {
       return s.interrupt_unfinished_approvals();

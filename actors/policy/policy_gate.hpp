@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "actors/connectors/sources.hpp"
 #include "actors/storage_worker.hpp"
 #include "protocol/config.hpp"
 
@@ -14,7 +15,7 @@ namespace parley {
 
 struct policy_gate_state {
   policy_gate_state() = default;
-  std::string conninfo;  ///< also for the calendar writer's Google tokens
+  google_access google;  ///< the calendar writer's way to the Google tokens
   std::unique_ptr<store_handle> db;
   std::map<std::string, shell_actor> shells;  ///< tenants with a shell block
   std::vector<sender_actor> senders;          ///< for reports of HTTP decisions
@@ -29,7 +30,7 @@ struct policy_gate_state {
 /// never run again).
 policy_gate_actor::behavior_type
 policy_gate(policy_gate_actor::stateful_pointer<policy_gate_state> self,
-            std::shared_ptr<const config> cfg, std::string conninfo,
+            std::shared_ptr<const config> cfg, google_access google,
             std::map<std::string, shell_actor> shells,
             std::vector<sender_actor> senders, bool at_start);
 

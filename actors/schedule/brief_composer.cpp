@@ -28,7 +28,7 @@ struct gather {
 
 constexpr size_t shell_lines = 3;  ///< of each check's output
 
-void compose(self_ptr self, const config& cfg, const brief_sources& src,
+void compose(self_ptr self, const brief_sources& src,
              const tenant_config& t, const std::string& date,
              std::vector<connector_report> reports,
              caf::typed_response_promise<composed_brief> rp) {
@@ -77,7 +77,7 @@ brief_composer(brief_actor::stateful_pointer<brief_composer_state> self,
       auto deadline = std::chrono::milliseconds(cfg->brief.deadline_ms);
       auto g = std::make_shared<gather>();
       g->done = [=](std::vector<connector_report> reports) {
-        compose(self, *cfg, src, *t, date, std::move(reports), rp);
+        compose(self, src, *t, date, std::move(reports), rp);
       };
       // Every request goes out now with the same timeout: one deadline.
       struct wanted { const char* source; const char* topic; const char* shown_as; };
