@@ -156,6 +156,16 @@ using agent_turn_actor = caf::typed_actor<
   // The request with memory and offered tools -> how the turn ended.
   caf::replies_to<atom::run, llm_request>::with<turn_outcome>>;
 
+/// A MAIL DRAFT: a reply to the mail an instruction names (through the mail
+/// connector's topic `thread`), drafted by the model when no text is given,
+/// then put to the gate, which asks the owner with the full text. Spawned
+/// per `draft:` (or send_mail_reply call); answers once, then quits.
+using mail_draft_actor = caf::typed_actor<
+  // (instruction or words naming the mail, the reply's text or "" to have
+  // the model draft it) -> path action with the gate's answer, or path
+  // command with `error` when no mail could be found or drafted.
+  caf::replies_to<atom::run, std::string, std::string>::with<turn_outcome>>;
+
 /// The BRIEF COMPOSER: gathers every connector of a tenant concurrently with
 /// one deadline and has the LLM write the brief, or the template when the
 /// LLM is absent, slow or wrong.

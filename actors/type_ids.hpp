@@ -177,9 +177,15 @@ typename Inspector::result_type inspect(Inspector& f, ingest_ack& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, mail_message& x) {
+  return f(caf::meta::type_name("mail_message"), x.from, x.address, x.subject,
+           x.message_id, x.references, x.thread_id, x.text, x.date_ms);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, connector_report& x) {
   return f(caf::meta::type_name("connector_report"), x.connector, x.status,
-           x.error, x.lines, x.priorities, x.fetched_ms);
+           x.error, x.lines, x.priorities, x.fetched_ms, x.mails);
 }
 
 template <class Inspector>
@@ -274,6 +280,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::decision_record))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::decision_record>))
   CAF_ADD_TYPE_ID(parley, (parley::instance_report))
+  CAF_ADD_TYPE_ID(parley, (parley::mail_message))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::mail_message>))
   CAF_ADD_TYPE_ID(parley, (parley::connector_report))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::connector_report>))
   CAF_ADD_TYPE_ID(parley, (parley::composed_brief))

@@ -8,16 +8,17 @@ packages=(
   libqrencode-dev
   libhowardhinnant-date-dev tzdata   # time zones (the brief at 07:00 local time)
   libical-dev                        # iCalendar: CalDAV and ICS feeds
-  libcurl4-openssl-dev               # IMAP for the mail connector
+  libcurl4-openssl-dev               # IMAP and SMTP for the mail connector
+  libgmime-3.0-dev                   # mail messages: reading one, writing a reply
   libsodium-dev                      # credentials at rest (XChaCha20-Poly1305)
   postgresql postgresql-client
   python3 ca-certificates openssl
   clang libclang-rt-14-dev   # the fuzz targets: libFuzzer, ASan, UBSan
 )
-# --test: also what only the test suite needs: the real CalDAV and IMAP
-# servers it starts on loopback (never as system services of their own).
+# --test: also what only the test suite needs: the real CalDAV, IMAP and
+# SMTP servers it starts on loopback (never as system services of their own).
 if [ "${1:-}" = "--test" ]; then
-  packages+=(radicale dovecot-imapd)
+  packages+=(radicale dovecot-imapd python3-aiosmtpd)
 fi
 missing=()
 for p in "${packages[@]}"; do

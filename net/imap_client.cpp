@@ -1,18 +1,10 @@
 #include "net/imap_client.hpp"
 
-#include <curl/curl.h>
-
-#include <cstdlib>
-#include <mutex>
+#include "net/curl_mail.hpp"
 
 namespace parley::net {
 
 namespace {
-
-size_t collect(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
 
 /// Mailbox names in a URL path: everything but unreserved characters escaped.
 std::string escape_path(CURL* curl, const std::string& s) {
@@ -29,8 +21,7 @@ struct imap_client::impl {
 };
 
 imap_client::imap_client() : impl_(std::make_unique<impl>()) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  curl_mail_init();
   impl_->curl = curl_easy_init();
 }
 
@@ -41,6 +32,24 @@ imap_client::~imap_client() {
 
 imap_answer imap_client::run(const imap_account& a, const std::string& mailbox,
                              const std::string& command) {
+  return transfer(a, mailbox, [&](CURL* curl) {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, command.c_str());
+  });
+}
+
+imap_answer imap_client::append(const imap_account& a, const std::string& mailbox,
+                                const std::string& message) {
+  read_cursor cursor{&message};
+  return transfer(a, mailbox, [&](CURL* curl) {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_text);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &cursor);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  });
+}
+
+imap_answer imap_client::transfer(const imap_account& a, const std::string& mailbox,
+                                  const std::function<void(CURL*)>& request) {
   imap_answer out;
   auto* curl = impl_->curl;
   if (!curl) {
@@ -54,22 +63,13 @@ imap_answer imap_client::run(const imap_account& a, const std::string& mailbox,
              + std::to_string(a.port) + "/" + escape_path(curl, mailbox);
   std::string body, lines;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_USERNAME, a.username.c_str());
-  curl_easy_setopt(curl, CURLOPT_PASSWORD, a.password.c_str());
-  curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  // The same extra trust as the HTTP client: OpenSSL's SSL_CERT_FILE.
-  if (auto* ca = std::getenv("SSL_CERT_FILE"))
-    curl_easy_setopt(curl, CURLOPT_CAINFO, ca);
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, command.c_str());
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(a.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  secure_login(curl, a.username, a.password, a.timeout);
+  request(curl);
   // Untagged answers with literals (a FETCH's headers) reach the header
   // callback, not the body: both are kept, in order.
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect_text);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_text);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &lines);
   auto rc = curl_easy_perform(curl);
   out.text = lines + body;

@@ -6,6 +6,7 @@
 // SSL_CERT_FILE. Not thread-safe: one client per thread.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,7 +40,13 @@ public:
   imap_answer run(const imap_account& account, const std::string& mailbox,
                   const std::string& command);
 
+  /// Stores `message` (RFC 5322, CRLF) in `mailbox` (APPEND).
+  imap_answer append(const imap_account& account, const std::string& mailbox,
+                     const std::string& message);
+
 private:
+  imap_answer transfer(const imap_account& account, const std::string& mailbox,
+                       const std::function<void(void*)>& request);
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -1,27 +1,13 @@
 #include "protocol/commands.hpp"
 
+#include "protocol/ascii_text.hpp"
+
 #include <cctype>
 #include <optional>
 
 namespace parley {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)); };
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool is(const std::string& word, std::initializer_list<const char*> names) {
   for (auto n : names)
@@ -62,9 +48,10 @@ command parse_command(std::string_view text) {
         cmd.word = word;
       return cmd;
     }
-    if (word == "plan") {
+    if (word == "plan" || is(word, {"draft", "concept"})) {
       cmd.title = std::string(trim(t.substr(colon + 1)));
-      cmd.kind = cmd.title.empty() ? command_kind::usage : command_kind::plan;
+      auto kind = word == "plan" ? command_kind::plan : command_kind::draft;
+      cmd.kind = cmd.title.empty() ? command_kind::usage : kind;
       if (cmd.title.empty())
         cmd.word = word;
       return cmd;
@@ -154,6 +141,8 @@ std::string help_reply(const std::string& lang) {
            " — live gegevens\n"
            "• *brief* — de ochtendbrief nu\n"
            "• *plan: <wat> <wanneer>* — afspraak in de agenda (na goedkeuring)\n"
+           "• *draft: <opdracht>* — antwoord op een mail, bijv. draft: antwoord Jan over de"
+           " factuur (na goedkeuring)\n"
            "• *hulp* — dit overzicht\n"
            "Andere vragen beantwoord ik met het taalmodel, als dat er is.";
   return "What I can do without AI:\n"
@@ -167,6 +156,8 @@ std::string help_reply(const std::string& lang) {
          " *github* — live data\n"
          "• *brief* — the morning brief now\n"
          "• *plan: <what> <when>* — an event in the calendar (after approval)\n"
+         "• *draft: <instruction>* — a reply to a mail, e.g. draft: reply to Jan about the"
+         " invoice (after approval)\n"
          "• *help* — this overview\n"
          "Other questions go to the language model, when one is configured.";
 }
@@ -212,6 +203,9 @@ std::string usage_reply(const std::string& lang, const std::string& word) {
   if (word == "plan")
     return nl(lang) ? "Gebruik: *plan: <wat> <wanneer>*, bijv. plan: overleg met Sara vrijdag 14:00"
                     : "Usage: *plan: <what> <when>*, e.g. plan: call with Sara friday 14:00";
+  if (word == "draft" || word == "concept")
+    return nl(lang) ? "Gebruik: *draft: <opdracht>*, bijv. draft: antwoord Jan over de factuur"
+                    : "Usage: *draft: <instruction>*, e.g. draft: reply to Jan about the invoice";
   return nl(lang) ? "Gebruik: *klaar <nr>* (zie *taken*)"
                   : "Usage: *done <nr>* (see *tasks*)";
 }

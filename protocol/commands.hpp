@@ -28,6 +28,7 @@ enum class command_kind {
   github,        ///< github
   brief,         ///< brief / ochtend / goedemorgen / briefing
   plan,          ///< plan: <what> <when> (title holds the rest)
+  draft,         ///< draft: <instruction> (title holds it): a mail reply
 };
 
 struct command {

@@ -139,6 +139,14 @@ void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
   r.read("inbox", mail.inbox);
   r.read("sent_folder", mail.sent_folder);
   r.read("followup_days", mail.followup_days);
+  r.read("address", mail.address);
+  r.object("smtp", [&](object_reader& s) {
+    s.read("host", mail.smtp_host);
+    s.read("port", mail.smtp_port);
+    s.read("tls", mail.smtp_tls);
+    if (mail.smtp_port < 1 || mail.smtp_port > 65535)
+      s.problem("port", "must be between 1 and 65535");
+  });
   if (mail.followup_days < 1)
     r.problem("followup_days", "must be >= 1");
   if (mail.provider == "gmail")
@@ -151,6 +159,12 @@ void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
     r.problem("username", "is required for imap");
   if (mail.port < 1 || mail.port > 65535)
     r.problem("port", "must be between 1 and 65535");
+  if (mail.smtp_host.empty())
+    mail.smtp_host = mail.host;
+  if (mail.address.empty() && mail.username.find('@') != std::string::npos)
+    mail.address = mail.username;
+  if (!mail.address.empty() && mail.address.find('@') == std::string::npos)
+    r.problem("address", "must be an email address");
 }
 
 void read_connectors(object_reader& r, tenant_connectors& con,

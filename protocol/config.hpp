@@ -78,6 +78,13 @@ struct mail_source {
   std::string inbox = "INBOX";
   std::string sent_folder = "Sent";
   int followup_days = 3;  ///< a sent thread unanswered this long is a followup
+  /// imap: the sender of replies (default: username when it is an address).
+  std::string address;
+  /// imap: where replies are submitted, with the same login; implicit TLS on
+  /// 465 by default, or STARTTLS (required) with smtp.tls false.
+  std::string smtp_host;  ///< default: host
+  int smtp_port = 465;
+  bool smtp_tls = true;
   bool configured() const { return !provider.empty(); }
 };
 

@@ -1,6 +1,9 @@
 #include "protocol/gmail_api.hpp"
 
+#include "protocol/base64.hpp"
+#include "protocol/google_api.hpp"
 #include "protocol/imap_text.hpp"
+#include "protocol/rfc822.hpp"
 #include "protocol/json_fields.hpp"
 #include "protocol/url.hpp"
 
@@ -119,6 +122,31 @@ thread_end parse_thread(const std::string& body) {
       if (l.is_string() && l.get<std::string>() == "SENT")
         out.sent_by_me = true;
   return out;
+}
+
+std::string raw_target(const std::string& id) {
+  return base + "messages/" + url_encode(id) + "?format=raw";
+}
+
+mail_message parse_raw(const std::string& body, std::string& error) {
+  auto j = json::parse(body, nullptr, false);
+  std::string raw;
+  if (!j.is_object() || !base64url_decode(string_field(j, "raw"), raw) || raw.empty()) {
+    error = "Gmail's answer holds no readable message";
+    return {};
+  }
+  auto m = rfc822::read(raw);
+  m.thread_id = string_field(j, "threadId");
+  return m;
+}
+
+std::string send_target() { return base + "messages/send"; }
+
+std::string send_body(const std::string& message, const std::string& thread_id) {
+  json j{{"raw", google::base64url(message)}};
+  if (!thread_id.empty())
+    j["threadId"] = thread_id;
+  return j.dump();
 }
 
 } // namespace parley::gmail

@@ -39,4 +39,17 @@ struct thread_end {
 
 thread_end parse_thread(const std::string& body);
 
+/// GET users/me/messages/{id}?format=raw: the whole message.
+std::string raw_target(const std::string& id);
+
+/// A format=raw answer: the message decoded from base64url, read by GMime,
+/// with Gmail's thread id. `error` when the answer has no readable message.
+mail_message parse_raw(const std::string& body, std::string& error);
+
+/// POST users/me/messages/send.
+std::string send_target();
+
+/// The send request: the message (base64url) in the thread it answers.
+std::string send_body(const std::string& message, const std::string& thread_id);
+
 } // namespace parley::gmail

@@ -1,5 +1,7 @@
 #include "protocol/imap_text.hpp"
 
+#include "protocol/ascii_text.hpp"
+
 #include <date/date.h>
 
 #include <openssl/evp.h>
@@ -11,12 +13,6 @@
 namespace parley::imap {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string trim(const std::string& s) {
   auto b = s.find_first_not_of(" \t\r\n");
@@ -138,7 +134,8 @@ std::vector<fetched> parse_fetch(const std::string& answer) {
     if (answer.compare(pos, 2, "* ") == 0 || pos >= answer.size())
       continue;
     length = std::min(length, answer.size() - pos);
-    f.headers = parse_headers(answer.substr(pos, length));
+    f.literal = answer.substr(pos, length);
+    f.headers = parse_headers(f.literal);
     bool repeat = std::any_of(out.begin(), out.end(), [&](auto& o) { return o.uid == f.uid; });
     if (f.headers.empty() || repeat)
       continue;

@@ -19,9 +19,11 @@ std::vector<uint64_t> parse_search(const std::string& answer);
 struct fetched {
   uint64_t uid = 0;
   std::map<std::string, std::string> headers;  ///< lower-case name -> unfolded value
+  std::string literal;  ///< the literal as sent (a whole message for BODY.PEEK[])
 };
 
-/// The header literals of a "UID FETCH ... (BODY.PEEK[HEADER.FIELDS (...)])" answer.
+/// The literals of a "UID FETCH ... (BODY.PEEK[HEADER.FIELDS (...)])" or
+/// "(BODY.PEEK[]<0.N>)" answer.
 std::vector<fetched> parse_fetch(const std::string& answer);
 
 /// "UID FETCH 4,7 (UID BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)])": PEEK,

@@ -26,6 +26,19 @@ struct mail_item {
   int64_t date_ms = 0;
 };
 
+/// One mail as a reply needs it: who wrote it, what it says, and the ids that
+/// thread an answer (Message-ID and References; Gmail's thread id).
+struct mail_message {
+  std::string from;        ///< display name, or the address
+  std::string address;     ///< the sender's bare address, where the reply goes
+  std::string subject;
+  std::string message_id;  ///< without the angle brackets
+  std::string references;  ///< the References header as sent
+  std::string thread_id;   ///< Gmail only
+  std::string text;        ///< the plain-text body, decoded (may be empty)
+  int64_t date_ms = 0;
+};
+
 struct github_item {
   std::string repo;  ///< owner/name
   int64_t number = 0;
@@ -52,6 +65,8 @@ struct connector_report {
   std::vector<std::string> lines;
   std::vector<std::string> priorities;
   int64_t fetched_ms = 0;  ///< when the data was read (cached reports keep it)
+  /// Topic `thread`: the mail a reply is about (at most one).
+  std::vector<mail_message> mails;
   bool ok() const { return status == "ok"; }
 };
 

@@ -1,5 +1,7 @@
 #include "protocol/plan_text.hpp"
 
+#include "protocol/ascii_text.hpp"
+
 #include "protocol/live_text.hpp"
 #include "protocol/time_zone.hpp"
 
@@ -12,12 +14,6 @@
 namespace parley {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string two(int n) {
   char buf[8];

@@ -1,5 +1,6 @@
 #include "protocol/policy.hpp"
 
+#include "protocol/mail_reply.hpp"
 #include "protocol/plan_text.hpp"
 
 #include "protocol/shell_rules.hpp"
@@ -43,6 +44,32 @@ action_verdict judge_calendar_event(const tenant_config& t, const action_request
   return v;
 }
 
+/// A mail reply always waits for the owner's approval of every word; the
+/// line is the reply as JSON (line_of).
+action_verdict judge_mail_reply(const tenant_config& t, const action_request& req) {
+  action_verdict v;
+  auto& provider = t.connectors.mail.provider;
+  if (provider != "gmail" && provider != "imap") {
+    v.reason = "this tenant has no mailbox";
+    return v;
+  }
+  std::string error;
+  auto reply = reply_of_line(req.line, error);
+  if (!error.empty()) {
+    v.reason = error;
+    return v;
+  }
+  v.summary = reply_summary(reply, t.language);
+  if (t.policy == "observe" || t.policy == "draft") {
+    v.reason = "the policy of this tenant is " + t.policy + ", so nothing with side effects runs";
+    return v;
+  }
+  v.argv = argv_of(reply);
+  v.reason = "a mail reply needs the owner's approval";
+  v.kind = action_verdict_kind::ask;
+  return v;
+}
+
 } // namespace
 
 action_verdict judge_action(const tenant_config& t, const action_request& req) {
@@ -53,6 +80,8 @@ action_verdict judge_action(const tenant_config& t, const action_request& req) {
   }
   if (req.kind == "calendar_event")
     return judge_calendar_event(t, req);
+  if (req.kind == "mail_reply")
+    return judge_mail_reply(t, req);
   if (req.kind != "shell") {
     v.reason = "parley cannot do '" + req.kind + "' actions";
     return v;

@@ -1,5 +1,7 @@
 #include "protocol/relevance.hpp"
 
+#include "protocol/ascii_text.hpp"
+
 #include "protocol/group.hpp"
 
 #include <nlohmann/json.hpp>
@@ -12,12 +14,6 @@ namespace parley {
 using nlohmann::json;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 /// Letters and digits of any script continue a word; everything else ends it.
 bool word_char(unsigned char c) {

@@ -27,6 +27,8 @@ std::vector<std::string> offered(const tenant_config& t,
     out.push_back(tasks);
   if (c.calendar.provider == "caldav" || c.calendar.provider == "google")
     out.push_back(create_event);
+  if (c.mail.configured())
+    out.push_back(send_mail_reply);
   if (t.shell.enabled)
     out.push_back(run_shell);
   return out;
@@ -82,6 +84,14 @@ json schemas(const std::vector<std::string>& names) {
          {"start", {{"type", "string"}, {"description", "HH:MM, local time"}}},
          {"minutes", {{"type", "integer"}, {"description", "length (default 60)"}}}},
         {"title", "date", "start"}));
+    else if (name == send_mail_reply)
+      out.push_back(function(
+        send_mail_reply, "Reply to a mail from the last 30 days; the owner is asked to "
+                         "approve the exact text first.",
+        {{"about", {{"type", "string"},
+                    {"description", "the sender's name or words of the subject that name the mail"}}},
+         {"body", {{"type", "string"}, {"description", "the full text of the reply"}}}},
+        {"about", "body"}));
     if (name != run_shell)
       continue;
     out.push_back(
@@ -194,6 +204,24 @@ std::string result_text(const connector_report& r, int limit) {
   std::string out;
   for (size_t i = 0; i < r.lines.size() && i < static_cast<size_t>(limit); ++i)
     out += (out.empty() ? "" : "\n") + r.lines[i];
+  return out;
+}
+
+mail_reply_call reply_call(const std::string& arguments) {
+  mail_reply_call out;
+  auto j = json::parse(arguments, nullptr, false);
+  if (!j.is_object()) {
+    out.error = "the arguments are not a JSON object";
+    return out;
+  }
+  auto text = [&](const char* k) {
+    auto i = j.find(k);
+    return i != j.end() && i->is_string() ? i->get<std::string>() : std::string();
+  };
+  out.about = text("about");
+  out.body = text("body");
+  if (out.about.empty() || out.body.find_first_not_of(" \t\r\n") == std::string::npos)
+    out.error = "give \"about\" (who or what the mail is) and \"body\" (the reply's text)";
   return out;
 }
 

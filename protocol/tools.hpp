@@ -22,6 +22,7 @@ inline constexpr const char* weather = "weather";
 inline constexpr const char* github_summary = "github_summary";
 inline constexpr const char* tasks = "tasks";
 inline constexpr const char* create_event = "create_event";
+inline constexpr const char* send_mail_reply = "send_mail_reply";
 
 /// The tools the model may use when answering `sender`: only the people who
 /// may decide for the tenant (its owner and approvers) are offered any, so
@@ -54,6 +55,15 @@ std::string result_text(const connector_report& r, int limit = 100);
 
 /// The `tools` array of a chat-completions request.
 nlohmann::json schemas(const std::vector<std::string>& names);
+
+/// A send_mail_reply call: words naming the mail, and the reply's text;
+/// `error` when either is missing.
+struct mail_reply_call {
+  std::string about;
+  std::string body;
+  std::string error;
+};
+mail_reply_call reply_call(const std::string& arguments);
 
 /// The command line of a run_shell call; empty with `error` set when the
 /// arguments are not `{"command": "<text>"}`.

@@ -12,11 +12,6 @@
 
 namespace parley {
 
-struct write_outcome {
-  bool done = false;   ///< created (or found already created by an earlier attempt)
-  std::string detail;  ///< where, or what failed, in a sentence
-};
-
 /// Creates the event `argv` describes (date, start, minutes, title, as
 /// judge_action made it) under an id derived from `approval_id`: CalDAV PUT
 /// with If-None-Match: *, Google events.insert with that id, so that a

@@ -1,11 +1,13 @@
 // The tenant's mailbox over IMAP: unread mail in the inbox, newest first
 // (read with BODY.PEEK, so nothing is marked read), and followups: mail you
 // sent `followup_days` or more ago (within a month) to someone who has not
-// written back since.
+// written back since. Topic `thread` finds the mail a reply is about
+// (mail_thread.cpp); its second argument is the instruction, not a date.
 
 #include "actors/connectors/sources.hpp"
 
 #include "actors/connectors/google_tokens.hpp"
+#include "actors/connectors/mail_thread.hpp"
 #include "net/imap_client.hpp"
 #include "protocol/gmail_api.hpp"
 #include "protocol/google_api.hpp"
@@ -35,7 +37,7 @@ source_factory gmail_reader(const config& cfg, const tenant_config& t, const goo
   auto apis = cfg.apis;
   return [=] {
     auto tokens = std::make_shared<google_tokens>(apis, timeout, tenant, access.conninfo, access.key);
-    return [=](const std::string& topic, const std::string&) {
+    return [=](const std::string& topic, const std::string& argument) {
       std::string failure;
       auto get = [&](const std::string& target) {
         std::string error;
@@ -46,6 +48,8 @@ source_factory gmail_reader(const config& cfg, const tenant_config& t, const goo
           failure = describe_failure("Gmail", outcome_of(res, timeout, google::error_message(res.body)), "");
         return failure.empty() ? res.body : std::string();
       };
+      if (topic == "thread")
+        return gmail_thread(get, failure, argument);
       auto name = topic == "inbox" ? "mail" : "followups";
       auto now = wall_ms();
       if (topic == "inbox") {
@@ -108,7 +112,7 @@ source_factory mail_reader(const config& cfg, const tenant_config& t, const goog
   auto lang = t.language;
   return [=] {
     auto imap = std::make_shared<net::imap_client>();
-    return [=](const std::string& topic, const std::string&) {
+    return [=](const std::string& topic, const std::string& argument) {
       std::string failure;
       auto run = [&](const std::string& mailbox, const std::string& command) {
         auto a = imap->run(account, mailbox, command);
@@ -130,6 +134,8 @@ source_factory mail_reader(const config& cfg, const tenant_config& t, const goog
           uids.erase(uids.begin(), uids.end() - max_listed);
         return uids;
       };
+      if (topic == "thread")
+        return imap_thread(run, failure, mail, zone, argument);
       auto now = wall_ms();
       if (topic == "inbox") {
         auto unseen = imap::parse_search(run(mail.inbox, "UID SEARCH UNSEEN"));

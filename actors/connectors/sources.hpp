@@ -20,6 +20,12 @@ struct google_access {
   std::string key;  ///< the secret key (32 raw bytes)
 };
 
+/// What a write-back (an approved event or mail) came to.
+struct write_outcome {
+  bool done = false;   ///< done (or found done by an earlier attempt)
+  std::string detail;  ///< where, or what failed, in a sentence
+};
+
 source_factory weather_reader(const config& cfg, const tenant_config& t);
 source_factory github_reader(const config& cfg, const tenant_config& t);
 source_factory calendar_reader(const config& cfg, const tenant_config& t,

@@ -1,5 +1,6 @@
 #include "actors/conversation/agent_loop.hpp"
 
+#include "actors/conversation/mail_draft.hpp"
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
@@ -68,6 +69,31 @@ void run_call(self_ptr self, const agent_context& ctx, const tool_call& call,
           put(d.reply);
         },
         [=](const caf::error& err) { put("error: the policy gate is unavailable: " + describe(err)); });
+    return;
+  }
+  if (call.name == tools::send_mail_reply) {
+    if (self->state.acted)
+      return put("not run: one action per message");
+    auto args = tools::reply_call(call.arguments);
+    if (!args.error.empty())
+      return put("error: " + args.error);
+    self->state.acted = true;
+    auto drafting = self->spawn(mail_draft, ctx);
+    auto bound = deps.connector_timeout * 3 + gate_bound(t) + std::chrono::seconds(5);
+    self->request(drafting, bound, atom::run_v, args.about, args.body)
+      .then(
+        [=](const turn_outcome& o) {
+          // The gate's answer (the approval request, or a refusal) is the
+          // reply; a mail that could not be found goes back to the model.
+          if (o.path == answer_path::action)
+            return end(self, o);
+          self->state.acted = false;
+          put("error: " + o.text);
+        },
+        [=](const caf::error& err) {
+          self->state.acted = false;
+          put("error: the mail reply could not be prepared: " + describe(err));
+        });
     return;
   }
   auto read = tools::parse_read_call(call, today, tz::add_days(today, 1));

@@ -1,6 +1,7 @@
 #include "actors/conversation/session.hpp"
 
 #include "actors/conversation/agent_loop.hpp"
+#include "actors/conversation/mail_draft.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
@@ -254,6 +255,56 @@ void answer_plan(self_ptr self, const session_deps& deps, router_actor router,
   }, "calendar_event");
 }
 
+/// The context an agent turn or a draft acts in: this chat, on behalf of
+/// the message's sender.
+agent_context context_of(self_ptr self, const inbound_message& m) {
+  auto& st = self->state;
+  agent_context ctx;
+  ctx.deps = st.deps;
+  ctx.tenant = st.tenant;
+  ctx.action.tenant = st.tenant->id;
+  ctx.action.chat = st.key.chat;
+  ctx.action.channel = channel_of(m, *st.tenant);
+  ctx.action.requested_by = m.sender;
+  ctx.action.language = st.tenant->language;
+  ctx.action.event_id = m.event_id;
+  return ctx;
+}
+
+/// `draft: <instruction>`: the mail it names, the model's reply, and the
+/// owner's approval of the full text before anything is sent.
+void answer_draft(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c, const std::string& instruction) {
+  auto& t = *self->state.tenant;
+  // Before any mail is read: the owner's mail is not for others' eyes.
+  if (!may_decide(t, c.message.sender)) {
+    c.path = answer_path::command;
+    c.reply = denied_reply(t.language, "draft: " + instruction, "only the owner may send mail");
+    c.error = "not the owner";
+    return finish(self, deps, router, std::move(c));
+  }
+  auto drafting = self->spawn(mail_draft, context_of(self, c.message));
+  auto bound = deps.connector_timeout * 3 + deps.llm_timeout * 2 + gate_bound(t)
+               + std::chrono::seconds(5);
+  self->request(drafting, bound, atom::run_v, instruction, std::string())
+    .then(
+      [=](const turn_outcome& o) mutable {
+        c.path = o.path;
+        c.reply = o.text;
+        c.error = o.error;
+        c.approval_id = o.approval_id;
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) mutable {
+        c.path = answer_path::command;
+        c.reply = self->state.tenant->language == "nl"
+                    ? "Het concept lukte nu niet; er is niets verstuurd. Probeer het zo opnieuw."
+                    : "The draft could not be made right now; nothing was sent. Try again shortly.";
+        c.error = describe(err);
+        finish(self, deps, router, std::move(c));
+      });
+}
+
 void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
   auto& m = st.queue.front();
@@ -298,6 +349,8 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
       return answer_brief(self, deps, router, std::move(c));
     case command_kind::plan:
       return answer_plan(self, deps, router, std::move(c), cmd.title);
+    case command_kind::draft:
+      return answer_draft(self, deps, router, std::move(c), cmd.title);
     default:
       c.path = answer_path::command;
       c.command_line = m.text;
@@ -397,16 +450,7 @@ void answer_free_text(self_ptr self, const session_deps& deps,
   req.messages.assign(st.memory.begin(), st.memory.end());
   req.messages.push_back({"user", m.text});
   req.tools = tools::offered(*st.tenant, m.sender);
-  agent_context ctx;
-  ctx.deps = st.deps;
-  ctx.tenant = st.tenant;
-  ctx.action.tenant = st.tenant->id;
-  ctx.action.chat = st.key.chat;
-  ctx.action.channel = channel_of(m, *st.tenant);
-  ctx.action.requested_by = m.sender;
-  ctx.action.language = st.tenant->language;
-  ctx.action.event_id = m.event_id;
-  auto turn = self->spawn(agent_turn, std::move(ctx));
+  auto turn = self->spawn(agent_turn, context_of(self, m));
   // The turn bounds itself (each call has its timeout); this guards against
   // one that never answers.
   auto bound = (deps.llm_timeout * 2 + std::chrono::seconds(1)) * (deps.max_tool_rounds + 1)

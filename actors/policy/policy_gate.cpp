@@ -1,6 +1,7 @@
 #include "actors/policy/policy_gate.hpp"
 
 #include "actors/connectors/calendar_writer.hpp"
+#include "actors/connectors/mail_writer.hpp"
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
@@ -75,12 +76,15 @@ caf::result<policy_decision> check(self_ptr self,
       return true;
     });
   };
+  auto verdict = judge_action(*t, req);
+  // What the person asked for, as they can read it (a reply's line is JSON).
+  auto asked = !verdict.summary.empty() ? verdict.summary
+               : req.kind == "mail_reply" ? std::string("mail reply") : req.line;
   auto deny = [&](const std::string& reason) -> caf::result<policy_decision> {
     if (auto ok = audit("deny", reason); !ok)
       return ok.error();
-    return policy_decision{"deny", 0, reason, denied_reply(lang, req.line, reason)};
+    return policy_decision{"deny", 0, reason, denied_reply(lang, asked, reason)};
   };
-  auto verdict = judge_action(*t, req);
   if (verdict.kind == action_verdict_kind::deny)
     return deny(verdict.reason);
   auto summary = verdict.summary;
@@ -222,6 +226,26 @@ caf::result<approval_outcome> resolve(self_ptr self,
     auto nl_report = report_lang == "nl";
     auto text = w.done ? (nl_report ? "Gepland: " : "Planned: ") + a.summary.substr(a.summary.find(':') + 2)
                        : (nl_report ? "Niet gepland: " : "Not planned: ") + w.detail;
+    report_elsewhere(text);
+    return approval_outcome{state, a.id, state, text};
+  }
+  if (a.kind == "mail_reply") {
+    // Sent here, once per approval: a restart before the outcome is
+    // recorded marks the approval failed (in doubt), never sends again.
+    write_outcome w{false, "the tenant no longer exists"};
+    if (owner_tenant)
+      w = send_mail_reply(*cfg, *owner_tenant, self->state.google, a.argv, a.id);
+    auto state = w.done ? "executed" : "failed";
+    with_db(self, [&](storage::store& s) {
+      s.finish_approval(a.id, state, w.detail);
+      s.audit(a.tenant, log::who(reply.by), "send_mail", a.summary.substr(0, a.summary.find('\n')),
+              state, w.detail);
+      return true;
+    });
+    auto nl_report = report_lang == "nl";
+    auto to = a.argv.empty() ? std::string() : a.argv.front();
+    auto text = w.done ? (nl_report ? "Verstuurd aan " : "Sent to ") + to + "."
+                       : (nl_report ? "Niet verstuurd: " : "Not sent: ") + w.detail;
     report_elsewhere(text);
     return approval_outcome{state, a.id, state, text};
   }

@@ -90,10 +90,12 @@ fine on 2.3 (no DHE ciphers).
 import base64
 import datetime
 import email.message
+import email.policy
 import email.utils
 import grp
 import http.client
 import imaplib
+import json
 import os
 import pwd
 import re
@@ -571,6 +573,47 @@ authorityKeyIdentifier = keyid:always
             return [int(u) for u in data[0].split()]
         finally:
             c.logout()
+
+
+class Smtp(_Server):
+    """A real SMTP submission server (aiosmtpd, tests/e2e/smtp_server.py) on
+    127.0.0.1:PORT with implicit TLS, using `tls_from`'s certificate (a
+    Dovecot: the same CA then covers IMAP and SMTP), AUTH required for
+    "owner". Accepted messages are in messages()."""
+
+    name = "smtp"
+
+    def __init__(self, tls_from, password="owner-password", timeout=30):
+        super().__init__()
+        self.password = password
+        self.port = free_port()
+        self.out = os.path.join(self.dir, "out")
+        os.mkdir(self.out)
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "smtp_server.py")
+        self._spawn(["/usr/bin/python3", script, str(self.port),
+                     os.path.join(tls_from.dir, "server.crt"),
+                     os.path.join(tls_from.dir, "server.key"), USER, password, self.out])
+        self._wait_ready(lambda: "ready" in self.log(), timeout)
+
+    @classmethod
+    def available(cls):
+        return subprocess.run(["/usr/bin/python3", "-c", "import aiosmtpd"],
+                              capture_output=True).returncode == 0
+
+    def messages(self):
+        """(envelope dict, email.message.EmailMessage) of every accepted
+        message, in the order they arrived."""
+        out = []
+        names = sorted((n for n in os.listdir(self.out) if n.endswith(".eml")),
+                       key=lambda n: int(n.split(".")[0]))
+        for n in names:
+            base = os.path.join(self.out, n[:-4])
+            with open(base + ".json") as f:
+                envelope = json.load(f)
+            with open(base + ".eml", "rb") as f:
+                message = email.message_from_bytes(f.read(), policy=email.policy.default)
+            out.append((envelope, message))
+        return out
 
 
 def _quote(mailbox):

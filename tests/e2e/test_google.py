@@ -21,7 +21,9 @@ from fakes.connectors import FakeGoogle  # noqa: E402
 ZONE = "Europe/Amsterdam"
 
 
-class Google(ParleyTestCase):
+class GoogleSetup(ParleyTestCase):
+    """A tenant on Google Calendar and Gmail, and the consent flow; no tests."""
+
     llm_enabled = False
 
     def prepare(self):
@@ -76,6 +78,9 @@ class Google(ParleyTestCase):
         self.say(text)
         return self.graph.wait_texts(before + 1)[-1][1]["text"]["body"]
 
+
+
+class Google(GoogleSetup):
     def today_events(self):
         today = datetime.datetime.now(ZoneInfo(ZONE)).date()
         at = lambda h, m: datetime.datetime.combine(today, datetime.time(h, m), ZoneInfo(ZONE)).isoformat()
@@ -189,6 +194,47 @@ class Google(ParleyTestCase):
     def test_without_a_connection_the_agenda_says_how_to_connect(self):
         self.assertEqual(self.ask("agenda"), "That did not work right now: Google is not "
                                              "connected: run `parley connect google --tenant ops`")
+
+
+class GmailReply(GoogleSetup):
+    """A reply drafted by the model, approved, and sent once through Gmail's
+    messages.send in the original's thread."""
+
+    llm_enabled = True
+
+    def test_draft_is_sent_once_in_the_thread_after_approval(self):
+        import re
+        from fakes.servers import completion
+        self.connect()
+        now = datetime.datetime.now(datetime.timezone.utc).timestamp()
+        self.google.messages = [
+            {"id": "m1", "thread": "t1", "from": "Jan Jansen <jan@bouw.example>",
+             "to": "me@example.com", "subject": "Factuur 2026-114", "date": now - 3600,
+             "body": "De factuur staat nog open.", "message_id": "<f114@bouw.example>",
+             "labels": ["INBOX", "UNREAD"]},
+            {"id": "m2", "thread": "t2", "from": "Sara <sara@example.com>", "to": "me@example.com",
+             "subject": "Lunch", "date": now - 60, "body": "Morgen?", "labels": ["INBOX"]}]
+        self.llm.script = [(200, completion("Hoi Jan, ik betaal vrijdag."))]
+        self.say("draft: antwoord Jan over de factuur")
+        prompt = self.graph.body(self.graph.wait_messages(1)[-1][1])
+        self.assertIn("mail to jan@bouw.example\nsubject: Re: Factuur 2026-114\n\n"
+                      "Hoi Jan, ik betaal vrijdag.", prompt)
+        self.assertIn("De factuur staat nog open.", self.llm.requests[0][2]["messages"][-1]["content"])
+        self.assertEqual(self.google.sent, [])
+        n = int(re.search(r"Approval needed \((\d+)\)", prompt).group(1))
+        self.say("approve %d" % n)
+        self.assertEqual(self.graph.body(self.graph.wait_messages(2)[-1][1]),
+                         "Sent to jan@bouw.example.")
+        self.assertEqual(len(self.google.sent), 1)
+        sent = self.google.sent[0]
+        self.assertEqual(sent["requested_thread"], "t1")
+        self.assertEqual(sent["threadId"], "t1")
+        self.assertEqual(sent["recipients"], ["jan@bouw.example"])
+        self.assertEqual(sent["in_reply_to"], "<f114@bouw.example>")
+        self.assertEqual(sent["body"].strip(), "Hoi Jan, ik betaal vrijdag.")
+        self.say("approve %d" % n)
+        self.assertIn("already decided", self.graph.body(self.graph.wait_messages(3)[-1][1]))
+        self.assertEqual(len(self.google.sent), 1)
 
 
 if __name__ == "__main__":

@@ -111,11 +111,13 @@ CAF_TEST(only people who may decide are offered tools and only those the tenant 
   t.connectors.mail.provider = "imap";
   t.connectors.weather.enabled = true;
   CAF_CHECK_EQUAL(tools::offered(t, "316"),
-                  (list{"calendar_events", "unread_mail", "followups", "weather", "tasks"}));
+                  (list{"calendar_events", "unread_mail", "followups", "weather", "tasks",
+                        "send_mail_reply"}));
   t.connectors.calendar.provider = "caldav";
   t.kind = "business";  // a business has no owner's tasks
   CAF_CHECK_EQUAL(tools::offered(t, "316"),
-                  (list{"calendar_events", "unread_mail", "followups", "weather", "create_event"}));
+                  (list{"calendar_events", "unread_mail", "followups", "weather", "create_event",
+                        "send_mail_reply"}));
 }
 
 CAF_TEST(a calendar event always waits for approval and only with a writable calendar) {
