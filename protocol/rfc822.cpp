@@ -33,11 +33,16 @@ std::string taken(char* s) {
 }
 
 /// A header value on one line: a CR or LF would start a header of its own.
-std::string one_line(std::string s) {
-  for (auto& c : s)
-    if (c == '\r' || c == '\n')
-      c = ' ';
-  return s;
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    bool line_end = c == '\r' || c == '\n';
+    if (!line_end)
+      out += c;
+    else if (out.empty() || out.back() != ' ')
+      out += ' ';
+  }
+  return out;
 }
 
 void find_plain_text(GMimeObject*, GMimeObject* part, gpointer data) {

@@ -56,6 +56,10 @@ write_outcome send_by_smtp(const config& cfg, const mail_source& mail, const mai
     if (sent.login_denied)
       return {false, "the SMTP server refused the login of " + mail.username
                        + ": check tenants[].connectors.mail.password_env"};
+    if (sent.timed_out)
+      return {false, "the SMTP server at " + server.host + ":" + std::to_string(server.port)
+                       + " did not confirm within " + std::to_string(server.timeout.count())
+                       + " ms; the mail may have gone out, so look in Sent before sending it again"};
     return {false, "the SMTP server at " + server.host + ":" + std::to_string(server.port)
                      + " did not take the mail: " + sent.error};
   }

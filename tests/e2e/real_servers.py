@@ -600,6 +600,10 @@ class Smtp(_Server):
         return subprocess.run(["/usr/bin/python3", "-c", "import aiosmtpd"],
                               capture_output=True).returncode == 0
 
+    def stalled(self):
+        """How many messages the server took without confirming them."""
+        return len([n for n in os.listdir(self.out) if n.endswith(".hang")])
+
     def messages(self):
         """(envelope dict, email.message.EmailMessage) of every accepted
         message, in the order they arrived."""

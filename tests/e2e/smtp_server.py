@@ -3,11 +3,13 @@ python3-aiosmtpd, run by /usr/bin/python3) on 127.0.0.1 with implicit TLS
 (smtps), AUTH PLAIN/LOGIN required, each accepted message written to
 OUT_DIR/N.eml with its envelope in OUT_DIR/N.json. A recipient whose address
 starts with "refuse" is answered 550, as a real server refuses an unknown
-mailbox.
+mailbox; for one that starts with "hang" the server takes the message
+(OUT_DIR/N.hang marks it) and never confirms it, as a stalled server would.
 
     /usr/bin/python3 smtp_server.py PORT CERT KEY USER PASSWORD OUT_DIR
 """
 
+import asyncio
 import json
 import os
 import signal
@@ -36,6 +38,9 @@ def main():
                 count[0] += 1
                 n = count[0]
             base = os.path.join(out_dir, str(n))
+            if any(r.lower().startswith("hang") for r in envelope.rcpt_tos):
+                open(base + ".hang", "w").close()
+                await asyncio.sleep(3600)
             with open(base + ".eml.part", "wb") as f:
                 f.write(envelope.original_content or envelope.content)
             with open(base + ".json", "w") as f:

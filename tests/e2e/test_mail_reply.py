@@ -8,6 +8,7 @@ import json
 import os
 import re
 import sys
+import time
 import unittest
 
 from harness import ParleyTestCase
@@ -34,6 +35,8 @@ class MailReply(ParleyTestCase):
                             message_id="<f114@bouw.example>")
         self.dovecot.append("INBOX", "Onbekend <refuse@bouw.example>", "owner@example.com",
                             "Offerte dakgoot", "Graag een reactie.")
+        self.dovecot.append("INBOX", "Traag <hang@traag.example>", "owner@example.com",
+                            "Storing", "Alles ligt stil.")
         self.tenant_extra = {"timezone": ZONE, "connectors": {"mail": {
             "provider": "imap", "host": "localhost", "port": self.dovecot.port,
             "username": "owner", "password_env": "IMAP_PASSWORD",
@@ -80,7 +83,7 @@ class MailReply(ParleyTestCase):
         self.assertEqual(message.get_content().replace("\r\n", "\n").strip(), DRAFT)
         # A copy is in Sent, and the original is still unread.
         self.assertEqual(len(self.dovecot.search("Sent")), 1)
-        self.assertEqual(len(self.dovecot.search("INBOX", "UNSEEN")), 3)
+        self.assertEqual(len(self.dovecot.search("INBOX", "UNSEEN")), 4)
 
         self.assertIn("already decided", self.ask("approve %d" % n))
         self.assertEqual(len(self.smtp.messages()), 1)
@@ -118,6 +121,26 @@ class MailReply(ParleyTestCase):
         self.assertEqual(self.parley.sql("SELECT state FROM approvals WHERE id = %d" % n),
                          [["failed"]])
         self.assertEqual(self.dovecot.search("Sent"), [])
+
+    def test_kill_9_while_the_mail_is_submitted_never_sends_it_a_second_time(self):
+        self.llm.script = [(200, completion("We kijken ernaar."))]
+        n = self.approval_id(self.ask("draft: reply to Traag about the storing"))
+        self.say("approve %d" % n)
+        self.parley.wait_sql("SELECT state FROM approvals WHERE id = %d" % n,
+                             lambda rows: rows == [["approved"]])
+        deadline = time.monotonic() + 30
+        while self.smtp.stalled() == 0:  # the server has the message, unconfirmed
+            self.assertLess(time.monotonic(), deadline, "the mail never reached the server")
+            time.sleep(0.02)
+        self.parley.kill9()
+        self.parley.start()
+        self.parley.wait_log("interrupted by a restart")
+        self.assertEqual(self.parley.sql("SELECT state FROM approvals WHERE id = %d" % n),
+                         [["failed"]])
+        self.assertIn("already decided", self.ask("approve %d" % n))
+        # After the restart nothing was submitted again.
+        self.assertEqual(self.smtp.stalled(), 1)
+        self.assertEqual(self.smtp.messages(), [])
 
     def test_the_send_mail_reply_tool_waits_for_the_same_approval(self):
         self.llm.script = [(200, tool_call_completion(
