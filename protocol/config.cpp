@@ -1,5 +1,6 @@
 #include "protocol/config.hpp"
 
+#include "protocol/business_reader.hpp"
 #include "protocol/config_reader.hpp"
 #include "protocol/shell_rules.hpp"
 #include "protocol/time_zone.hpp"
@@ -230,7 +231,9 @@ void read_tenant(object_reader& r, tenant_config& t, const config& c,
   r.object("connectors", [&](object_reader& con) {
     read_connectors(con, t.connectors, env);
   });
-  r.not_yet("business");
+  if (r.object("business", [&](object_reader& b) { read_business(b, t.business, t.language); })
+      && t.kind != "business")
+    r.problem("business", "only a tenant of kind business has a business block");
   if (t.policy != "observe" && t.policy != "draft"
       && t.policy != "act_with_approval" && t.policy != "trusted_auto")
     r.problem("policy", "must be observe, draft, act_with_approval or trusted_auto");

@@ -4,6 +4,8 @@
 // never in the file: keys ending in `_env` name environment variables, which
 // are resolved here through the lookup function the caller passes.
 
+#include "protocol/business.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -110,13 +112,6 @@ struct tenant_connectors {
   weather_source weather;
 };
 
-/// A WhatsApp message template, for business-initiated messages outside
-/// Meta's 24-hour window.
-struct template_ref {
-  std::string name;
-  std::string language;
-  bool configured() const { return !name.empty(); }
-};
 
 struct tenant_config {
   std::string id;
@@ -137,6 +132,7 @@ struct tenant_config {
   tenant_connectors connectors;
   std::string brief_at;         ///< "HH:MM" local; empty: no scheduled brief
   template_ref brief_template;  ///< the brief outside the 24-hour window
+  business_config business;     ///< kind business: services, hours, bookings
   // -- Evolution API tenants
   std::string instance;                ///< the Evolution instance name
   std::string bot_number;              ///< the bot's own number, if known up front

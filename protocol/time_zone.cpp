@@ -27,6 +27,10 @@ const date::time_zone& zone_or_utc(const std::string& zone) {
 }
 
 std::optional<date::year_month_day> parse_date(const std::string& text) {
+  // Exactly YYYY-MM-DD: %F alone reads "25-12-2026" as the year 25.
+  for (size_t i = 0; i < text.size(); ++i)
+    if ((i == 4 || i == 7) ? text[i] != '-' : !std::isdigit(static_cast<unsigned char>(text[i])))
+      return std::nullopt;
   std::istringstream in(text);
   date::year_month_day ymd;
   in >> date::parse("%F", ymd);

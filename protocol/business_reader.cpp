@@ -1,0 +1,127 @@
+#include "protocol/business_reader.hpp"
+
+#include "protocol/time_zone.hpp"
+
+#include <cctype>
+#include <set>
+
+namespace parley {
+
+namespace {
+
+int clock_minutes(const std::string& s) {
+  if (s.size() != 5 || s[2] != ':' || !isdigit(s[0]) || !isdigit(s[1]) || !isdigit(s[3])
+      || !isdigit(s[4]))
+    return -1;
+  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (h > 24 || m > 59 || (h == 24 && m != 0))
+    return -1;
+  return h * 60 + m;
+}
+
+void read_template(object_reader& r, template_ref& t, const std::string& language) {
+  r.read("name", t.name);
+  r.read("language", t.language);
+  if (t.name.empty())
+    r.problem("name", "is missing");
+  if (t.language.empty())
+    t.language = language;
+}
+
+} // namespace
+
+bool parse_span(const std::string& text, opening_span& out) {
+  if (text.size() != 11 || text[5] != '-')
+    return false;
+  out.from = clock_minutes(text.substr(0, 5));
+  out.to = clock_minutes(text.substr(6));
+  return out.from >= 0 && out.to > out.from;
+}
+
+void read_business(object_reader& r, business_config& b, const std::string& language) {
+  b.enabled = true;
+  r.read("name", b.name);
+  if (b.name.empty())
+    r.problem("name", "is missing");
+  r.read("tone", b.tone);
+  r.read("address", b.address);
+  r.read("rules", b.rules);
+  std::set<std::string> names;
+  r.objects("services", [&](object_reader& s, size_t) {
+    service_offer offer;
+    s.read("name", offer.name);
+    s.read("minutes", offer.minutes);
+    s.read("price", offer.price);
+    if (offer.name.empty())
+      s.problem("name", "is missing");
+    else if (!names.insert(offer.name).second)
+      s.problem("name", "'" + offer.name + "' appears twice");
+    if (offer.minutes < 5 || offer.minutes > 720)
+      s.problem("minutes", "must be between 5 and 720");
+    b.services.push_back(std::move(offer));
+  });
+  if (b.services.empty())
+    r.problem("services", "must list at least one service");
+  static const char* days[] = {"mo", "tu", "we", "th", "fr", "sa", "su"};
+  bool open = false;
+  r.object("hours", [&](object_reader& h) {
+    for (int d = 0; d < 7; ++d) {
+      std::vector<std::string> spans;
+      h.read(days[d], spans);
+      for (auto& text : spans) {
+        opening_span span;
+        if (!parse_span(text, span)) {
+          h.problem(days[d], "'" + text + "' is not HH:MM-HH:MM");
+          continue;
+        }
+        for (auto& other : b.hours[d])
+          if (span.from < other.to && other.from < span.to)
+            h.problem(days[d], "'" + text + "' overlaps another span of the day");
+        b.hours[d].push_back(span);
+        open = true;
+      }
+    }
+  });
+  if (!open)
+    r.problem("hours", "must open on at least one day (keys mo, tu, we, th, fr, sa, su)");
+  r.read("closed", b.closed);
+  for (auto& d : b.closed)
+    if (!tz::is_date(d))
+      r.problem("closed", "'" + d + "' is not a date (YYYY-MM-DD)");
+  r.read("max_concurrent", b.max_concurrent);
+  r.read("slot_minutes", b.slot_minutes);
+  r.read("min_notice_minutes", b.min_notice_minutes);
+  r.read("horizon_days", b.horizon_days);
+  if (b.max_concurrent < 1)
+    r.problem("max_concurrent", "must be >= 1");
+  if (b.slot_minutes < 5 || b.slot_minutes > 240)
+    r.problem("slot_minutes", "must be between 5 and 240");
+  if (b.min_notice_minutes < 0)
+    r.problem("min_notice_minutes", "must be >= 0");
+  if (b.horizon_days < 1 || b.horizon_days > 730)
+    r.problem("horizon_days", "must be between 1 and 730");
+  r.object("calendar", [&](object_reader& c) {
+    c.read("provider", b.calendar);
+    if (b.calendar == "google" || b.calendar == "caldav")
+      c.problem("provider", b.calendar + " is not built yet for bookings; use parley "
+                            "(bookings in parley's own database)");
+    else if (b.calendar != "parley")
+      c.problem("provider", "must be parley");
+  });
+  r.read("staff", b.staff);
+  r.read("approve_bookings", b.approve_bookings);
+  r.object("handover", [&](object_reader& h) {
+    h.read("timeout_h", b.handover_timeout_h);
+    if (b.handover_timeout_h < 1)
+      h.problem("timeout_h", "must be >= 1");
+    h.object("template", [&](object_reader& t) { read_template(t, b.handover_template, language); });
+  });
+  r.object("reminder", [&](object_reader& h) {
+    h.read("hours_before", b.reminder_hours_before);
+    if (b.reminder_hours_before < 1 || b.reminder_hours_before > 168)
+      h.problem("hours_before", "must be between 1 and 168");
+    h.object("template", [&](object_reader& t) { read_template(t, b.reminder_template, language); });
+  });
+}
+
+} // namespace parley
