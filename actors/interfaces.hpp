@@ -166,6 +166,17 @@ using mail_draft_actor = caf::typed_actor<
   // command with `error` when no mail could be found or drafted.
   caf::replies_to<atom::run, std::string, std::string>::with<turn_outcome>>;
 
+/// The BOOKING DESK: a business's bookings in parley's own calendar; detached,
+/// it owns a connection. Every rule is checked here in code, never left to
+/// the model; capacity again under the tenant's lock in the booking's own
+/// transaction.
+using booking_desk_actor = caf::typed_actor<
+  // A booking tool call -> its result as JSON text for the model: the data,
+  // or {"refused": code, "reason", "free": [...]}, or {"error": ...}.
+  caf::replies_to<atom::run, booking_call>::with<std::string>,
+  // (tenant, number, profile name): a customer made contact.
+  caf::reacts_to<atom::touch, std::string, std::string, std::string>>;
+
 /// The BRIEF COMPOSER: gathers every connector of a tenant concurrently with
 /// one deadline and has the LLM write the brief, or the template when the
 /// LLM is absent, slow or wrong.

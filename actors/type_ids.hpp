@@ -177,6 +177,12 @@ typename Inspector::result_type inspect(Inspector& f, ingest_ack& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, booking_call& x) {
+  return f(caf::meta::type_name("booking_call"), x.tenant, x.customer, x.customer_name,
+           x.staff, x.tool, x.arguments);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, mail_message& x) {
   return f(caf::meta::type_name("mail_message"), x.from, x.address, x.subject,
            x.message_id, x.references, x.thread_id, x.text, x.date_ms);
@@ -280,6 +286,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::decision_record))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::decision_record>))
   CAF_ADD_TYPE_ID(parley, (parley::instance_report))
+  CAF_ADD_TYPE_ID(parley, (parley::booking_call))
   CAF_ADD_TYPE_ID(parley, (parley::mail_message))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::mail_message>))
   CAF_ADD_TYPE_ID(parley, (parley::connector_report))
@@ -323,3 +330,4 @@ CAF_ADD_ATOM(parley, parley::atom, claim, "claim")
 CAF_ADD_ATOM(parley, parley::atom, tasks, "tasks")
 CAF_ADD_ATOM(parley, parley::atom, gather, "gather")
 CAF_ADD_ATOM(parley, parley::atom, start, "start")
+CAF_ADD_ATOM(parley, parley::atom, touch, "touch")

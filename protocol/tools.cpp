@@ -10,6 +10,8 @@ using nlohmann::json;
 std::vector<std::string> offered(const tenant_config& t,
                                  const std::string& sender) {
   std::vector<std::string> out;
+  if (t.kind == "business" && t.business.enabled)
+    out = {list_services, find_slots, book, my_appointments, reschedule, cancel};
   if (sender == "admin" || !may_decide(t, sender))
     return out;
   auto& c = t.connectors;
@@ -44,6 +46,10 @@ json function(const char* name, const char* description, json properties,
   return {{"type", "function"},
           {"function",
            {{"name", name}, {"description", description}, {"parameters", parameters}}}};
+}
+
+json text_property(const char* description) {
+  return {{"type", "string"}, {"description", description}};
 }
 
 json date_property() {
@@ -84,6 +90,35 @@ json schemas(const std::vector<std::string>& names) {
          {"start", {{"type", "string"}, {"description", "HH:MM, local time"}}},
          {"minutes", {{"type", "integer"}, {"description", "length (default 60)"}}}},
         {"title", "date", "start"}));
+    else if (name == list_services)
+      out.push_back(function(list_services, "The services of the business with minutes and price.",
+                             json::object()));
+    else if (name == find_slots)
+      out.push_back(function(
+        find_slots, "Free start times for a service between two dates (at most 14 days).",
+        {{"service", text_property("the service's name")},
+         {"from_date", text_property("YYYY-MM-DD (default today)")},
+         {"to_date", text_property("YYYY-MM-DD (default a week later)")}},
+        {"service"}));
+    else if (name == book)
+      out.push_back(function(
+        book, "Book a service at a free start time for the customer.",
+        {{"service", text_property("the service's name")},
+         {"start", text_property("local 'YYYY-MM-DD HH:MM'")},
+         {"name", text_property("the customer's name")}},
+        {"service", "start"}));
+    else if (name == my_appointments)
+      out.push_back(function(my_appointments, "The customer's upcoming appointments.",
+                             json::object()));
+    else if (name == reschedule)
+      out.push_back(function(
+        reschedule, "Move one of the customer's appointments to another free start time.",
+        {{"booking_id", {{"type", "integer"}}},
+         {"start", text_property("local 'YYYY-MM-DD HH:MM'")}},
+        {"booking_id", "start"}));
+    else if (name == cancel)
+      out.push_back(function(cancel, "Cancel one of the customer's appointments.",
+                             {{"booking_id", {{"type", "integer"}}}}, {"booking_id"}));
     else if (name == send_mail_reply)
       out.push_back(function(
         send_mail_reply, "Reply to a mail from the last 30 days; the owner is asked to "
@@ -205,6 +240,13 @@ std::string result_text(const connector_report& r, int limit) {
   for (size_t i = 0; i < r.lines.size() && i < static_cast<size_t>(limit); ++i)
     out += (out.empty() ? "" : "\n") + r.lines[i];
   return out;
+}
+
+bool is_booking_tool(const std::string& name) {
+  for (auto n : {list_services, find_slots, book, my_appointments, reschedule, cancel})
+    if (name == n)
+      return true;
+  return false;
 }
 
 mail_reply_call reply_call(const std::string& arguments) {

@@ -23,9 +23,21 @@ inline constexpr const char* github_summary = "github_summary";
 inline constexpr const char* tasks = "tasks";
 inline constexpr const char* create_event = "create_event";
 inline constexpr const char* send_mail_reply = "send_mail_reply";
+// A business's customers (and its owner and staff) book with these.
+inline constexpr const char* list_services = "list_services";
+inline constexpr const char* find_slots = "find_slots";
+inline constexpr const char* book = "book";
+inline constexpr const char* my_appointments = "my_appointments";
+inline constexpr const char* reschedule = "reschedule";
+inline constexpr const char* cancel = "cancel";
 
-/// The tools the model may use when answering `sender`: only the people who
-/// may decide for the tenant (its owner and approvers) are offered any, so
+/// Whether `name` is one of the booking tools.
+bool is_booking_tool(const std::string& name);
+
+/// The tools the model may use when answering `sender`: a business with a
+/// business block offers everyone its booking tools (the booking desk keeps
+/// each customer to their own bookings); only the people who may decide for
+/// the tenant (its owner and approvers) are offered anything else, so
 /// nobody else's words can reach the owner's data or server. Read tools
 /// exist for the connectors the tenant has; run_shell with a shell block.
 std::vector<std::string> offered(const tenant_config& t,

@@ -3,6 +3,7 @@
 // Every query parley runs, on one connection. Not thread-safe: each detached
 // actor that needs the database owns one store.
 
+#include "protocol/booking.hpp"
 #include "protocol/live_data.hpp"
 #include "protocol/secret_box.hpp"
 #include "protocol/types.hpp"
@@ -18,6 +19,14 @@ namespace parley::storage {
 /// A consent flow being completed.
 struct oauth_flow {
   std::string state, tenant, provider, verifier, redirect_uri;
+};
+
+/// What became of a booking request: code "" and the booking, or a refusal
+/// code (slot_unavailable, not_found).
+struct booking_attempt {
+  std::string code;
+  booking_record booking;
+  bool repeat = false;  ///< the same request within 5 minutes: the first booking
 };
 
 /// A webhook item as the ingest stores it.
@@ -166,6 +175,41 @@ public:
   /// At start: approved actions that never finished were interrupted by a
   /// crash; they are marked failed and never run again. Returns how many.
   int interrupt_unfinished_approvals();
+
+  // -- bookings and customers (store_bookings.cpp) --------------------------
+
+  /// Books `wanted` (tenant, service, customer, start, end, price, status) in
+  /// one transaction under the tenant's lock: the same customer's booking
+  /// of the same service made within 5 minutes is returned instead
+  /// (`repeat`), and a start where `max_concurrent` bookings already
+  /// overlap is refused with slot_unavailable.
+  booking_attempt book(const booking_record& wanted, int max_concurrent);
+
+  /// The same customer's booking of the same service made within 5 minutes.
+  std::optional<booking_record> recent_booking(const std::string& tenant,
+                                               const std::string& customer,
+                                               const std::string& service);
+
+  /// Moves a booking of `customer` ("" for staff: any) to [start, end),
+  /// under the same lock and capacity rule; not_found for someone else's.
+  booking_attempt reschedule(const std::string& tenant, int64_t id, const std::string& customer,
+                             int64_t start_ms, int64_t end_ms, int max_concurrent);
+
+  /// Cancels a booking of `customer` ("" for staff: any); not_found for
+  /// someone else's or a cancelled one.
+  booking_attempt cancel_booking(const std::string& tenant, int64_t id,
+                                 const std::string& customer);
+
+  /// Bookings of a tenant that start in [from, to), of `customer` ("": all),
+  /// in `status` ("": those that hold their place), earliest first.
+  std::vector<booking_record> bookings(const std::string& tenant, const std::string& customer,
+                                       int64_t from_ms, int64_t to_ms, const std::string& status);
+  std::optional<booking_record> booking(int64_t id);
+
+  /// The customer record: created at first contact, its name and last
+  /// contact updated on every one.
+  void touch_customer(const std::string& tenant, const std::string& number,
+                      const std::string& name);
 
   void audit(const std::string& tenant, const std::string& actor,
              const std::string& action, const std::string& subject,

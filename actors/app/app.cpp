@@ -4,6 +4,7 @@
 #include "actors/channels/evolution_admin.hpp"
 #include "actors/conversation/llm.hpp"
 #include "actors/log.hpp"
+#include "actors/business/booking_desk.hpp"
 #include "actors/policy/policy_gate.hpp"
 #include "actors/conversation/relevance_scorer.hpp"
 #include "actors/connectors/shell_connector.hpp"
@@ -125,6 +126,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       return spawn_detached_worker(slot, policy_gate, cfg, google, shells,
                                    senders, restarts == 0);
     });
+  bookings_ = spawn_supervised<booking_desk_actor>(
+    sys, "booking desk", detached_worker(booking_desk, cfg, conninfo));
   auto llm_bound = std::chrono::milliseconds(cfg->llm.timeout_ms) * 2
                    + std::chrono::seconds(1);
   scorer_ = spawn_supervised<scorer_actor>(
@@ -170,6 +173,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   session_deps deps;
   deps.connectors = directory;
   deps.composer = composer_;
+  deps.bookings = bookings_;
   deps.connector_timeout = std::chrono::milliseconds(cfg->connectors.timeout_ms);
   deps.brief_bound = std::chrono::milliseconds(cfg->brief.deadline_ms + 2 * cfg->llm.timeout_ms)
                      + std::chrono::seconds(5);
@@ -204,6 +208,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   for (auto& c : connectors_)
     watch(c);
   watch(composer_);
+  watch(bookings_);
   watch(oauth_);
   watch(router_);
   watch(ingest_);
@@ -274,6 +279,7 @@ void app::shutdown() {
   stop(scheduler_);
   stop(router_);
   stop(composer_);
+  stop(bookings_);
   stop(oauth_);
   for (auto& c : connectors_)
     stop(c);

@@ -81,6 +81,7 @@ private:
   event_writer_actor writer_;
   router_actor router_;
   policy_gate_actor gate_;
+  booking_desk_actor bookings_;
   scorer_actor scorer_;
   evolution_admin_actor evolution_;  ///< null without an Evolution API
   std::vector<shell_actor> shells_;

@@ -5,12 +5,15 @@
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
 #include "protocol/commands.hpp"
+#include "protocol/policy.hpp"
 #include "protocol/live_text.hpp"
 #include "protocol/time_zone.hpp"
 #include "protocol/tools.hpp"
 #include "protocol/whatsapp_text.hpp"
 
 #include <caf/response_promise.hpp>
+
+#include <algorithm>
 
 namespace parley {
 
@@ -94,6 +97,25 @@ void run_call(self_ptr self, const agent_context& ctx, const tool_call& call,
           self->state.acted = false;
           put("error: the mail reply could not be prepared: " + describe(err));
         });
+    return;
+  }
+  if (tools::is_booking_tool(call.name)) {
+    if (!deps.bookings)
+      return put("error: bookings are not available right now");
+    booking_call b;
+    b.tenant = t.id;
+    b.customer = ctx.action.requested_by;
+    b.customer_name = ctx.sender_name;
+    b.staff = may_decide(t, b.customer)
+              || std::find(t.business.staff.begin(), t.business.staff.end(), b.customer)
+                   != t.business.staff.end();
+    b.tool = call.name;
+    b.arguments = call.arguments;
+    self->request(deps.bookings, std::chrono::seconds(30), atom::run_v, std::move(b))
+      .then([=](const std::string& result) { put(result); },
+            [=](const caf::error& err) {
+              put("error: the booking desk did not answer: " + describe(err));
+            });
     return;
   }
   auto read = tools::parse_read_call(call, today, tz::add_days(today, 1));

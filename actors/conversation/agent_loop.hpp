@@ -15,6 +15,7 @@ struct agent_context {
   std::shared_ptr<const session_deps> deps;
   std::shared_ptr<const tenant_config> tenant;
   action_request action;  ///< tenant, chat, channel, requested_by, event (no line yet)
+  std::string sender_name;  ///< the sender's profile name (a business's customer)
 };
 
 struct agent_turn_state {

@@ -6,6 +6,7 @@
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/approval_text.hpp"
+#include "protocol/business_prompt.hpp"
 #include "protocol/commands.hpp"
 #include "protocol/group.hpp"
 #include "protocol/live_text.hpp"
@@ -268,6 +269,7 @@ agent_context context_of(self_ptr self, const inbound_message& m) {
   ctx.action.requested_by = m.sender;
   ctx.action.language = st.tenant->language;
   ctx.action.event_id = m.event_id;
+  ctx.sender_name = m.sender_name;
   return ctx;
 }
 
@@ -321,6 +323,10 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     c.error = "sender is not the owner";
     return finish(self, deps, router, std::move(c));
   }
+  // A business keeps a record of every customer who makes contact.
+  if (st.tenant->kind == "business" && st.tenant->business.enabled && deps.bookings
+      && !m.context.group && m.provider != "console")
+    self->send(deps.bookings, atom::touch_v, st.tenant->id, m.sender, m.sender_name);
   if (m.context.group)
     return answer_group(self, deps, router, std::move(c));
   if (m.text.empty()) {
@@ -447,6 +453,11 @@ void answer_free_text(self_ptr self, const session_deps& deps,
                st.tenant->id, m.message_id);
   llm_request req;
   req.system_prompt = st.tenant->system_prompt;
+  // A business speaks from its own configuration (services, hours, rules),
+  // with the owner's extra words after it.
+  if (st.tenant->business.enabled)
+    req.system_prompt = business_prompt(*st.tenant, wall_ms(), m.sender_name)
+                        + (req.system_prompt.empty() ? "" : "\n" + req.system_prompt);
   req.messages.assign(st.memory.begin(), st.memory.end());
   req.messages.push_back({"user", m.text});
   req.tools = tools::offered(*st.tenant, m.sender);

@@ -26,6 +26,7 @@ struct session_deps {
   /// Live data for `agenda`, `inbox`, ...; null: no connectors at all.
   std::shared_ptr<const connector_directory> connectors;
   brief_actor composer;        ///< `brief`; null: answered as not available
+  booking_desk_actor bookings; ///< a business's booking tools; null: refused
   std::chrono::milliseconds connector_timeout{10000};
   std::chrono::milliseconds brief_bound{60000};  ///< gather and compose
   std::chrono::milliseconds llm_timeout{30000};

@@ -1,0 +1,264 @@
+#include "actors/business/booking_desk.hpp"
+
+#include "actors/connectors/connector.hpp"
+#include "actors/log.hpp"
+#include "protocol/availability.hpp"
+#include "protocol/booking.hpp"
+#include "protocol/time_zone.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace parley {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int max_find_days = 14;
+constexpr int64_t day_ms = 86400000;
+
+/// One tool call, answered as JSON for the model.
+class desk_call {
+public:
+  desk_call(const tenant_config& t, const booking_call& call, storage::store& db)
+    : t_(t), b_(t.business), call_(call), db_(db), now_(wall_ms()),
+      args_(json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false)) {}
+
+  json answer() {
+    if (!args_.is_object())
+      return error("the arguments are not a JSON object");
+    auto& tool = call_.tool;
+    if (tool == "list_services")
+      return services();
+    if (tool == "find_slots")
+      return find();
+    if (tool == "book")
+      return book();
+    if (tool == "my_appointments")
+      return appointments();
+    if (tool == "reschedule")
+      return move();
+    if (tool == "cancel")
+      return cancel();
+    return error("there is no booking tool named '" + tool + "'");
+  }
+
+private:
+  static json error(const std::string& what) { return {{"error", what}}; }
+
+  json refused(const std::string& code, const service_offer* s, int64_t near_ms) {
+    json out{{"refused", code}, {"reason", refusal_sentence(code, "en")}};
+    if (s && near_ms > 0) {
+      auto from = tz::local_date(t_.timezone, std::max(near_ms, now_));
+      out["free"] = stamps(free_slots(b_, t_.timezone, now_, *s, from, tz::add_days(from, 6),
+                                      taken_around(from, tz::add_days(from, 7), 0), 5));
+    }
+    return out;
+  }
+
+  std::string text(const char* key) const {
+    auto i = args_.find(key);
+    return i != args_.end() && i->is_string() ? i->get<std::string>() : std::string();
+  }
+
+  int64_t id_arg() const {
+    auto i = args_.find("booking_id");
+    if (i == args_.end())
+      return 0;
+    if (i->is_number_integer())
+      return i->get<int64_t>();
+    if (i->is_string())
+      try {
+        return std::stoll(i->get<std::string>());
+      } catch (const std::exception&) {
+      }
+    return 0;
+  }
+
+  const service_offer* service_arg(json& problem) const {
+    auto name = text("service");
+    auto* s = b_.service(name);
+    if (!s) {
+      json names = json::array();
+      for (auto& o : b_.services)
+        names.push_back(o.name);
+      problem = {{"error", "there is no service '" + name + "'"}, {"services", names}};
+    }
+    return s;
+  }
+
+  json stamps(const std::vector<int64_t>& starts) const {
+    json out = json::array();
+    for (auto s : starts)
+      out.push_back(local_stamp(s, t_.timezone));
+    return out;
+  }
+
+  /// The places held between two local dates, leaving booking `except` out.
+  std::vector<booked_span> taken_around(const std::string& from, const std::string& to,
+                                        int64_t except) {
+    // A day either side: a long service can reach across midnight.
+    auto rows = db_.bookings(t_.id, "", tz::instant_of(t_.timezone, from, "00:00") - day_ms,
+                             tz::instant_of(t_.timezone, to, "00:00") + day_ms, "");
+    std::vector<booked_span> out;
+    for (auto& r : rows)
+      if (r.id != except)
+        out.push_back({r.start_ms, r.end_ms});
+    return out;
+  }
+
+  std::string who() const { return call_.staff ? std::string() : call_.customer; }
+
+  json services() const {
+    json out = json::array();
+    for (auto& s : b_.services)
+      out.push_back({{"name", s.name}, {"minutes", s.minutes}, {"price", s.price}});
+    return {{"services", out}};
+  }
+
+  json find() {
+    json problem;
+    auto* s = service_arg(problem);
+    if (!s)
+      return problem;
+    auto today = tz::local_date(t_.timezone, now_);
+    auto from = text("from_date").empty() ? today : text("from_date");
+    auto to = text("to_date").empty() ? tz::add_days(from, 6) : text("to_date");
+    if (!tz::is_date(from) || !tz::is_date(to))
+      return error("from_date and to_date must be YYYY-MM-DD");
+    if (from < today)
+      from = today;
+    if (to > tz::add_days(from, max_find_days - 1))
+      to = tz::add_days(from, max_find_days - 1);
+    auto free = free_slots(b_, t_.timezone, now_, *s, from, to, taken_around(from, to, 0));
+    return {{"service", s->name}, {"minutes", s->minutes}, {"from_date", from}, {"to_date", to},
+            {"free", stamps(free)}};
+  }
+
+  json book() {
+    json problem;
+    auto* s = service_arg(problem);
+    if (!s)
+      return problem;
+    int64_t start = 0;
+    if (!parse_local_stamp(text("start"), t_.timezone, start))
+      return error("start must be local 'YYYY-MM-DD HH:MM'");
+    // A repeat within 5 minutes is the first booking, whatever the slot says now.
+    if (auto first = db_.recent_booking(t_.id, call_.customer, s->name))
+      return repeat(*first);
+    auto date = tz::local_date(t_.timezone, start);
+    auto code = check_slot(b_, t_.timezone, now_, *s, start, taken_around(date, date, 0));
+    if (!code.empty())
+      return refused(code, s, start);
+    booking_record w;
+    w.tenant = t_.id;
+    w.service = s->name;
+    w.customer = call_.customer;
+    auto name = text("name");
+    w.customer_name = (name.empty() ? call_.customer_name : name).substr(0, 80);
+    w.start_ms = start;
+    w.end_ms = start + int64_t{s->minutes} * 60000;
+    w.price = s->price;
+    w.status = "confirmed";
+    auto done = db_.book(w, b_.max_concurrent);
+    if (!done.code.empty())
+      return refused(done.code, s, start);
+    if (done.repeat)
+      return repeat(done.booking);
+    log::info("booking " + t_.id + "/" + std::to_string(done.booking.id) + ": booked " + s->name
+              + " for " + log::who(call_.customer));
+    return {{"booked", booking_json(done.booking, t_.timezone, t_.language)}};
+  }
+
+  json repeat(const booking_record& first) const {
+    return {{"booked", booking_json(first, t_.timezone, t_.language)},
+            {"note", "the customer booked this service minutes ago; this is that booking, "
+                     "not a new one"}};
+  }
+
+  json appointments() {
+    auto rows = db_.bookings(t_.id, who(), now_, now_ + int64_t{b_.horizon_days + 1} * day_ms, "");
+    json out = json::array();
+    for (auto& r : rows)
+      out.push_back(booking_json(r, t_.timezone, t_.language));
+    return {{"appointments", out}};
+  }
+
+  json move() {
+    auto id = id_arg();
+    int64_t start = 0;
+    if (id <= 0 || !parse_local_stamp(text("start"), t_.timezone, start))
+      return error("give booking_id and start as local 'YYYY-MM-DD HH:MM'");
+    auto current = db_.booking(id);
+    if (!current || current->tenant != t_.id || current->status == "cancelled"
+        || (!call_.staff && current->customer != call_.customer))
+      return refused("not_found", nullptr, 0);
+    auto* s = b_.service(current->service);
+    service_offer fallback{current->service, static_cast<int>((current->end_ms - current->start_ms) / 60000), ""};
+    if (!s)
+      s = &fallback;
+    auto date = tz::local_date(t_.timezone, start);
+    auto code = check_slot(b_, t_.timezone, now_, *s, start, taken_around(date, date, id));
+    if (!code.empty())
+      return refused(code, s == &fallback ? nullptr : s, start);
+    auto done = db_.reschedule(t_.id, id, who(), start, start + int64_t{s->minutes} * 60000,
+                               b_.max_concurrent);
+    if (!done.code.empty())
+      return refused(done.code, s == &fallback ? nullptr : s, start);
+    return {{"moved", booking_json(done.booking, t_.timezone, t_.language)}};
+  }
+
+  json cancel() {
+    auto id = id_arg();
+    if (id <= 0)
+      return error("give booking_id");
+    auto done = db_.cancel_booking(t_.id, id, who());
+    if (!done.code.empty())
+      return refused(done.code, nullptr, 0);
+    return {{"cancelled", booking_json(done.booking, t_.timezone, t_.language)}};
+  }
+
+  const tenant_config& t_;
+  const business_config& b_;
+  const booking_call& call_;
+  storage::store& db_;
+  int64_t now_;
+  json args_;
+};
+
+} // namespace
+
+booking_desk_actor::behavior_type
+booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
+             std::shared_ptr<const config> cfg, std::string conninfo) {
+  self->state.db = std::make_unique<store_handle>(conninfo);
+  return {
+    [=](atom::run, const booking_call& call) -> std::string {
+      auto* t = cfg->tenant_by_id(call.tenant);
+      if (!t || !t->business.enabled)
+        return json{{"error", "this tenant takes no bookings"}}.dump();
+      try {
+        return self->state.db->with([&](storage::store& s) {
+          return desk_call(*t, call, s).answer().dump(-1, ' ', false,
+                                                      json::error_handler_t::replace);
+        });
+      } catch (const storage::pg_error& e) {
+        log::warn(std::string("booking desk: storage failed: ") + e.what());
+        return json{{"error", "the bookings cannot be reached right now; try again in a moment"}}.dump();
+      }
+    },
+    [=](atom::touch, const std::string& tenant, const std::string& number,
+        const std::string& name) {
+      try {
+        self->state.db->with([&](storage::store& s) {
+          s.touch_customer(tenant, number, name.substr(0, 80));
+          return true;
+        });
+      } catch (const storage::pg_error& e) {
+        log::warn(std::string("booking desk: customer record not updated: ") + e.what());
+      }
+    },
+  };
+}
+
+} // namespace parley

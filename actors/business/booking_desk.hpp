@@ -1,0 +1,26 @@
+#pragma once
+
+#include "actors/interfaces.hpp"
+#include "actors/storage_worker.hpp"
+#include "protocol/config.hpp"
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include <memory>
+
+namespace parley {
+
+struct booking_desk_state {
+  booking_desk_state() = default;
+  std::unique_ptr<store_handle> db;
+  static inline const char* name = "booking-desk";
+};
+
+/// Spawn detached: the booking tools of every business tenant (list_services,
+/// find_slots, book, my_appointments, reschedule, cancel) against parley's
+/// own calendar, and the customer records.
+booking_desk_actor::behavior_type
+booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
+             std::shared_ptr<const config> cfg, std::string conninfo);
+
+} // namespace parley

@@ -1,0 +1,175 @@
+"""A business on WhatsApp: customers book, see, move and cancel appointments
+in parley's own calendar through the booking tools, over Meta webhooks, with
+every rule enforced by parley (hours, closed days, capacity, the 5-minute
+repeat, a customer's own bookings only). The fake model is scripted by the
+customer's text: "tool:<name> <json arguments>" makes it call that tool, and
+after a tool result it answers "RESULT <the result>", so the test reads
+exactly what the booking desk said."""
+
+import datetime
+import json
+import os
+import sys
+import threading
+import unittest
+from zoneinfo import ZoneInfo
+
+from harness import OWNER, ParleyTestCase, text_webhook
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from fakes.servers import completion, tool_call_completion  # noqa: E402
+
+ZONE = "Europe/Amsterdam"
+ANNA = "31600000001"
+BOB = "31600000002"
+
+
+def scripted_model(body):
+    """The fake model: a tool call named in the customer's text, or the last
+    tool result read back."""
+    last = body["messages"][-1]
+    if last["role"] == "tool":
+        return (200, completion("RESULT " + last["content"]))
+    text = last.get("content") or ""
+    if text.startswith("tool:"):
+        name, _, args = text[5:].partition(" ")
+        return (200, tool_call_completion(name, json.loads(args or "{}")))
+    return (200, completion("Waarmee kan ik helpen?"))
+
+
+class Bookings(ParleyTestCase):
+    def prepare(self):
+        today = datetime.datetime.now(ZoneInfo(ZONE)).date()
+        self.day = (today + datetime.timedelta(days=2)).isoformat()
+        self.closed = (today + datetime.timedelta(days=3)).isoformat()
+        every_day = ["09:00-18:00"]
+        self.tenant_extra = {
+            "kind": "business", "timezone": ZONE, "language": "nl",
+            "business": {
+                "name": "Salon Noor", "tone": "vriendelijk en kort",
+                "services": [{"name": "Knippen", "minutes": 30, "price": "25 EUR"},
+                             {"name": "Kleuren", "minutes": 90, "price": "70 EUR"}],
+                "hours": {d: every_day for d in ("mo", "tu", "we", "th", "fr", "sa", "su")},
+                "closed": [self.closed], "max_concurrent": 1, "slot_minutes": 15,
+                "min_notice_minutes": 60, "horizon_days": 60,
+                "address": "Dorpsstraat 1, Utrecht"}}
+
+    def setUp(self):
+        super().setUp()
+        self.llm.default = scripted_model
+
+    def ask(self, text, sender):
+        """The result the booking desk gave for one message of `sender`."""
+        before = len(self.graph.texts())
+        names = {ANNA: "Anna de Vries", BOB: "Bob", OWNER: "Owner"}
+        self.post(text_webhook(text, self.next_id(), sender, name=names[sender]))
+        reply = self.graph.wait_texts(before + 1)[-1][1]["text"]["body"]
+        self.assertTrue(reply.startswith("RESULT "), reply)
+        return json.loads(reply[len("RESULT "):])
+
+    def tool(self, sender, tool_name, **args):
+        return self.ask("tool:%s %s" % (tool_name, json.dumps(args)), sender)
+
+    def rows(self):
+        return self.parley.sql("SELECT id, customer, service, to_char(start_at AT TIME ZONE"
+                               " 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI'), status FROM bookings"
+                               " ORDER BY id")
+
+    def test_a_customer_books_sees_moves_and_cancels_only_their_own(self):
+        booked = self.tool(ANNA, "book", service="knippen", start=self.day + " 10:00",
+                           name="Anna")["booked"]
+        self.assertEqual(booked["status"], "confirmed")
+        self.assertEqual(booked["start"], self.day + " 10:00")
+        self.assertEqual(booked["end"], self.day + " 10:30")
+        self.assertRegex(booked["words"],
+                         r"^Knippen op (maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
+                         r" \d+ \w+ 10:00–10:30, 25 EUR$")
+        n = booked["booking_id"]
+        self.assertEqual(self.rows(), [[str(n), ANNA, "Knippen", self.day + " 10:00", "confirmed"]])
+        # The system prompt is the business's, never the customer's words.
+        system = self.llm.requests[0][2]["messages"][0]
+        self.assertEqual(system["role"], "system")
+        self.assertIn("You are the WhatsApp assistant of Salon Noor", system["content"])
+        self.assertIn("- Knippen, 30 min, 25 EUR", system["content"])
+        self.assertIn('"Anna de"', system["content"])
+        self.assertNotIn("tool:", system["content"])
+        offered = sorted(t["function"]["name"] for t in self.llm.requests[0][2]["tools"])
+        self.assertEqual(offered, ["book", "cancel", "find_slots", "list_services",
+                                   "my_appointments", "reschedule"])
+
+        # The same request again within 5 minutes is the first booking.
+        again = self.tool(ANNA, "book", service="Knippen", start=self.day + " 10:00")
+        self.assertEqual(again["booked"]["booking_id"], n)
+        self.assertIn("minutes ago", again["note"])
+        self.assertEqual(len(self.rows()), 1)
+
+        # Bob sees none of it and cannot touch it.
+        self.assertEqual(self.tool(BOB, "my_appointments"), {"appointments": []})
+        self.assertEqual(self.tool(BOB, "cancel", booking_id=n)["refused"], "not_found")
+        self.assertEqual(self.tool(BOB, "reschedule", booking_id=n,
+                                   start=self.day + " 12:00")["refused"], "not_found")
+        # The owner sees every booking.
+        owner_view = self.tool(OWNER, "my_appointments")["appointments"]
+        self.assertEqual([a["booking_id"] for a in owner_view], [n])
+
+        mine = self.tool(ANNA, "my_appointments")["appointments"]
+        self.assertEqual([a["booking_id"] for a in mine], [n])
+        moved = self.tool(ANNA, "reschedule", booking_id=n, start=self.day + " 11:00")["moved"]
+        self.assertEqual(moved["start"], self.day + " 11:00")
+        self.assertEqual(self.rows()[0][3], self.day + " 11:00")
+        cancelled = self.tool(ANNA, "cancel", booking_id=n)["cancelled"]
+        self.assertEqual(cancelled["status"], "cancelled")
+        self.assertEqual(self.rows()[0][4], "cancelled")
+        self.assertEqual(self.tool(ANNA, "cancel", booking_id=n)["refused"], "not_found")
+        customers = self.parley.sql("SELECT number, name FROM customers ORDER BY number")
+        self.assertEqual(customers, [[ANNA, "Anna de Vries"], [BOB, "Bob"], [OWNER, "Owner"]])
+
+    def test_outside_hours_and_closed_days_are_refused_with_free_times(self):
+        early = self.tool(ANNA, "book", service="Knippen", start=self.day + " 08:00")
+        self.assertEqual(early["refused"], "outside_hours")
+        self.assertEqual(early["reason"], "That time is outside the opening hours.")
+        self.assertEqual(early["free"][:2], [self.day + " 09:00", self.day + " 09:15"])
+        self.assertEqual(self.tool(ANNA, "book", service="Knippen",
+                                   start=self.closed + " 10:00")["refused"], "closed")
+        self.assertEqual(self.tool(ANNA, "book", service="Knippen",
+                                   start=self.day + " 17:45")["refused"], "too_long")
+        self.assertEqual(self.tool(ANNA, "book", service="Kleuren",
+                                   start=self.day + " 17:00")["refused"], "too_long")
+        self.assertEqual(self.tool(ANNA, "book", service="Knippen",
+                                   start=self.day + " 10:10")["refused"], "not_aligned")
+        unknown = self.tool(ANNA, "book", service="Föhnen", start=self.day + " 10:00")
+        self.assertEqual(unknown["services"], ["Knippen", "Kleuren"])
+        self.assertEqual(self.rows(), [])
+
+    def test_free_slots_leave_out_what_is_taken(self):
+        self.tool(ANNA, "book", service="Knippen", start=self.day + " 09:00")
+        free = self.tool(BOB, "find_slots", service="Knippen", from_date=self.day,
+                         to_date=self.day)["free"]
+        self.assertEqual(free[:3], [self.day + " 09:30", self.day + " 09:45", self.day + " 10:00"])
+        self.assertEqual(self.tool(BOB, "list_services")["services"][0],
+                         {"name": "Knippen", "minutes": 30, "price": "25 EUR"})
+
+    def test_the_last_place_taken_by_two_customers_at_once_goes_to_one(self):
+        results = {}
+
+        def book(who):
+            results[who] = self.post(text_webhook(
+                "tool:book " + json.dumps({"service": "Knippen", "start": self.day + " 14:00"}),
+                "wamid.race.%s" % who, who))
+
+        threads = [threading.Thread(target=book, args=(w,)) for w in (ANNA, BOB)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        replies = [json.loads(b["text"]["body"][len("RESULT "):])
+                   for _, b in self.graph.wait_texts(2)]
+        outcomes = sorted("booked" if "booked" in r else r["refused"] for r in replies)
+        self.assertEqual(outcomes, ["booked", "slot_unavailable"])
+        rows = self.rows()
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0][3], self.day + " 14:00")
+
+
+if __name__ == "__main__":
+    unittest.main()
