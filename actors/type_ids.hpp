@@ -179,7 +179,7 @@ typename Inspector::result_type inspect(Inspector& f, ingest_ack& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, booking_call& x) {
   return f(caf::meta::type_name("booking_call"), x.tenant, x.customer, x.customer_name,
-           x.staff, x.tool, x.arguments);
+           x.staff, x.tool, x.arguments, x.api);
 }
 
 template <class Inspector>

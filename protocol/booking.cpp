@@ -69,4 +69,16 @@ nlohmann::json booking_json(const booking_record& b, const std::string& zone,
           {"words", booking_words(b, zone, lang)}};
 }
 
+nlohmann::json booking_api_json(const booking_record& b) {
+  return {{"id", b.id},
+          {"tenant", b.tenant},
+          {"service", b.service},
+          {"start", tz::rfc3339_utc(b.start_ms)},
+          {"end", tz::rfc3339_utc(b.end_ms)},
+          {"customer", {{"number", b.customer}, {"name", b.customer_name}}},
+          {"price", b.price},
+          {"status", b.status},
+          {"created_at", tz::rfc3339_utc(b.created_ms)}};
+}
+
 } // namespace parley

@@ -36,6 +36,7 @@ struct booking_call {
   bool staff = false;
   std::string tool;
   std::string arguments;      ///< the model's JSON
+  bool api = false;           ///< from /api/bookings: bookings in the API's shape
 };
 
 /// "Knippen op woensdag 2 december 10:00–10:30, 25 EUR" (or in English).
@@ -53,5 +54,9 @@ bool parse_local_stamp(const std::string& text, const std::string& zone, int64_t
 /// the confirmation words.
 nlohmann::json booking_json(const booking_record& b, const std::string& zone,
                             const std::string& lang);
+
+/// A booking as /api/bookings shows it: id, tenant, service, start and end
+/// (RFC 3339), customer {number, name}, status, created_at.
+nlohmann::json booking_api_json(const booking_record& b);
 
 } // namespace parley

@@ -46,10 +46,6 @@ struct business_config {
   std::string calendar = "parley";  ///< where bookings live
   std::vector<std::string> staff;
   bool approve_bookings = false;
-  int handover_timeout_h = 24;
-  template_ref handover_template;
-  int reminder_hours_before = 24;
-  template_ref reminder_template;
 
   /// The service called `name` (letter case ignored), or null.
   const service_offer* service(const std::string& name) const;

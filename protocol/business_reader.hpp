@@ -8,8 +8,7 @@
 
 namespace parley {
 
-/// `language` is the tenant's, the default of the templates' languages.
-void read_business(object_reader& r, business_config& b, const std::string& language);
+void read_business(object_reader& r, business_config& b);
 
 /// "09:00-18:00" as a span; false when it is not one (or ends before it starts).
 bool parse_span(const std::string& text, opening_span& out);

@@ -231,7 +231,7 @@ void read_tenant(object_reader& r, tenant_config& t, const config& c,
   r.object("connectors", [&](object_reader& con) {
     read_connectors(con, t.connectors, env);
   });
-  if (r.object("business", [&](object_reader& b) { read_business(b, t.business, t.language); })
+  if (r.object("business", [&](object_reader& b) { read_business(b, t.business); })
       && t.kind != "business")
     r.problem("business", "only a tenant of kind business has a business block");
   if (t.policy != "observe" && t.policy != "draft"

@@ -23,6 +23,7 @@ struct admin_actors {
   brief_actor composer;             ///< POST /api/tenants/{id}/brief
   std::vector<sender_actor> senders;
   oauth_actor oauth;                ///< the Google consent flow
+  booking_desk_actor bookings;      ///< /api/bookings
 };
 
 /// Answers a request whose path starts with /api/.
@@ -36,6 +37,10 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
 void tenant_brief(caf::actor_system& sys, const config& cfg, admin_actors actors,
                   const std::string& tenant, net::http_request req,
                   net::respond_fn respond);
+
+/// GET/POST /api/bookings and DELETE /api/bookings/{id} (admin_bookings.cpp).
+void bookings_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
+                  net::http_request req, net::respond_fn respond);
 
 /// POST /api/tenants/{id}/connect/google and GET /api/oauth/{state}
 /// (admin_oauth.cpp): start a consent flow, and follow it.

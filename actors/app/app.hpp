@@ -54,7 +54,7 @@ public:
   ingest_actor ingest() const { return ingest_; }
   policy_gate_actor gate() const { return gate_; }
   admin_actors admin() const {
-    return {gate_, storage_.front(), evolution_, composer_, senders_, oauth_};
+    return {gate_, storage_.front(), evolution_, composer_, senders_, oauth_, bookings_};
   }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
   std::shared_ptr<const connector_board> board() const { return board_; }

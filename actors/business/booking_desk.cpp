@@ -40,6 +40,8 @@ public:
       return move();
     if (tool == "cancel")
       return cancel();
+    if (tool == "list_all" && call_.api)
+      return listed();
     return error("there is no booking tool named '" + tool + "'");
   }
 
@@ -109,6 +111,10 @@ private:
 
   std::string who() const { return call_.staff ? std::string() : call_.customer; }
 
+  json shown(const booking_record& r) const {
+    return call_.api ? booking_api_json(r) : booking_json(r, t_.timezone, t_.language);
+  }
+
   json services() const {
     json out = json::array();
     for (auto& s : b_.services)
@@ -167,11 +173,11 @@ private:
       return repeat(done.booking);
     log::info("booking " + t_.id + "/" + std::to_string(done.booking.id) + ": booked " + s->name
               + " for " + log::who(call_.customer));
-    return {{"booked", booking_json(done.booking, t_.timezone, t_.language)}};
+    return {{"booked", shown(done.booking)}};
   }
 
   json repeat(const booking_record& first) const {
-    return {{"booked", booking_json(first, t_.timezone, t_.language)},
+    return {{"booked", shown(first)},
             {"note", "the customer booked this service minutes ago; this is that booking, "
                      "not a new one"}};
   }
@@ -180,8 +186,25 @@ private:
     auto rows = db_.bookings(t_.id, who(), now_, now_ + int64_t{b_.horizon_days + 1} * day_ms, "");
     json out = json::array();
     for (auto& r : rows)
-      out.push_back(booking_json(r, t_.timezone, t_.language));
+      out.push_back(shown(r));
     return {{"appointments", out}};
+  }
+
+  /// GET /api/bookings: every booking between two local dates.
+  json listed() {
+    auto from = text("from").empty() ? tz::local_date(t_.timezone, now_) : text("from");
+    auto to = text("to").empty() ? tz::add_days(from, 30) : text("to");
+    auto status = text("status");
+    if (!tz::is_date(from) || !tz::is_date(to))
+      return error("from and to must be dates (YYYY-MM-DD)");
+    if (!status.empty() && status != "confirmed" && status != "pending" && status != "cancelled")
+      return error("status must be confirmed, pending or cancelled");
+    auto rows = db_.bookings(t_.id, "", tz::instant_of(t_.timezone, from, "00:00"),
+                             tz::instant_of(t_.timezone, tz::add_days(to, 1), "00:00"), status);
+    json out = json::array();
+    for (auto& r : rows)
+      out.push_back(booking_api_json(r));
+    return {{"bookings", out}};
   }
 
   json move() {
@@ -205,7 +228,7 @@ private:
                                b_.max_concurrent);
     if (!done.code.empty())
       return refused(done.code, s == &fallback ? nullptr : s, start);
-    return {{"moved", booking_json(done.booking, t_.timezone, t_.language)}};
+    return {{"moved", shown(done.booking)}};
   }
 
   json cancel() {
@@ -215,7 +238,7 @@ private:
     auto done = db_.cancel_booking(t_.id, id, who());
     if (!done.code.empty())
       return refused(done.code, nullptr, 0);
-    return {{"cancelled", booking_json(done.booking, t_.timezone, t_.language)}};
+    return {{"cancelled", shown(done.booking)}};
   }
 
   const tenant_config& t_;
@@ -233,7 +256,18 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
              std::shared_ptr<const config> cfg, std::string conninfo) {
   self->state.db = std::make_unique<store_handle>(conninfo);
   return {
-    [=](atom::run, const booking_call& call) -> std::string {
+    [=](atom::run, booking_call call) -> std::string {
+      // DELETE /api/bookings/{id} names no tenant: the booking's own.
+      if (call.api && call.tenant.empty()) {
+        auto id = json::parse(call.arguments, nullptr, false).value("booking_id", int64_t{0});
+        try {
+          auto row = self->state.db->with([&](storage::store& s) { return s.booking(id); });
+          call.tenant = row ? row->tenant : "";
+        } catch (const storage::pg_error&) {
+        }
+        if (call.tenant.empty())
+          return json{{"refused", "not_found"}, {"reason", refusal_sentence("not_found", "en")}}.dump();
+      }
       auto* t = cfg->tenant_by_id(call.tenant);
       if (!t || !t->business.enabled)
         return json{{"error", "this tenant takes no bookings"}}.dump();

@@ -170,6 +170,46 @@ class Bookings(ParleyTestCase):
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0][3], self.day + " 14:00")
 
+    def api(self, method, path, body=None, token="admin"):
+        headers = {"Authorization": "Bearer " + token} if token else {}
+        data = json.dumps(body).encode() if body is not None else b""
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        status, raw = self.parley.request(method, path, data, headers)
+        return status, json.loads(raw)
+
+    def test_the_operator_books_lists_and_cancels_over_http_with_the_same_rules(self):
+        start = datetime.datetime.fromisoformat(self.day + "T10:00").replace(tzinfo=ZoneInfo(ZONE))
+        order = {"tenant": "ops", "service": "Knippen", "start": start.isoformat(),
+                 "customer": {"number": ANNA, "name": "Anna"}}
+        status, made = self.api("POST", "/api/bookings", order)
+        self.assertEqual(status, 201, made)
+        self.assertEqual(made["status"], "confirmed")
+        self.assertEqual(made["customer"], {"number": ANNA, "name": "Anna"})
+        self.assertEqual(datetime.datetime.fromisoformat(made["start"].replace("Z", "+00:00")), start)
+        self.assertEqual(datetime.datetime.fromisoformat(made["end"].replace("Z", "+00:00")),
+                         start + datetime.timedelta(minutes=30))
+        # The same place for someone else is taken (max_concurrent 1).
+        status, taken = self.api("POST", "/api/bookings", dict(order, customer={"number": BOB}))
+        self.assertEqual((status, taken["error"]), (409, "slot_unavailable"))
+        early = dict(order, start=self.day + "T07:00:00+01:00", customer={"number": BOB})
+        status, refused = self.api("POST", "/api/bookings", early)
+        self.assertEqual((status, refused["error"]), (409, "outside_hours"))
+        status, listed = self.api("GET", "/api/bookings?tenant=ops&from=%s&to=%s" % (self.day, self.day))
+        self.assertEqual(status, 200)
+        self.assertEqual([b["id"] for b in listed], [made["id"]])
+        status, gone = self.api("DELETE", "/api/bookings/%d" % made["id"])
+        self.assertEqual((status, gone["status"]), (200, "cancelled"))
+        self.assertEqual(self.api("DELETE", "/api/bookings/%d" % made["id"])[0], 404)
+        status, listed = self.api("GET", "/api/bookings?tenant=ops&from=%s&to=%s" % (self.day, self.day))
+        self.assertEqual(listed, [])
+        status, cancelled = self.api("GET", "/api/bookings?tenant=ops&status=cancelled&from=%s&to=%s"
+                                     % (self.day, self.day))
+        self.assertEqual([b["id"] for b in cancelled], [made["id"]])
+        self.assertEqual(self.api("GET", "/api/bookings?tenant=nope")[0], 404)
+        self.assertEqual(self.api("POST", "/api/bookings", {"tenant": "ops"})[0], 400)
+        self.assertEqual(self.api("GET", "/api/bookings?tenant=ops", token="wrong")[0], 401)
+
 
 if __name__ == "__main__":
     unittest.main()
