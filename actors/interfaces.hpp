@@ -175,7 +175,17 @@ using booking_desk_actor = caf::typed_actor<
   // or {"refused": code, "reason", "free": [...]}, or {"error": ...}.
   caf::replies_to<atom::run, booking_call>::with<std::string>,
   // (tenant, number, profile name): a customer made contact.
-  caf::reacts_to<atom::touch, std::string, std::string, std::string>>;
+  caf::reacts_to<atom::touch, std::string, std::string, std::string>,
+  // A customer's message before anything else -> (path, reply, reason): ""
+  // goes on to the model; command (STOP, START), handover (the chat paused,
+  // staff told) or silent (a handed-over chat) answer it.
+  caf::replies_to<atom::check, inbound_message>::with<std::string, std::string, std::string>,
+  // The handover(reason) tool: (tenant, chat, customer, name, reason) ->
+  // what the customer hears.
+  caf::replies_to<atom::pause, std::string, std::string, std::string, std::string,
+                  std::string>::with<std::string>,
+  // (tenant, chat) -> false when the chat was not handed over.
+  caf::replies_to<atom::resume, std::string, std::string>::with<bool>>;
 
 /// The BRIEF COMPOSER: gathers every connector of a tenant concurrently with
 /// one deadline and has the LLM write the brief, or the template when the

@@ -46,6 +46,7 @@ struct business_config {
   std::string calendar = "parley";  ///< where bookings live
   std::vector<std::string> staff;
   bool approve_bookings = false;
+  int handover_timeout_h = 24;  ///< a handed-over chat speaks again after this
 
   /// The service called `name` (letter case ignored), or null.
   const service_offer* service(const std::string& name) const;

@@ -103,9 +103,14 @@ void read_business(object_reader& r, business_config& b) {
   r.read("approve_bookings", b.approve_bookings);
   if (b.approve_bookings)
     r.problem("approve_bookings", "true is not built yet (bookings held for approval); leave it false");
-  // Built with the hand-over and the reminders (the business issue's next
-  // increments); refused until then rather than silently ignored.
-  r.not_yet("handover");
+  // The reminders and the hand-over's template come with the business
+  // issue's next increments; refused until then rather than ignored.
+  r.object("handover", [&](object_reader& h) {
+    h.read("timeout_h", b.handover_timeout_h);
+    if (b.handover_timeout_h < 1 || b.handover_timeout_h > 24 * 30)
+      h.problem("timeout_h", "must be between 1 and 720");
+    h.not_yet("template");
+  });
   r.not_yet("reminder");
 }
 

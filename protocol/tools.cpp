@@ -11,7 +11,7 @@ std::vector<std::string> offered(const tenant_config& t,
                                  const std::string& sender) {
   std::vector<std::string> out;
   if (t.kind == "business" && t.business.enabled)
-    out = {list_services, find_slots, book, my_appointments, reschedule, cancel};
+    out = {list_services, find_slots, book, my_appointments, reschedule, cancel, handover};
   if (sender == "admin" || !may_decide(t, sender))
     return out;
   auto& c = t.connectors;
@@ -119,6 +119,11 @@ json schemas(const std::vector<std::string>& names) {
     else if (name == cancel)
       out.push_back(function(cancel, "Cancel one of the customer's appointments.",
                              {{"booking_id", {{"type", "integer"}}}}, {"booking_id"}));
+    else if (name == handover)
+      out.push_back(function(
+        handover, "Hand the chat over to a person of the business: you stay silent in it "
+                  "from then on. Use it when the customer asks for a person or you cannot help.",
+        {{"reason", text_property("why, in a few words")}}, {"reason"}));
     else if (name == send_mail_reply)
       out.push_back(function(
         send_mail_reply, "Reply to a mail from the last 30 days; the owner is asked to "

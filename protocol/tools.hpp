@@ -30,6 +30,7 @@ inline constexpr const char* book = "book";
 inline constexpr const char* my_appointments = "my_appointments";
 inline constexpr const char* reschedule = "reschedule";
 inline constexpr const char* cancel = "cancel";
+inline constexpr const char* handover = "handover";
 
 /// Whether `name` is one of the booking tools.
 bool is_booking_tool(const std::string& name);

@@ -211,6 +211,21 @@ public:
   void touch_customer(const std::string& tenant, const std::string& number,
                       const std::string& name);
 
+  // -- opt-outs and hand-overs (store_handover.cpp) ----------------------------
+
+  /// STOP (true) or START (false) of a customer, per tenant.
+  void set_opted_out(const std::string& tenant, const std::string& number, bool out);
+  bool opted_out(const std::string& tenant, const std::string& number);
+
+  /// Silences the bot in a chat until `until_ms`; true when it was not
+  /// paused before (so staff are told once).
+  bool pause_chat(const std::string& tenant, const std::string& chat, int64_t until_ms,
+                  const std::string& reason);
+  /// Lets the bot speak again; false when the chat was not paused.
+  bool resume_chat(const std::string& tenant, const std::string& chat);
+  /// When the pause ends (ms), 0 when the chat is not paused.
+  int64_t paused_until(const std::string& tenant, const std::string& chat);
+
   void audit(const std::string& tenant, const std::string& actor,
              const std::string& action, const std::string& subject,
              const std::string& decision, const std::string& detail);

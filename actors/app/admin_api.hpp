@@ -42,6 +42,10 @@ void tenant_brief(caf::actor_system& sys, const config& cfg, admin_actors actors
 void bookings_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
                   net::http_request req, net::respond_fn respond);
 
+/// POST /api/conversations/{tenant}/{chat}/pause|resume (admin_conversations.cpp).
+void conversation_control(caf::actor_system& sys, const config& cfg, admin_actors actors,
+                          net::http_request req, net::respond_fn respond);
+
 /// POST /api/tenants/{id}/connect/google and GET /api/oauth/{state}
 /// (admin_oauth.cpp): start a consent flow, and follow it.
 void connect_google(caf::actor_system& sys, admin_actors actors, const std::string& tenant,

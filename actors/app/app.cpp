@@ -127,7 +127,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
                                    senders, restarts == 0);
     });
   bookings_ = spawn_supervised<booking_desk_actor>(
-    sys, "booking desk", detached_worker(booking_desk, cfg, conninfo));
+    sys, "booking desk", detached_worker(booking_desk, cfg, conninfo, senders_));
   auto llm_bound = std::chrono::milliseconds(cfg->llm.timeout_ms) * 2
                    + std::chrono::seconds(1);
   scorer_ = spawn_supervised<scorer_actor>(

@@ -1,6 +1,8 @@
 #include "actors/business/booking_desk.hpp"
 
+#include "actors/business/front_door.hpp"
 #include "actors/connectors/connector.hpp"
+#include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/availability.hpp"
 #include "protocol/booking.hpp"
@@ -253,8 +255,17 @@ private:
 
 booking_desk_actor::behavior_type
 booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
-             std::shared_ptr<const config> cfg, std::string conninfo) {
+             std::shared_ptr<const config> cfg, std::string conninfo,
+             std::vector<sender_actor> senders) {
   self->state.db = std::make_unique<store_handle>(conninfo);
+  self->state.senders = std::move(senders);
+  // Notices are committed before they are handed to a sender.
+  auto dispatch = [=](const std::vector<outbox_item>& notices) {
+    auto& out = self->state.senders;
+    for (auto& n : notices)
+      if (!out.empty())
+        self->send(out[shard_of(n.chat, out.size())], atom::send_v, n);
+  };
   return {
     [=](atom::run, booking_call call) -> std::string {
       // DELETE /api/bookings/{id} names no tenant: the booking's own.
@@ -279,6 +290,46 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
       } catch (const storage::pg_error& e) {
         log::warn(std::string("booking desk: storage failed: ") + e.what());
         return json{{"error", "the bookings cannot be reached right now; try again in a moment"}}.dump();
+      }
+    },
+    [=](atom::check, const inbound_message& m) -> caf::result<std::string, std::string, std::string> {
+      auto* t = cfg->tenant_by_id(m.tenant);
+      if (!t || !t->business.enabled)
+        return caf::result<std::string, std::string, std::string>("", "", "");
+      std::vector<outbox_item> notices;
+      try {
+        auto v = self->state.db->with([&](storage::store& s) { return front_door(s, *t, m, notices); });
+        dispatch(notices);
+        return caf::result<std::string, std::string, std::string>(v.path, v.reply, v.reason);
+      } catch (const storage::pg_error& e) {
+        // Unknown whether the chat is handed over: silence would be safer
+        // for the human, but a lost customer is worse; the session retries.
+        log::warn(std::string("booking desk: front door failed: ") + e.what());
+        return make_error(errc::storage_unavailable, e.what());
+      }
+    },
+    [=](atom::pause, const std::string& tenant, const std::string& chat,
+        const std::string& customer, const std::string& name,
+        const std::string& reason) -> caf::result<std::string> {
+      auto* t = cfg->tenant_by_id(tenant);
+      if (!t || !t->business.enabled)
+        return std::string("error: this tenant has no business block");
+      std::vector<outbox_item> notices;
+      try {
+        auto reply = self->state.db->with([&](storage::store& s) {
+          return hand_over(s, *t, chat, customer, name, reason, notices);
+        });
+        dispatch(notices);
+        return reply;
+      } catch (const storage::pg_error& e) {
+        return make_error(errc::storage_unavailable, e.what());
+      }
+    },
+    [=](atom::resume, const std::string& tenant, const std::string& chat) -> caf::result<bool> {
+      try {
+        return self->state.db->with([&](storage::store& s) { return s.resume_chat(tenant, chat); });
+      } catch (const storage::pg_error& e) {
+        return make_error(errc::storage_unavailable, e.what());
       }
     },
     [=](atom::touch, const std::string& tenant, const std::string& number,

@@ -13,14 +13,16 @@ namespace parley {
 struct booking_desk_state {
   booking_desk_state() = default;
   std::unique_ptr<store_handle> db;
+  std::vector<sender_actor> senders;  ///< for hand-over notices
   static inline const char* name = "booking-desk";
 };
 
 /// Spawn detached: the booking tools of every business tenant (list_services,
 /// find_slots, book, my_appointments, reschedule, cancel) against parley's
-/// own calendar, and the customer records.
+/// own calendar, the customer records, STOP/START and hand-overs.
 booking_desk_actor::behavior_type
 booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
-             std::shared_ptr<const config> cfg, std::string conninfo);
+             std::shared_ptr<const config> cfg, std::string conninfo,
+             std::vector<sender_actor> senders);
 
 } // namespace parley

@@ -13,6 +13,8 @@
 
 #include <caf/response_promise.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace parley {
@@ -97,6 +99,26 @@ void run_call(self_ptr self, const agent_context& ctx, const tool_call& call,
           self->state.acted = false;
           put("error: the mail reply could not be prepared: " + describe(err));
         });
+    return;
+  }
+  if (call.name == tools::handover) {
+    if (!deps.bookings)
+      return put("error: no person can be reached right now");
+    auto reason = nlohmann::json::parse(call.arguments, nullptr, false);
+    auto why = reason.is_object() && reason.contains("reason") && reason["reason"].is_string()
+                 ? reason["reason"].get<std::string>().substr(0, 200)
+                 : std::string("the assistant could not help");
+    self->request(deps.bookings, std::chrono::seconds(30), atom::pause_v, t.id,
+                  ctx.action.chat, ctx.action.requested_by, ctx.sender_name, why)
+      .then(
+        [=](const std::string& reply) {
+          // From here a person answers: the customer hears when, nothing more.
+          turn_outcome out;
+          out.path = answer_path::action;
+          out.text = reply;
+          end(self, std::move(out));
+        },
+        [=](const caf::error& err) { put("error: the hand-over failed: " + describe(err)); });
     return;
   }
   if (tools::is_booking_tool(call.name)) {

@@ -307,6 +307,10 @@ void answer_draft(self_ptr self, const session_deps& deps, router_actor router,
       });
 }
 
+bool is_customer(const tenant_config& t, const inbound_message& m);
+void front_door(self_ptr self, const session_deps& deps, router_actor router, completion c);
+void answer_text(self_ptr self, const session_deps& deps, router_actor router, completion c);
+
 void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
   auto& m = st.queue.front();
@@ -329,6 +333,45 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     self->send(deps.bookings, atom::touch_v, st.tenant->id, m.sender, m.sender_name);
   if (m.context.group)
     return answer_group(self, deps, router, std::move(c));
+  if (is_customer(*st.tenant, m) && deps.bookings)
+    return front_door(self, deps, router, std::move(c));
+  answer_text(self, deps, router, std::move(c));
+}
+
+/// Whether `m` comes from a business's customer (not its owner or staff).
+bool is_customer(const tenant_config& t, const inbound_message& m) {
+  return t.kind == "business" && t.business.enabled && m.provider != "console"
+         && !may_decide(t, m.sender)
+         && std::find(t.business.staff.begin(), t.business.staff.end(), m.sender)
+              == t.business.staff.end();
+}
+
+/// A customer's message passes the booking desk first: STOP and START, a
+/// chat handed over to a person (silent), asking for a person.
+void front_door(self_ptr self, const session_deps& deps, router_actor router, completion c) {
+  self->request(deps.bookings, std::chrono::seconds(30), atom::check_v, c.message)
+    .then(
+      [=](const std::string& path, const std::string& reply, const std::string& reason) mutable {
+        if (path.empty())
+          return answer_text(self, deps, router, std::move(c));
+        c.path = path == "silent" ? answer_path::silent : answer_path::command;
+        c.reply = reply;
+        c.error = reason;
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) {
+        // Whether the chat was handed over is unknown: try again rather
+        // than answer over a person's head.
+        log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
+                  + " cannot pass the front door, retrying: " + describe(err));
+        self->state.busy = false;
+        self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+      });
+}
+
+void answer_text(self_ptr self, const session_deps& deps, router_actor router, completion c) {
+  auto& st = self->state;
+  const auto m = c.message;  // a copy: c is moved on below
   if (m.text.empty()) {
     c.path = answer_path::fallback;
     c.reply = no_text_reply(st.tenant->language, m.kind);

@@ -37,7 +37,12 @@ def scripted_model(body):
     return (200, completion("Waarmee kan ik helpen?"))
 
 
-class Bookings(ParleyTestCase):
+STAFF = "31611111111"
+
+
+class BusinessSetup(ParleyTestCase):
+    """Salon Noor, open every day 09:00-18:00, one chair; no tests."""
+
     def prepare(self):
         today = datetime.datetime.now(ZoneInfo(ZONE)).date()
         self.day = (today + datetime.timedelta(days=2)).isoformat()
@@ -51,30 +56,53 @@ class Bookings(ParleyTestCase):
                              {"name": "Kleuren", "minutes": 90, "price": "70 EUR"}],
                 "hours": {d: every_day for d in ("mo", "tu", "we", "th", "fr", "sa", "su")},
                 "closed": [self.closed], "max_concurrent": 1, "slot_minutes": 15,
-                "min_notice_minutes": 60, "horizon_days": 60,
+                "min_notice_minutes": 60, "horizon_days": 60, "staff": [STAFF],
                 "address": "Dorpsstraat 1, Utrecht"}}
 
     def setUp(self):
         super().setUp()
         self.llm.default = scripted_model
 
+    def reply(self, text, sender):
+        """What `sender` reads back after one message."""
+        before = len(self.graph.texts())
+        names = {ANNA: "Anna de Vries", BOB: "Bob", OWNER: "Owner", STAFF: "Sam"}
+        self.post(text_webhook(text, self.next_id(), sender, name=names[sender]))
+        # Notices to staff may come first: wait for the one to `sender`.
+        count = before + 1
+        while True:
+            texts = self.graph.wait_texts(count)
+            self.assertIsNotNone(texts, "no reply to %s" % sender)
+            mine = [b for _, b in texts[before:] if b["to"] == sender]
+            if mine:
+                return mine[-1]["text"]["body"]
+            count = len(texts) + 1
+
     def ask(self, text, sender):
         """The result the booking desk gave for one message of `sender`."""
-        before = len(self.graph.texts())
-        names = {ANNA: "Anna de Vries", BOB: "Bob", OWNER: "Owner"}
-        self.post(text_webhook(text, self.next_id(), sender, name=names[sender]))
-        reply = self.graph.wait_texts(before + 1)[-1][1]["text"]["body"]
+        reply = self.reply(text, sender)
         self.assertTrue(reply.startswith("RESULT "), reply)
         return json.loads(reply[len("RESULT "):])
 
     def tool(self, sender, tool_name, **args):
         return self.ask("tool:%s %s" % (tool_name, json.dumps(args)), sender)
 
+    def api(self, method, path, body=None, token="admin"):
+        headers = {"Authorization": "Bearer " + token} if token else {}
+        data = json.dumps(body).encode() if body is not None else b""
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        status, raw = self.parley.request(method, path, data, headers)
+        return status, json.loads(raw)
+
     def rows(self):
         return self.parley.sql("SELECT id, customer, service, to_char(start_at AT TIME ZONE"
                                " 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI'), status FROM bookings"
                                " ORDER BY id")
 
+
+
+class Bookings(BusinessSetup):
     def test_a_customer_books_sees_moves_and_cancels_only_their_own(self):
         booked = self.tool(ANNA, "book", service="knippen", start=self.day + " 10:00",
                            name="Anna")["booked"]
@@ -94,7 +122,7 @@ class Bookings(ParleyTestCase):
         self.assertIn('"Anna de"', system["content"])
         self.assertNotIn("tool:", system["content"])
         offered = sorted(t["function"]["name"] for t in self.llm.requests[0][2]["tools"])
-        self.assertEqual(offered, ["book", "cancel", "find_slots", "list_services",
+        self.assertEqual(offered, ["book", "cancel", "find_slots", "handover", "list_services",
                                    "my_appointments", "reschedule"])
 
         # The same request again within 5 minutes is the first booking.
@@ -170,14 +198,6 @@ class Bookings(ParleyTestCase):
         self.assertEqual(len(rows), 1)
         self.assertEqual(rows[0][3], self.day + " 14:00")
 
-    def api(self, method, path, body=None, token="admin"):
-        headers = {"Authorization": "Bearer " + token} if token else {}
-        data = json.dumps(body).encode() if body is not None else b""
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        status, raw = self.parley.request(method, path, data, headers)
-        return status, json.loads(raw)
-
     def test_the_operator_books_lists_and_cancels_over_http_with_the_same_rules(self):
         start = datetime.datetime.fromisoformat(self.day + "T10:00").replace(tzinfo=ZoneInfo(ZONE))
         order = {"tenant": "ops", "service": "Knippen", "start": start.isoformat(),
@@ -209,6 +229,71 @@ class Bookings(ParleyTestCase):
         self.assertEqual(self.api("GET", "/api/bookings?tenant=nope")[0], 404)
         self.assertEqual(self.api("POST", "/api/bookings", {"tenant": "ops"})[0], 400)
         self.assertEqual(self.api("GET", "/api/bookings?tenant=ops", token="wrong")[0], 401)
+
+
+class HandOver(BusinessSetup):
+    """STOP and START, and a person taking a chat over."""
+
+    def runs(self, path):
+        return self.parley.sql("SELECT count(*) FROM runs WHERE path = '%s'" % path)[0][0]
+
+    def test_stop_and_start_are_confirmed_and_recorded_without_the_model(self):
+        self.assertEqual(self.reply("STOP", ANNA),
+                         "Je bent afgemeld: we sturen je geen herinneringen of andere berichten "
+                         "meer uit onszelf. Stuur START om je weer aan te melden.")
+        self.assertEqual(self.parley.sql("SELECT opted_out FROM customers WHERE number = '%s'"
+                                         % ANNA), [["t"]])
+        self.assertEqual(self.reply("aanmelden", ANNA),
+                         "Je bent weer aangemeld: je krijgt weer herinneringen van ons.")
+        self.assertEqual(self.parley.sql("SELECT opted_out FROM customers WHERE number = '%s'"
+                                         % ANNA), [["f"]])
+        self.assertEqual(len(self.llm.requests), 0)
+        # "stop met dat gedoe" is a sentence, not the opt-out word.
+        self.reply("stop met dat gedoe", ANNA)
+        self.assertEqual(len(self.llm.requests), 1)
+
+    def test_asking_for_a_person_silences_the_bot_tells_staff_and_resume_ends_it(self):
+        self.reply("tool:list_services {}", ANNA)
+        told = self.reply("medewerker", ANNA)
+        self.assertTrue(told.startswith("Ik heb een medewerker gevraagd je te helpen"), told)
+        notices = {b["to"]: b["text"]["body"] for _, b in self.graph.wait_texts(4)
+                   if b["to"] in (STAFF, OWNER)}
+        self.assertEqual(sorted(notices), sorted([STAFF, OWNER]))
+        self.assertIn("Anna de Vries (+%s) wil een medewerker spreken" % ANNA, notices[STAFF])
+        self.assertIn("tool:list_services", notices[STAFF])  # the last messages
+        calls = len(self.llm.requests)
+        # Handed over: the bot stays silent, and records why.
+        self.post(text_webhook("hallo? is daar iemand", self.next_id(), ANNA, name="Anna de Vries"))
+        self.parley.wait_sql("SELECT count(*) FROM runs WHERE path = 'silent'",
+                             lambda rows: rows == [["1"]])
+        self.assertEqual(len(self.llm.requests), calls)
+        self.assertEqual(len([b for b in self.graph.texts() if b["to"] == ANNA]), 2)
+        # STOP still works in a handed-over chat.
+        self.assertIn("afgemeld", self.reply("stop", ANNA))
+        # Asking again in the handed-over chat does not tell staff twice.
+        self.post(text_webhook("mens", self.next_id(), ANNA, name="Anna de Vries"))
+        self.parley.wait_sql("SELECT count(*) FROM runs WHERE path = 'silent'",
+                             lambda rows: rows == [["2"]])
+        self.assertEqual(len([b for b in self.graph.texts() if b["to"] == STAFF]), 1)
+        status, body = self.api("POST", "/api/conversations/ops/%s/resume" % ANNA)
+        self.assertEqual((status, body["was_paused"]), (200, True))
+        self.assertEqual(self.reply("tool:list_services {}", ANNA)[:7], "RESULT ")
+        self.assertEqual(self.api("POST", "/api/conversations/ops/%s/resume" % ANNA)[1]["was_paused"],
+                         False)
+        self.assertEqual(self.api("POST", "/api/conversations/nope/1/resume")[0], 404)
+
+    def test_the_model_hands_over_with_the_handover_tool(self):
+        told = self.reply("tool:handover " + json.dumps({"reason": "klacht over een behandeling"}),
+                          BOB)
+        self.assertTrue(told.startswith("Ik heb een medewerker gevraagd je te helpen"), told)
+        notices = [b["text"]["body"] for _, b in self.graph.wait_texts(3) if b["to"] == STAFF]
+        self.assertEqual(len(notices), 1)
+        self.assertIn("(klacht over een behandeling)", notices[0])
+        self.post(text_webhook("nog iets", self.next_id(), BOB, name="Bob"))
+        self.parley.wait_sql("SELECT count(*) FROM runs WHERE path = 'silent'",
+                             lambda rows: rows == [["1"]])
+        # Staff are not customers: their messages go on to the model.
+        self.assertTrue(self.reply("tool:my_appointments {}", STAFF).startswith("RESULT "))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #define CAF_SUITE business
 #include "protocol/availability.hpp"
 #include "protocol/business_prompt.hpp"
+#include "protocol/customer_words.hpp"
 #include "protocol/config.hpp"
 #include "protocol/time_zone.hpp"
 
@@ -198,4 +199,36 @@ CAF_TEST(the prompt holds the business and never the customer words) {
   CAF_CHECK_EQUAL(safe_name("José O'Brien-Smith"), "José O'Brien-Smith");
   CAF_CHECK_EQUAL(safe_name("<script>alert(1)</script>"), "script alert");
   CAF_CHECK_EQUAL(safe_name("  "), "");
+}
+
+CAF_TEST(stop start and asking for a person are single words) {
+  CAF_CHECK(intent_of("STOP") == customer_intent::opt_out);
+  CAF_CHECK(intent_of(" afmelden! ") == customer_intent::opt_out);
+  CAF_CHECK(intent_of("Start") == customer_intent::opt_in);
+  CAF_CHECK(intent_of("aanmelden") == customer_intent::opt_in);
+  CAF_CHECK(intent_of("Medewerker.") == customer_intent::human);
+  CAF_CHECK(intent_of("human") == customer_intent::human);
+  CAF_CHECK(intent_of("stop met dat gedoe") == customer_intent::none);
+  CAF_CHECK(intent_of("een mens graag") == customer_intent::none);
+}
+
+CAF_TEST(the customer hears when a person will answer from the opening hours) {
+  auto t = salon();
+  auto& b = t.business;
+  // Tuesday 10:00: open now.
+  CAF_CHECK_EQUAL(next_opening(b, ams, now), "");
+  CAF_CHECK_EQUAL(handover_reply(b, ams, now, "nl"),
+                  "Ik heb een medewerker gevraagd je te helpen; je hoort zo van ons.");
+  // Wednesday 12:30, in the lunch break: 13:00 the same day.
+  CAF_CHECK_EQUAL(next_opening(b, ams, at("2026-12-02", "12:30")), "2026-12-02 13:00");
+  // Saturday 17:00, closed Sunday and Monday: Tuesday 09:00.
+  CAF_CHECK_EQUAL(next_opening(b, ams, at("2026-12-05", "17:00")), "2026-12-08 09:00");
+  CAF_CHECK_EQUAL(handover_reply(b, ams, at("2026-12-05", "17:00"), "en"),
+                  "I have asked a colleague to help you. We are closed now; you will hear from "
+                  "us from 2026-12-08 09:00.");
+  // Christmas Eve after 21:00 (a Thursday): the 25th is closed, so the 26th (a Saturday).
+  CAF_CHECK_EQUAL(next_opening(b, ams, at("2026-12-24", "21:30")), "2026-12-26 09:00");
+  CAF_CHECK_EQUAL(handover_reply(b, ams, at("2026-12-01", "19:00"), "nl"),
+                  "Ik heb een medewerker gevraagd je te helpen. We zijn nu gesloten; je hoort van "
+                  "ons vanaf morgen 09:00.");
 }
