@@ -230,6 +230,24 @@ class Bookings(BusinessSetup):
         self.assertEqual(self.api("POST", "/api/bookings", {"tenant": "ops"})[0], 400)
         self.assertEqual(self.api("GET", "/api/bookings?tenant=ops", token="wrong")[0], 401)
 
+    def test_kill_9_after_the_booking_and_before_the_answer_books_once(self):
+        order = {"service": "Knippen", "start": self.day + " 15:00"}
+        self.llm.script = [(200, tool_call_completion("book", order)), ("hang", 30)]
+        self.post(text_webhook("tool:book " + json.dumps(order), self.next_id(), ANNA,
+                               name="Anna de Vries"))
+        self.assertIsNotNone(self.llm.wait_requests(2))  # booked; the answer is in flight
+        self.assertEqual(len(self.rows()), 1)
+        self.parley.kill9()
+        self.llm.release.set()
+        self.parley.start()
+        # The message is handled again after the restart: the model books
+        # again, and gets the first booking back.
+        reply = self.graph.wait_texts(1)[0][1]["text"]["body"]
+        self.assertIn("minutes ago", reply)
+        rows = self.rows()
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0][1:], [ANNA, "Knippen", self.day + " 15:00", "confirmed"])
+
 
 class HandOver(BusinessSetup):
     """STOP and START, and a person taking a chat over."""
