@@ -1,24 +1,11 @@
 #include "protocol/availability.hpp"
 
+#include "protocol/day_words.hpp"
 #include "protocol/time_zone.hpp"
 
 #include <algorithm>
 
 namespace parley {
-
-namespace {
-
-int minutes_of(const std::string& hhmm) {
-  return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2));
-}
-
-std::string clock(int minutes) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", (minutes / 60) % 100, minutes % 60);
-  return buf;
-}
-
-} // namespace
 
 int peak_overlap(int64_t start_ms, int64_t end_ms, const std::vector<booked_span>& taken) {
   // A sweep over the overlapping bookings' edges inside [start, end).
@@ -42,7 +29,7 @@ std::string check_slot(const business_config& b, const std::string& zone, int64_
   auto date = tz::local_date(zone, start_ms);
   if (std::find(b.closed.begin(), b.closed.end(), date) != b.closed.end())
     return "closed";
-  auto start = minutes_of(tz::local_time(zone, start_ms));
+  auto start = clock_minutes(tz::local_time(zone, start_ms));
   if (start_ms % 60000 != 0 || start % b.slot_minutes != 0)
     return "not_aligned";
   if (start_ms < now_ms + int64_t{b.min_notice_minutes} * 60000)
@@ -77,9 +64,9 @@ std::vector<int64_t> free_slots(const business_config& b, const std::string& zon
     for (auto& span : b.hours[static_cast<size_t>(tz::weekday(date))])
       for (int m = span.from + (b.slot_minutes - span.from % b.slot_minutes) % b.slot_minutes;
            m + s.minutes <= span.to && out.size() < limit; m += b.slot_minutes) {
-        auto at = tz::instant_of(zone, date, clock(m));
+        auto at = tz::instant_of(zone, date, clock_text(m));
         // A wall-clock time the clocks skip (or repeat) is not offered.
-        if (tz::local_time(zone, at) == clock(m) && check_slot(b, zone, now_ms, s, at, taken).empty())
+        if (tz::local_time(zone, at) == clock_text(m) && check_slot(b, zone, now_ms, s, at, taken).empty())
           out.push_back(at);
       }
   return out;

@@ -1,30 +1,11 @@
 #include "protocol/booking.hpp"
 
+#include "protocol/day_words.hpp"
 #include "protocol/time_zone.hpp"
 
 #include <cctype>
 
 namespace parley {
-
-namespace {
-
-const char* day_name(int d, bool nl) {
-  static const char* names_nl[] = {"maandag", "dinsdag", "woensdag", "donderdag",
-                                   "vrijdag", "zaterdag", "zondag"};
-  static const char* names_en[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                   "Friday", "Saturday", "Sunday"};
-  return nl ? names_nl[d] : names_en[d];
-}
-
-const char* month_name(int m, bool nl) {
-  static const char* names_nl[] = {"januari", "februari", "maart", "april", "mei", "juni", "juli",
-                                   "augustus", "september", "oktober", "november", "december"};
-  static const char* names_en[] = {"January", "February", "March", "April", "May", "June", "July",
-                                   "August", "September", "October", "November", "December"};
-  return nl ? names_nl[m - 1] : names_en[m - 1];
-}
-
-} // namespace
 
 std::string local_stamp(int64_t utc_ms, const std::string& zone) {
   return tz::local_date(zone, utc_ms) + " " + tz::local_time(zone, utc_ms);

@@ -1,28 +1,11 @@
 #include "protocol/business_prompt.hpp"
 
+#include "protocol/day_words.hpp"
 #include "protocol/time_zone.hpp"
 
 #include <cctype>
 
 namespace parley {
-
-namespace {
-
-std::string clock(int minutes) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
-  return buf;
-}
-
-const char* day_name(int d, bool nl) {
-  static const char* names_nl[] = {"maandag", "dinsdag", "woensdag", "donderdag",
-                                   "vrijdag", "zaterdag", "zondag"};
-  static const char* names_en[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                   "Friday", "Saturday", "Sunday"};
-  return nl ? names_nl[d] : names_en[d];
-}
-
-} // namespace
 
 std::string safe_name(const std::string& name) {
   // Anything that is not part of a name separates words; two words are a
@@ -67,7 +50,7 @@ std::string hours_in_words(const business_config& b, const std::string& lang) {
     if (b.hours[d].empty())
       out += nl ? "gesloten" : "closed";
     for (size_t i = 0; i < b.hours[d].size(); ++i)
-      out += (i ? ", " : "") + clock(b.hours[d][i].from) + "–" + clock(b.hours[d][i].to);
+      out += (i ? ", " : "") + clock_text(b.hours[d][i].from) + "–" + clock_text(b.hours[d][i].to);
     out += "\n";
   }
   return out;

@@ -1,25 +1,12 @@
 #include "protocol/business_reader.hpp"
 
+#include "protocol/day_words.hpp"
 #include "protocol/time_zone.hpp"
 
 #include <cctype>
 #include <set>
 
 namespace parley {
-
-namespace {
-
-int clock_minutes(const std::string& s) {
-  if (s.size() != 5 || s[2] != ':' || !isdigit(s[0]) || !isdigit(s[1]) || !isdigit(s[3])
-      || !isdigit(s[4]))
-    return -1;
-  int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (h > 24 || m > 59 || (h == 24 && m != 0))
-    return -1;
-  return h * 60 + m;
-}
-
-} // namespace
 
 bool parse_span(const std::string& text, opening_span& out) {
   if (text.size() != 11 || text[5] != '-')

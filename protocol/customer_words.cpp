@@ -1,6 +1,7 @@
 #include "protocol/customer_words.hpp"
 
 #include "protocol/ascii_text.hpp"
+#include "protocol/day_words.hpp"
 #include "protocol/time_zone.hpp"
 
 #include <algorithm>
@@ -8,16 +9,6 @@
 namespace parley {
 
 namespace {
-
-int minutes_of(const std::string& hhmm) {
-  return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2));
-}
-
-std::string clock(int minutes) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
-  return buf;
-}
 
 bool closed_on(const business_config& b, const std::string& date) {
   return std::find(b.closed.begin(), b.closed.end(), date) != b.closed.end()
@@ -53,7 +44,7 @@ std::string opt_in_reply(const std::string& lang) {
 
 std::string next_opening(const business_config& b, const std::string& zone, int64_t now_ms) {
   auto today = tz::local_date(zone, now_ms);
-  auto now = minutes_of(tz::local_time(zone, now_ms));
+  auto now = clock_minutes(tz::local_time(zone, now_ms));
   for (int d = 0; d < 14; ++d) {
     auto date = tz::add_days(today, d);
     if (closed_on(b, date))
@@ -62,7 +53,7 @@ std::string next_opening(const business_config& b, const std::string& zone, int6
       if (d == 0 && now >= span.from && now < span.to)
         return "";
       if (d > 0 || now < span.from)
-        return date + " " + clock(span.from);
+        return date + " " + clock_text(span.from);
     }
   }
   return "";

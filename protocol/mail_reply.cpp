@@ -1,6 +1,7 @@
 #include "protocol/mail_reply.hpp"
 
 #include "protocol/ascii_text.hpp"
+#include "protocol/json_fields.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -146,10 +147,7 @@ mail_reply reply_of_line(const std::string& line, std::string& error) {
     error = "the reply is not a JSON object";
     return r;
   }
-  auto text = [&](const char* k) {
-    auto i = j.find(k);
-    return i != j.end() && i->is_string() ? i->get<std::string>() : std::string();
-  };
+  auto text = [&](const char* k) { return string_field(j, k); };
   r.to = text("to");
   r.subject = text("subject");
   r.in_reply_to = text("in_reply_to");

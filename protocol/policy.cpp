@@ -15,6 +15,12 @@ bool may_decide(const tenant_config& t, const std::string& who) {
               != t.approvers.end();
 }
 
+bool is_staff(const tenant_config& t, const std::string& who) {
+  return may_decide(t, who)
+         || std::find(t.business.staff.begin(), t.business.staff.end(), who)
+              != t.business.staff.end();
+}
+
 namespace {
 
 /// A new calendar event always waits for the owner's approval: it is seen

@@ -15,6 +15,10 @@ namespace parley {
 /// The owner, a configured approver, or the admin API ("admin").
 bool may_decide(const tenant_config& t, const std::string& who);
 
+/// Who works for a business: those who may decide and its `staff`. They see
+/// every booking and are never handled as customers.
+bool is_staff(const tenant_config& t, const std::string& who);
+
 enum class action_verdict_kind { run, ask, deny };
 
 struct action_verdict {

@@ -1,5 +1,6 @@
 #include "protocol/tools.hpp"
 
+#include "protocol/json_fields.hpp"
 #include "protocol/plan_text.hpp"
 #include "protocol/policy.hpp"
 
@@ -207,10 +208,7 @@ std::string event_line(const std::string& arguments, const std::string& today,
     error = "the arguments are not a JSON object";
     return {};
   }
-  auto text = [&](const char* k) {
-    auto i = j.find(k);
-    return i != j.end() && i->is_string() ? i->get<std::string>() : std::string();
-  };
+  auto text = [&](const char* k) { return string_field(j, k); };
   auto date = text("date");
   if (date == "today") date = today;
   if (date == "tomorrow") date = tomorrow;
@@ -261,10 +259,7 @@ mail_reply_call reply_call(const std::string& arguments) {
     out.error = "the arguments are not a JSON object";
     return out;
   }
-  auto text = [&](const char* k) {
-    auto i = j.find(k);
-    return i != j.end() && i->is_string() ? i->get<std::string>() : std::string();
-  };
+  auto text = [&](const char* k) { return string_field(j, k); };
   out.about = text("about");
   out.body = text("body");
   if (out.about.empty() || out.body.find_first_not_of(" \t\r\n") == std::string::npos)

@@ -52,12 +52,10 @@ bool has_room(transaction& tx, const std::string& tenant, int64_t start, int64_t
 
 } // namespace
 
-const char* recent_query =
-  "SELECT id, tenant, service, customer, customer_name,"
-  " (extract(epoch FROM start_at) * 1000)::bigint, (extract(epoch FROM end_at) * 1000)::bigint,"
-  " price, status, (extract(epoch FROM created_at) * 1000)::bigint"
-  " FROM bookings WHERE tenant = $1 AND customer = $2 AND service = $3"
-  " AND status <> 'cancelled' AND created_at > now() - interval '5 minutes' ORDER BY id LIMIT 1";
+const std::string recent_query =
+  std::string("SELECT ") + columns
+  + " FROM bookings WHERE tenant = $1 AND customer = $2 AND service = $3"
+    " AND status <> 'cancelled' AND created_at > now() - interval '5 minutes' ORDER BY id LIMIT 1";
 
 std::optional<booking_record> store::recent_booking(const std::string& tenant,
                                                     const std::string& customer,

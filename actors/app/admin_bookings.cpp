@@ -5,6 +5,7 @@
 #include "actors/app/admin_api.hpp"
 
 #include "actors/errors.hpp"
+#include "protocol/json_fields.hpp"
 #include "protocol/url.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -85,10 +86,7 @@ void bookings_api(caf::actor_system& sys, const config& cfg, admin_actors actors
   if (req.method != "POST")
     return respond(net::json_error(405, "method_not_allowed", "use GET or POST"));
   auto body = json::parse(req.body, nullptr, false);
-  auto text = [&](const json& j, const char* k) {
-    auto i = j.find(k);
-    return i != j.end() && i->is_string() ? i->get<std::string>() : std::string();
-  };
+  auto text = string_field;
   if (!body.is_object() || !body.contains("customer") || !body["customer"].is_object()
       || text(body["customer"], "number").empty())
     return respond(net::json_error(400, "bad_request",

@@ -6,6 +6,7 @@
 #include "actors/log.hpp"
 #include "protocol/availability.hpp"
 #include "protocol/booking.hpp"
+#include "protocol/json_fields.hpp"
 #include "protocol/time_zone.hpp"
 
 #include <nlohmann/json.hpp>
@@ -60,10 +61,7 @@ private:
     return out;
   }
 
-  std::string text(const char* key) const {
-    auto i = args_.find(key);
-    return i != args_.end() && i->is_string() ? i->get<std::string>() : std::string();
-  }
+  std::string text(const char* key) const { return string_field(args_, key); }
 
   int64_t id_arg() const {
     auto i = args_.find("booking_id");

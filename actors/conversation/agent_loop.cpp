@@ -128,9 +128,7 @@ void run_call(self_ptr self, const agent_context& ctx, const tool_call& call,
     b.tenant = t.id;
     b.customer = ctx.action.requested_by;
     b.customer_name = ctx.sender_name;
-    b.staff = may_decide(t, b.customer)
-              || std::find(t.business.staff.begin(), t.business.staff.end(), b.customer)
-                   != t.business.staff.end();
+    b.staff = is_staff(t, b.customer);
     b.tool = call.name;
     b.arguments = call.arguments;
     self->request(deps.bookings, std::chrono::seconds(30), atom::run_v, std::move(b))

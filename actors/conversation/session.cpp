@@ -76,6 +76,16 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
 void answer_free_text(self_ptr self, const session_deps& deps,
                       router_actor router, completion c);
 
+/// An agent turn or a draft ended: its reply, path and approval complete the message.
+void finish_turn(self_ptr self, const session_deps& deps, router_actor router, completion c,
+                 const turn_outcome& o) {
+  c.path = o.path;
+  c.reply = o.text;
+  c.error = o.error;
+  c.approval_id = o.approval_id;
+  finish(self, deps, router, std::move(c));
+}
+
 /// Asks the gate about `line` on behalf of the message's sender; `then` gets
 /// its decision (a refusal when there is no gate or it does not answer).
 void check_action(self_ptr self, const session_deps& deps, const completion& c,
@@ -290,13 +300,7 @@ void answer_draft(self_ptr self, const session_deps& deps, router_actor router,
                + std::chrono::seconds(5);
   self->request(drafting, bound, atom::run_v, instruction, std::string())
     .then(
-      [=](const turn_outcome& o) mutable {
-        c.path = o.path;
-        c.reply = o.text;
-        c.error = o.error;
-        c.approval_id = o.approval_id;
-        finish(self, deps, router, std::move(c));
-      },
+      [=](const turn_outcome& o) mutable { finish_turn(self, deps, router, std::move(c), o); },
       [=](const caf::error& err) mutable {
         c.path = answer_path::command;
         c.reply = self->state.tenant->language == "nl"
@@ -341,9 +345,7 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
 /// Whether `m` comes from a business's customer (not its owner or staff).
 bool is_customer(const tenant_config& t, const inbound_message& m) {
   return t.kind == "business" && t.business.enabled && m.provider != "console"
-         && !may_decide(t, m.sender)
-         && std::find(t.business.staff.begin(), t.business.staff.end(), m.sender)
-              == t.business.staff.end();
+         && !is_staff(t, m.sender);
 }
 
 /// A customer's message passes the booking desk first: STOP and START, a
@@ -511,13 +513,7 @@ void answer_free_text(self_ptr self, const session_deps& deps,
                + gate_bound(*st.tenant) + deps.connector_timeout;
   self->request(turn, bound, atom::run_v, std::move(req))
     .then(
-      [=](const turn_outcome& o) mutable {
-        c.path = o.path;
-        c.reply = o.text;
-        c.error = o.error;
-        c.approval_id = o.approval_id;
-        finish(self, deps, router, std::move(c));
-      },
+      [=](const turn_outcome& o) mutable { finish_turn(self, deps, router, std::move(c), o); },
       [=](const caf::error& err) mutable {
         c.path = answer_path::fallback;
         c.reply = fallback_reply(self->state.tenant->language, true);
