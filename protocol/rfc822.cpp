@@ -32,8 +32,15 @@ std::string taken(char* s) {
   return out;
 }
 
+/// Valid UTF-8: a raw 8-bit header or body would otherwise reach the gate's
+/// JSON line and come back changed (each bad byte replaced there).
+std::string valid_utf8(const std::string& s) {
+  return taken(g_utf8_make_valid(s.data(), static_cast<gssize>(s.size())));
+}
+
 /// A header value on one line: a CR or LF would start a header of its own.
-std::string one_line(const std::string& s) {
+std::string one_line(const std::string& raw) {
+  auto s = valid_utf8(raw);
   std::string out;
   for (char c : s) {
     bool line_end = c == '\r' || c == '\n';
@@ -82,6 +89,7 @@ mail_message read(const std::string& raw) {
   if (auto* date = g_mime_message_get_date(msg.get()))
     m.date_ms = g_date_time_to_unix(date) * 1000;
   g_mime_message_foreach(msg.get(), find_plain_text, &m.text);
+  m.text = valid_utf8(m.text);
   return m;
 }
 
