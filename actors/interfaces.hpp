@@ -205,6 +205,16 @@ using oauth_actor = caf::typed_actor<
   // state -> its status (pending, connected, failed, expired, unknown) and error.
   caf::replies_to<atom::status, std::string>::with<std::string, std::string>>;
 
+/// The TENANT REGISTRY: tenants made over the admin API, validated like the
+/// file's, stored in PostgreSQL and put in force for the next message; one
+/// change at a time. Detached: it owns a connection.
+using tenant_registry_actor = caf::typed_actor<
+  // (id, JSON): id "" creates the tenant the JSON describes; otherwise the
+  // JSON is a merge patch (RFC 7386) to tenant `id`.
+  caf::replies_to<atom::put, std::string, std::string>::with<tenant_change>,
+  // Removes tenant `id`; its history (conversations, bookings) stays.
+  caf::replies_to<atom::remove, std::string>::with<tenant_change>>;
+
 /// The SCHEDULER: fires each tenant's morning brief at brief_at local time,
 /// once a day, and catches up a missed one at start-up.
 using scheduler_actor = caf::typed_actor<

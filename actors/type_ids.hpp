@@ -177,6 +177,11 @@ typename Inspector::result_type inspect(Inspector& f, ingest_ack& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tenant_change& x) {
+  return f(caf::meta::type_name("tenant_change"), x.refused, x.detail, x.problems, x.tenant);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, booking_call& x) {
   return f(caf::meta::type_name("booking_call"), x.tenant, x.customer, x.customer_name,
            x.staff, x.tool, x.arguments, x.api);
@@ -287,6 +292,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::decision_record>))
   CAF_ADD_TYPE_ID(parley, (parley::instance_report))
   CAF_ADD_TYPE_ID(parley, (parley::booking_call))
+  CAF_ADD_TYPE_ID(parley, (parley::tenant_change))
   CAF_ADD_TYPE_ID(parley, (parley::mail_message))
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::mail_message>))
   CAF_ADD_TYPE_ID(parley, (parley::connector_report))
@@ -333,3 +339,5 @@ CAF_ADD_ATOM(parley, parley::atom, start, "start")
 CAF_ADD_ATOM(parley, parley::atom, touch, "touch")
 CAF_ADD_ATOM(parley, parley::atom, pause, "pause")
 CAF_ADD_ATOM(parley, parley::atom, resume, "resume")
+CAF_ADD_ATOM(parley, parley::atom, put, "put")
+CAF_ADD_ATOM(parley, parley::atom, remove, "remove")

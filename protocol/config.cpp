@@ -19,29 +19,6 @@ std::string config::base_url() const {
                             : public_url;
 }
 
-const tenant_config* config::tenant_by_id(const std::string& id) const {
-  for (auto& t : tenants)
-    if (t.id == id)
-      return &t;
-  return nullptr;
-}
-
-const tenant_config*
-config::tenant_by_phone_number_id(const std::string& id) const {
-  for (auto& t : tenants)
-    if (!t.phone_number_id.empty() && t.phone_number_id == id)
-      return &t;
-  return nullptr;
-}
-
-const tenant_config*
-config::tenant_by_instance(const std::string& instance) const {
-  for (auto& t : tenants)
-    if (t.channel == "evolution" && t.instance == instance)
-      return &t;
-  return nullptr;
-}
-
 config_error::config_error(std::vector<std::string> all)
   : std::runtime_error([&] {
       std::string text;
@@ -121,7 +98,7 @@ void read_calendar(object_reader& r, calendar_source& cal, const env_lookup& env
   r.read("calendar_id", cal.calendar_id);
   r.read("url", cal.url);
   r.read("username", cal.username);
-  r.secret("password_env", cal.password, env);
+  cal.password_env = r.secret("password_env", cal.password, env);
   if (cal.provider != "google" && cal.provider != "caldav" && cal.provider != "ics")
     return r.problem("provider", "must be google, caldav or ics");
   if (cal.provider != "google" && cal.url.rfind("http://", 0) != 0
@@ -136,7 +113,7 @@ void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
   r.read("port", mail.port);
   r.read("tls", mail.tls);
   r.read("username", mail.username);
-  r.secret("password_env", mail.password, env);
+  mail.password_env = r.secret("password_env", mail.password, env);
   r.read("inbox", mail.inbox);
   r.read("sent_folder", mail.sent_folder);
   r.read("followup_days", mail.followup_days);
@@ -174,7 +151,7 @@ void read_connectors(object_reader& r, tenant_connectors& con,
   r.object("mail", [&](object_reader& m) { read_mail(m, con.mail, env); });
   r.object("github", [&](object_reader& g) {
     con.github.enabled = true;
-    g.secret("token_env", con.github.token, env);
+    con.github.token_env = g.secret("token_env", con.github.token, env);
     g.read("repos", con.github.repos);
     for (auto& repo : con.github.repos)
       if (repo.find('/') == std::string::npos || repo.front() == '/'
@@ -195,15 +172,49 @@ void read_connectors(object_reader& r, tenant_connectors& con,
   });
 }
 
+bool is_tenant_id(const std::string& id) {
+  if (id.empty() || id.size() > 64)
+    return false;
+  for (unsigned char ch : id)
+    if (!std::isalnum(ch) && ch != '.' && ch != '-' && ch != '_')
+      return false;
+  return true;
+}
+
+/// A number or an Evolution instance routes to one tenant only.
+void check_unique(object_reader& r, const tenant_config& t,
+                  const std::vector<tenant_ptr>& others) {
+  for (auto& o : others) {
+    if (o->id == t.id)
+      r.problem("id", "'" + t.id + "' appears twice");
+    if (!t.phone_number_id.empty() && o->phone_number_id == t.phone_number_id)
+      r.problem("phone_number_id", t.phone_number_id + " belongs to two tenants ('"
+                                     + o->id + "' has it)");
+    if (t.channel == "evolution" && o->channel == "evolution" && !t.instance.empty()
+        && o->instance == t.instance)
+      r.problem("instance", t.instance + " belongs to two tenants ('" + o->id + "' has it)");
+  }
+}
+
+bool uses_google(const tenant_config& t) {
+  return t.connectors.calendar.provider == "google" || t.connectors.mail.provider == "gmail";
+}
+
+const char* google_needed = "a tenant uses Google (calendar or gmail), so google.client_id_env "
+                            "and client_secret_env must name variables that are set";
+
 void read_tenant(object_reader& r, tenant_config& t, const config& c,
                  const env_lookup& env) {
   r.read("id", t.id);
   if (t.id.empty())
     r.problem("id", "is missing");
+  else if (!is_tenant_id(t.id))
+    r.problem("id", "'" + t.id + "' must be 1 to 64 letters, digits, '.', '-' or '_' "
+                    "(it appears in URLs)");
   r.read("kind", t.kind);
   r.read("channel", t.channel);
   r.read("phone_number_id", t.phone_number_id);
-  r.secret("access_token_env", t.access_token, env);
+  t.access_token_env = r.secret("access_token_env", t.access_token, env);
   r.read("owner", t.owner);
   r.read("language", t.language);
   r.read("timezone", t.timezone);
@@ -346,29 +357,54 @@ config parse_config(const std::string& text, const env_lookup& env) {
   for (auto key : {"log_format", "trust_proxy", "dashboard",
                    "hooks", "workflows", "schedules", "context_dir"})
     r.not_yet(key);
-  std::set<std::string> ids, numbers, instances;
+  std::vector<tenant_ptr> read;
   bool wants_google = false;
   r.objects("tenants", [&](object_reader& tr, size_t) {
-    tenant_config t;
-    read_tenant(tr, t, c, env);
-    if (!t.id.empty() && !ids.insert(t.id).second)
-      tr.problem("id", "'" + t.id + "' appears twice");
-    if (!t.phone_number_id.empty() && !numbers.insert(t.phone_number_id).second)
-      tr.problem("phone_number_id", t.phone_number_id + " belongs to two tenants");
-    if (t.channel == "evolution" && !t.instance.empty()
-        && !instances.insert(t.instance).second)
-      tr.problem("instance", t.instance + " belongs to two tenants");
-    wants_google = wants_google || t.connectors.calendar.provider == "google"
-                   || t.connectors.mail.provider == "gmail";
-    c.tenants.push_back(std::move(t));
+    auto t = std::make_shared<tenant_config>();
+    read_tenant(tr, *t, c, env);
+    check_unique(tr, *t, read);
+    wants_google = wants_google || uses_google(*t);
+    read.push_back(std::move(t));
   });
+  for (auto& t : read)
+    c.tenants->put(*t, /*from_file=*/true);
   if (wants_google && (c.apis.google_client_id.empty() || c.apis.google_client_secret.empty()))
-    r.problem("google", "a tenant uses Google (calendar or gmail), so google.client_id_env "
-                        "and client_secret_env must name variables that are set");
+    r.problem("google", google_needed);
   r.finish();
   if (!problems.empty())
     throw config_error(std::move(problems));
   return c;
+}
+
+tenant_config parse_tenant(const std::string& text, const config& c, const env_lookup& env,
+                           const std::string& replacing) {
+  json j;
+  try {
+    j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    throw config_error(std::string("the tenant is not valid JSON: ") + e.what());
+  }
+  config_problems problems;
+  object_reader r(j, "", problems);
+  tenant_config t;
+  read_tenant(r, t, c, env);
+  // A shell runs commands on this server, and connectors hold credentials and
+  // are started with the process: both belong in the file its owner edits.
+  if (t.shell.enabled)
+    r.problem("shell", "is set in the configuration file only (it runs commands on "
+                       "this server); a tenant made over the API has none");
+  if (j.is_object() && j.contains("connectors"))
+    r.problem("connectors", "are set in the configuration file only (they are started "
+                            "with parley); a tenant made over the API has none");
+  std::vector<tenant_ptr> others;
+  for (auto& o : c.tenants->all())
+    if (o->id != replacing)
+      others.push_back(o);
+  check_unique(r, t, others);
+  r.finish();
+  if (!problems.empty())
+    throw config_error(std::move(problems));
+  return t;
 }
 
 config default_config() {
@@ -376,7 +412,7 @@ config default_config() {
   tenant_config t;
   t.id = "personal";
   t.owner = "console";
-  c.tenants.push_back(t);
+  c.tenants->put(t, /*from_file=*/true);
   return c;
 }
 

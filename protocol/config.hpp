@@ -5,6 +5,7 @@
 // are resolved here through the lookup function the caller passes.
 
 #include "protocol/business.hpp"
+#include "protocol/tenant_directory.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -66,6 +67,7 @@ struct calendar_source {
   std::string url;       ///< caldav: the collection; ics: the feed
   std::string username;  ///< caldav
   std::string password;  ///< caldav, from password_env
+  std::string password_env;  ///< the variable's name (shown instead of the secret)
   bool configured() const { return !provider.empty(); }
 };
 
@@ -77,6 +79,7 @@ struct mail_source {
   bool tls = true;       ///< imaps (certificate and host name verified)
   std::string username;
   std::string password;  ///< from password_env
+  std::string password_env;
   std::string inbox = "INBOX";
   std::string sent_folder = "Sent";
   int followup_days = 3;  ///< a sent thread unanswered this long is a followup
@@ -94,6 +97,7 @@ struct mail_source {
 struct github_source {
   bool enabled = false;
   std::string token;  ///< from token_env
+  std::string token_env;
   std::vector<std::string> repos;  ///< owner/name; empty: every repository
 };
 
@@ -119,6 +123,7 @@ struct tenant_config {
   std::string channel = "meta";   ///< meta, evolution
   std::string phone_number_id;
   std::string access_token;
+  std::string access_token_env;  ///< the variable's name (shown instead of the token)
   std::string owner;  ///< personal tenants answer only this number
   std::string language = "en";
   std::string timezone = "UTC";
@@ -172,7 +177,9 @@ struct config {
   llm_config llm;
   meta_config meta;
   evolution_config evolution;
-  std::vector<tenant_config> tenants;
+  /// The tenants in force, live: the file's, then those made over the API.
+  /// Shared by every copy of this config, so that a change reaches everyone.
+  std::shared_ptr<tenant_directory> tenants = std::make_shared<tenant_directory>();
   connectors_config connectors;
   brief_config brief;
   apis_config apis;
@@ -195,9 +202,13 @@ struct config {
   int send_timeout_ms = 10000;
   bool log_text = false;         ///< debug: log message text
 
-  const tenant_config* tenant_by_id(const std::string& id) const;
-  const tenant_config* tenant_by_phone_number_id(const std::string& id) const;
-  const tenant_config* tenant_by_instance(const std::string& instance) const;
+  tenant_ptr tenant_by_id(const std::string& id) const { return tenants->by_id(id); }
+  tenant_ptr tenant_by_phone_number_id(const std::string& id) const {
+    return tenants->by_phone_number_id(id);
+  }
+  tenant_ptr tenant_by_instance(const std::string& instance) const {
+    return tenants->by_instance(instance);
+  }
 };
 
 using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
@@ -205,6 +216,14 @@ using env_lookup = std::function<std::optional<std::string>(const std::string&)>
 /// Parses the configuration text strictly (unknown keys, wrong types and
 /// impossible values are errors); throws config_error with every problem.
 config parse_config(const std::string& text, const env_lookup& env);
+
+/// Parses one tenant given over the admin API, validated exactly like a
+/// tenant of the file (problems name keys relative to the tenant, such as
+/// "business.services[0].minutes"), and checked against the tenants in force
+/// in `c` other than the one with id `replacing`: no phone_number_id or
+/// Evolution instance may belong to two. Throws config_error.
+tenant_config parse_tenant(const std::string& text, const config& c, const env_lookup& env,
+                           const std::string& replacing = "");
 
 /// The configuration used when no file exists: one personal tenant, no LLM.
 config default_config();

@@ -77,14 +77,15 @@ bool object_reader::has(const char* key) {
   return take(key) != nullptr;
 }
 
-void object_reader::secret(const char* key, std::string& out,
-                           const env_lookup& env) {
+std::string object_reader::secret(const char* key, std::string& out,
+                                  const env_lookup& env) {
   std::string var;
   read(key, var);
   if (var.empty())
-    return;
+    return var;
   if (auto value = env(var))
     out = *value;
+  return var;
 }
 
 bool object_reader::object(const char* key,

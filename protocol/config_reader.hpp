@@ -44,7 +44,8 @@ public:
   }
 
   /// Reads an `..._env` key: the value is the named environment variable's.
-  void secret(const char* key, std::string& out, const env_lookup& env);
+  /// Returns the variable's name ("" when the key is absent).
+  std::string secret(const char* key, std::string& out, const env_lookup& env);
 
   /// Reads a nested object with `body`; false when absent or null.
   bool object(const char* key, const std::function<void(object_reader&)>& body);

@@ -262,4 +262,14 @@ struct approval_record {
   int64_t created_ms = 0, expires_ms = 0;
 };
 
+/// What became of a change to a tenant over the admin API. `refused` is ""
+/// when it took effect, else: invalid (with every problem, each naming its
+/// key), exists, not_found, managed_by_file, unavailable (the database).
+struct tenant_change {
+  std::string refused;
+  std::string detail;
+  std::vector<std::string> problems;
+  std::string tenant;  ///< the effective configuration, as JSON text
+};
+
 } // namespace parley

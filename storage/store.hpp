@@ -226,6 +226,19 @@ public:
   /// When the pause ends (ms), 0 when the chat is not paused.
   int64_t paused_until(const std::string& tenant, const std::string& chat);
 
+  // -- tenants made over the admin API (store_tenants.cpp) ----------------------
+
+  /// Every stored tenant as (id, JSON text), oldest first.
+  std::vector<std::pair<std::string, std::string>> api_tenants();
+  /// The stored JSON of one, if it exists.
+  std::optional<std::string> api_tenant(const std::string& id);
+  /// Stores a new one; false when the id is taken.
+  bool insert_api_tenant(const std::string& id, const std::string& source);
+  /// Replaces one's JSON; false when there is none.
+  bool update_api_tenant(const std::string& id, const std::string& source);
+  /// False when there is none.
+  bool delete_api_tenant(const std::string& id);
+
   void audit(const std::string& tenant, const std::string& actor,
              const std::string& action, const std::string& subject,
              const std::string& decision, const std::string& detail);

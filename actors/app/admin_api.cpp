@@ -262,6 +262,8 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
       return respond(net::json_error(405, "method_not_allowed", "use POST"));
     return tenant_brief(sys, cfg, actors, url_decode(id), std::move(req), std::move(respond));
   }
+  if (path == "/api/tenants" || path.compare(0, tenants.size(), tenants) == 0)
+    return tenants_api(sys, cfg, actors, std::move(req), std::move(respond));
   const std::string base = "/api/approvals";
   if (path.compare(0, base.size(), base) != 0)
     return respond(net::json_error(404, "not_found", "no route for " + path));

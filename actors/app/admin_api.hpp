@@ -24,6 +24,7 @@ struct admin_actors {
   std::vector<sender_actor> senders;
   oauth_actor oauth;                ///< the Google consent flow
   booking_desk_actor bookings;      ///< /api/bookings
+  tenant_registry_actor tenants;    ///< POST/PATCH/DELETE /api/tenants
 };
 
 /// Answers a request whose path starts with /api/.
@@ -41,6 +42,10 @@ void tenant_brief(caf::actor_system& sys, const config& cfg, admin_actors actors
 /// GET/POST /api/bookings and DELETE /api/bookings/{id} (admin_bookings.cpp).
 void bookings_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
                   net::http_request req, net::respond_fn respond);
+
+/// GET/POST /api/tenants, GET/PATCH/DELETE /api/tenants/{id} (admin_tenants.cpp).
+void tenants_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
+                 net::http_request req, net::respond_fn respond);
 
 /// POST /api/conversations/{tenant}/{chat}/pause|resume (admin_conversations.cpp).
 void conversation_control(caf::actor_system& sys, const config& cfg, admin_actors actors,

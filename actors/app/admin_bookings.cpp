@@ -68,9 +68,9 @@ void bookings_api(caf::actor_system& sys, const config& cfg, admin_actors actors
     call.arguments = json{{"booking_id", std::stoll(id)}}.dump();
     return ask_desk(sys, actors.bookings, call, "cancelled", 200, std::move(respond));
   }
-  auto business = [&](const std::string& tenant) -> const tenant_config* {
-    auto* t = cfg.tenant_by_id(tenant);
-    return t && t->business.enabled ? t : nullptr;
+  auto business = [&](const std::string& tenant) {
+    auto t = cfg.tenant_by_id(tenant);
+    return t && t->business.enabled;
   };
   if (req.method == "GET") {
     call.tenant = query_param(req.target, "tenant").value_or("");

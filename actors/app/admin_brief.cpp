@@ -18,7 +18,7 @@ using nlohmann::json;
 void tenant_brief(caf::actor_system& sys, const config& cfg, admin_actors actors,
                   const std::string& tenant, net::http_request req,
                   net::respond_fn respond) {
-  auto* t = cfg.tenant_by_id(tenant);
+  auto t = cfg.tenant_by_id(tenant);
   if (!t)
     return respond(net::json_error(404, "not_found", "no tenant '" + tenant + "'"));
   bool send = true;

@@ -29,7 +29,7 @@ void conversation_control(caf::actor_system& sys, const config& cfg, admin_actor
     return respond(net::json_error(404, "not_found", "no route for " + req.path()));
   if (req.method != "POST")
     return respond(net::json_error(405, "method_not_allowed", "use POST"));
-  auto* t = cfg.tenant_by_id(tenant);
+  auto t = cfg.tenant_by_id(tenant);
   if (!t || !t->business.enabled)
     return respond(net::json_error(404, "not_found", "no business tenant '" + tenant + "'"));
   if (!actors.bookings)

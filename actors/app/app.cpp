@@ -4,6 +4,7 @@
 #include "actors/channels/evolution_admin.hpp"
 #include "actors/conversation/llm.hpp"
 #include "actors/log.hpp"
+#include "actors/app/tenant_registry.hpp"
 #include "actors/business/booking_desk.hpp"
 #include "actors/policy/policy_gate.hpp"
 #include "actors/conversation/relevance_scorer.hpp"
@@ -108,10 +109,12 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     sys, "event writer", detached_worker(event_writer, conninfo));
   // One shell connector per tenant with a shell block, and the policy gate.
   std::map<std::string, shell_actor> shells;
-  for (auto& t : cfg->tenants)
-    if (t.shell.enabled)
-      shells[t.id] = spawn_supervised<shell_actor>(
-        sys, "shell connector " + t.id, detached_worker(shell_connector, t.shell));
+  // (Only the file's tenants have shells and connectors: a tenant made over
+  // the API may have neither, so these are started once, here.)
+  for (auto& t : cfg->tenants->all())
+    if (t->shell.enabled)
+      shells[t->id] = spawn_supervised<shell_actor>(
+        sys, "shell connector " + t->id, detached_worker(shell_connector, t->shell));
   for (auto& [id, sh] : shells)
     shells_.push_back(sh);
   // Credentials at rest are sealed with this key (secret_key_env, or
@@ -126,6 +129,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       return spawn_detached_worker(slot, policy_gate, cfg, google, shells,
                                    senders, restarts == 0);
     });
+  tenants_ = spawn_supervised<tenant_registry_actor>(
+    sys, "tenant registry", detached_worker(tenant_registry, cfg, conninfo, opts.env));
   bookings_ = spawn_supervised<booking_desk_actor>(
     sys, "booking desk", detached_worker(booking_desk, cfg, conninfo, senders_));
   auto llm_bound = std::chrono::milliseconds(cfg->llm.timeout_ms) * 2
@@ -142,7 +147,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   // Live data: one supervised connector per tenant and configured source.
   auto directory = std::make_shared<connector_directory>();
   auto cache = std::chrono::seconds(cfg->connectors.cache_s);
-  for (auto& t : cfg->tenants) {
+  for (auto& tenant : cfg->tenants->all()) {
+    auto& t = *tenant;
     auto add = [&](const char* source, source_factory make) {
       auto c = spawn_supervised<connector_actor>(
         sys, std::string(source) + " connector " + t.id,
@@ -171,6 +177,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
         slot->spawn<caf::monitored>(brief_composer, cfg, sources));
     });
   session_deps deps;
+  deps.tenants = cfg->tenants;
   deps.connectors = directory;
   deps.composer = composer_;
   deps.bookings = bookings_;
@@ -209,6 +216,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     watch(c);
   watch(composer_);
   watch(bookings_);
+  watch(tenants_);
   watch(oauth_);
   watch(router_);
   watch(ingest_);
@@ -280,6 +288,7 @@ void app::shutdown() {
   stop(router_);
   stop(composer_);
   stop(bookings_);
+  stop(tenants_);
   stop(oauth_);
   for (auto& c : connectors_)
     stop(c);

@@ -13,6 +13,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,12 @@ struct app_options {
   std::vector<std::string> providers{"meta", "evolution"};  ///< events this process owns
   std::vector<std::string> channels{"meta", "evolution"};   ///< outbox rows it sends
   console_sink console;                        ///< for the console channel
+  /// Resolves the `_env` keys of tenants made over the API.
+  env_lookup env = [](const std::string& name) -> std::optional<std::string> {
+    if (auto* v = std::getenv(name.c_str()))
+      return std::string(v);
+    return std::nullopt;
+  };
 };
 
 class app {
@@ -54,7 +61,8 @@ public:
   ingest_actor ingest() const { return ingest_; }
   policy_gate_actor gate() const { return gate_; }
   admin_actors admin() const {
-    return {gate_, storage_.front(), evolution_, composer_, senders_, oauth_, bookings_};
+    return {gate_,   storage_.front(), evolution_, composer_, senders_,
+            oauth_,  bookings_,        tenants_};
   }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
   std::shared_ptr<const connector_board> board() const { return board_; }
@@ -82,6 +90,7 @@ private:
   router_actor router_;
   policy_gate_actor gate_;
   booking_desk_actor bookings_;
+  tenant_registry_actor tenants_;
   scorer_actor scorer_;
   evolution_admin_actor evolution_;  ///< null without an Evolution API
   std::vector<shell_actor> shells_;

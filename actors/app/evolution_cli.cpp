@@ -152,7 +152,8 @@ int evolution_status(const config& cfg, std::ostream& out, std::ostream& err) {
     return 1;
   net::http_client http;
   bool all_open = true, any = false;
-  for (auto& t : cfg.tenants) {
+  for (auto& tenant : cfg.tenants->all()) {
+    auto& t = *tenant;
     if (t.channel != "evolution")
       continue;
     any = true;

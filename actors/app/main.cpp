@@ -1,6 +1,7 @@
 // parley's entry point: the command line of DESIGN.md.
 
 #include "actors/app/app.hpp"
+#include "actors/app/tenant_registry.hpp"
 #include "actors/app/evolution_cli.hpp"
 #include "actors/log.hpp"
 #include "actors/channels/webhook_listener.hpp"
@@ -64,7 +65,7 @@ std::shared_ptr<const config> load_config(const std::string& path,
   }
   try {
     auto cfg = parse_config(read_file(path), env);
-    if (cfg.tenants.empty())
+    if (cfg.tenants->empty())
       throw config_error("tenants: " + path + " has none");
     return std::make_shared<config>(std::move(cfg));
   } catch (const config_error& e) {
@@ -81,7 +82,7 @@ std::shared_ptr<const config> load_config(const std::string& path,
 int check_config(const std::string& path) {
   try {
     auto cfg = load_config(path, true);
-    std::cout << path << ": OK, " << cfg->tenants.size() << " tenant(s)\n";
+    std::cout << path << ": OK, " << cfg->tenants->all().size() << " tenant(s)\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
@@ -104,6 +105,7 @@ int serve(const std::string& config_path, bool explicit_config) {
   auto signals = block_stop_signals();
   int lock_fd = storage::lock_data_dir(cfg->data_dir);
   auto db = open_database(*cfg);
+  load_api_tenants(*cfg, db.conninfo, env);
   if (cfg->meta.app_secret.empty())
     log::warn("no Meta app secret (meta.app_secret_env): every webhook POST "
               "will be refused with 401");
@@ -121,7 +123,7 @@ int serve(const std::string& config_path, bool explicit_config) {
                             cfg->http_threads);
     log::info("parley " + std::string(version) + " listening on http://"
               + cfg->listen_host + ":" + std::to_string(server.port())
-              + " with " + std::to_string(cfg->tenants.size()) + " tenant(s)"
+              + " with " + std::to_string(cfg->tenants->all().size()) + " tenant(s)"
               + (cfg->llm.enabled() ? ", LLM " + cfg->llm.model : ", no LLM"));
     timespec tick{1, 0};
     while (true) {
@@ -147,16 +149,18 @@ int serve(const std::string& config_path, bool explicit_config) {
 int chat(const std::string& config_path, bool explicit_config,
          std::string tenant_id, std::string from) {
   auto cfg = load_config(config_path, explicit_config);
-  auto* tenant = tenant_id.empty() ? &cfg->tenants.front()
-                                   : cfg->tenant_by_id(tenant_id);
+  auto db = open_database(*cfg, /*quiet=*/true);
+  load_api_tenants(*cfg, db.conninfo, env);
+  auto tenant = tenant_id.empty() ? cfg->tenants->all().front()
+                                  : cfg->tenant_by_id(tenant_id);
   if (!tenant) {
-    std::cerr << "no tenant '" << tenant_id << "' in the configuration\n";
+    std::cerr << "no tenant '" << tenant_id
+              << "' in the configuration or among the tenants made over the API\n";
     return 2;
   }
   if (from.empty())
     from = tenant->owner.empty() ? "console" : tenant->owner;
   bool interactive = isatty(0);
-  auto db = open_database(*cfg, /*quiet=*/true);
   std::mutex mtx;
   std::condition_variable cv;
   uint64_t replies = 0;
@@ -291,11 +295,7 @@ int brief(const std::string& config_path, bool explicit_config, std::string tena
           bool send, std::string url) {
   auto cfg = load_config(config_path, explicit_config);
   if (tenant.empty())
-    tenant = cfg->tenants.front().id;
-  if (!cfg->tenant_by_id(tenant)) {
-    std::cerr << "no tenant '" << tenant << "' in " << config_path << "\n";
-    return 1;
-  }
+    tenant = cfg->tenants->all().front()->id;
   if (cfg->admin_token.empty()) {
     std::cerr << "parley brief asks the running serve, which needs an admin token: "
                  "set admin_token_env and its variable\n";
@@ -342,7 +342,7 @@ int connect_google_cli(const std::string& config_path, bool explicit_config, std
                        std::string url, int timeout_s) {
   auto cfg = load_config(config_path, explicit_config);
   if (tenant.empty())
-    tenant = cfg->tenants.front().id;
+    tenant = cfg->tenants->all().front()->id;
   if (cfg->admin_token.empty()) {
     std::cerr << "parley connect asks the running serve, which needs an admin token: "
                  "set admin_token_env and its variable\n";

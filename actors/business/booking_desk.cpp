@@ -277,7 +277,7 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
         if (call.tenant.empty())
           return json{{"refused", "not_found"}, {"reason", refusal_sentence("not_found", "en")}}.dump();
       }
-      auto* t = cfg->tenant_by_id(call.tenant);
+      auto t = cfg->tenant_by_id(call.tenant);
       if (!t || !t->business.enabled)
         return json{{"error", "this tenant takes no bookings"}}.dump();
       try {
@@ -291,7 +291,7 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
       }
     },
     [=](atom::check, const inbound_message& m) -> caf::result<std::string, std::string, std::string> {
-      auto* t = cfg->tenant_by_id(m.tenant);
+      auto t = cfg->tenant_by_id(m.tenant);
       if (!t || !t->business.enabled)
         return caf::result<std::string, std::string, std::string>("", "", "");
       std::vector<outbox_item> notices;
@@ -309,7 +309,7 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
     [=](atom::pause, const std::string& tenant, const std::string& chat,
         const std::string& customer, const std::string& name,
         const std::string& reason) -> caf::result<std::string> {
-      auto* t = cfg->tenant_by_id(tenant);
+      auto t = cfg->tenant_by_id(tenant);
       if (!t || !t->business.enabled)
         return std::string("error: this tenant has no business block");
       std::vector<outbox_item> notices;

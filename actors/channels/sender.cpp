@@ -38,7 +38,7 @@ void record(self_ptr self, F&& f) {
 std::optional<net::client_request> channel_request(const config& cfg,
                                                    const outbox_item& item,
                                                    std::string& why) {
-  auto* tenant = cfg.tenant_by_id(item.tenant);
+  auto tenant = cfg.tenant_by_id(item.tenant);
   net::client_request req;
   req.timeout = std::chrono::milliseconds(cfg.send_timeout_ms);
   if (item.channel == "evolution") {
@@ -243,7 +243,7 @@ sender(sender_actor::stateful_pointer<sender_state> self,
     },
     [=](atom::mark_read, const std::string& tenant_id,
         const std::string& message_id) {
-      auto* tenant = cfg->tenant_by_id(tenant_id);
+      auto tenant = cfg->tenant_by_id(tenant_id);
       if (!tenant || tenant->phone_number_id.empty() || message_id.empty())
         return;
       net::client_request req;

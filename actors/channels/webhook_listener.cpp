@@ -39,7 +39,7 @@ meta_event_rows(const config& cfg,
     row.payload = item.raw;
     row.message_id = item.message_id;
     row.msg_type = item.type;
-    auto* tenant = cfg.tenant_by_phone_number_id(item.phone_number_id);
+    auto tenant = cfg.tenant_by_phone_number_id(item.phone_number_id);
     if (tenant)
       row.tenant = tenant->id;
     switch (item.kind) {
@@ -81,7 +81,7 @@ evolution_event_rows(const config& cfg,
     row.message_id = item.message_id;
     row.msg_type = item.type;
     row.sender = item.sender;
-    auto* tenant = cfg.tenant_by_instance(item.instance);
+    auto tenant = cfg.tenant_by_instance(item.instance);
     if (tenant)
       row.tenant = tenant->id;
     switch (item.kind) {
@@ -203,7 +203,8 @@ nlohmann::json connector_health_json(const config& cfg, const connector_board& b
                                      bool& any_failing) {
   auto seen = board.snapshot();
   nlohmann::json tenants = nlohmann::json::object();
-  for (auto& t : cfg.tenants) {
+  for (auto& tenant : cfg.tenants->all()) {
+    auto& t = *tenant;
     auto configured = [&](const std::string& name) {
       if (name == "calendar") return t.connectors.calendar.configured();
       if (name == "mail") return t.connectors.mail.configured();

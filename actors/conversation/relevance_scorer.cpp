@@ -12,7 +12,7 @@ relevance_scorer(scorer_actor::pointer self, std::shared_ptr<const config> cfg,
     [=](atom::score, const std::string& tenant,
         const std::vector<memory_entry>& memory,
         const inbound_message& m) -> caf::result<relevance> {
-      auto* t = cfg->tenant_by_id(tenant);
+      auto t = cfg->tenant_by_id(tenant);
       if (!t)
         return relevance{0, "unknown tenant " + tenant, "none", 0};
       auto threshold = t->relevance_threshold;

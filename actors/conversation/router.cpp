@@ -22,16 +22,14 @@ void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
   }
   auto i = st.sessions.find(key);
   if (i == st.sessions.end()) {
-    auto* tenant = cfg->tenant_by_id(m.tenant);
+    auto tenant = cfg->tenant_by_id(m.tenant);
     if (!tenant) {
       log::warn("message for unknown tenant '" + m.tenant + "' dropped");
       return;
     }
-    // The tenant's config shares ownership of the whole config.
-    std::shared_ptr<const tenant_config> shared_tenant(cfg, tenant);
     auto s = self->spawn<caf::monitored + caf::linked>(session,
                                          conversation_key{m.tenant, m.chat},
-                                         shared_tenant, deps, router_actor{self});
+                                         tenant, deps, router_actor{self});
     i = st.sessions.emplace(key, s).first;
   }
   self->send(i->second, atom::route_v, std::move(m));

@@ -320,6 +320,18 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   auto& m = st.queue.front();
   completion c;
   c.message = m;
+  // A tenant changed over the API counts from the next message; one deleted
+  // answers nobody.
+  if (deps.tenants) {
+    auto now = deps.tenants->by_id(st.key.tenant);
+    if (!now) {
+      c.path = answer_path::ignored;
+      c.error = "tenant '" + st.key.tenant + "' was deleted";
+      c.language = st.tenant->language;
+      return finish(self, deps, router, std::move(c));
+    }
+    st.tenant = std::move(now);
+  }
   c.language = st.tenant->language;
   c.started_us = steady_us();
   c.hold = reply_hold(*st.tenant, m.provider);

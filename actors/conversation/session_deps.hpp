@@ -27,6 +27,9 @@ struct session_deps {
   std::shared_ptr<const connector_directory> connectors;
   brief_actor composer;        ///< `brief`; null: answered as not available
   booking_desk_actor bookings; ///< a business's booking tools; null: refused
+  /// The tenants in force: a session reads its tenant again for every
+  /// message. Null: the tenant it was spawned with stays.
+  std::shared_ptr<const tenant_directory> tenants;
   std::chrono::milliseconds connector_timeout{10000};
   std::chrono::milliseconds brief_bound{60000};  ///< gather and compose
   std::chrono::milliseconds llm_timeout{30000};

@@ -26,7 +26,7 @@ void run_shell(self_ptr self, const config& cfg, const std::string& tenant,
     o.error = "this tenant has no shell connector";
     return done(o);
   }
-  auto* t = cfg.tenant_by_id(tenant);
+  auto t = cfg.tenant_by_id(tenant);
   auto bound = std::chrono::milliseconds(t ? t->shell.timeout_ms : 30000)
                + std::chrono::seconds(10);
   self->request(i->second, bound, atom::run_v, std::move(argv))
@@ -65,7 +65,7 @@ auto with_db(self_ptr self, F&& f) -> caf::expected<decltype(f(std::declval<stor
 caf::result<policy_decision> check(self_ptr self,
                                    const std::shared_ptr<const config>& cfg,
                                    const action_request& req) {
-  auto* t = cfg->tenant_by_id(req.tenant);
+  auto t = cfg->tenant_by_id(req.tenant);
   if (!t)
     return make_error(errc::bad_input, "unknown tenant " + req.tenant);
   auto lang = t->language;
@@ -129,8 +129,7 @@ caf::result<approval_outcome> resolve(self_ptr self,
                                       const std::shared_ptr<const config>& cfg,
                                       const approval_reply& reply) {
   auto lang = reply.language;
-  const tenant_config* t = reply.tenant.empty() ? nullptr
-                                                : cfg->tenant_by_id(reply.tenant);
+  auto t = reply.tenant.empty() ? nullptr : cfg->tenant_by_id(reply.tenant);
   auto nl = lang == "nl";
   auto id = reply.id;
   if (t && !may_decide(*t, reply.by)) {
@@ -194,7 +193,7 @@ caf::result<approval_outcome> resolve(self_ptr self,
                             nl ? "Over goedkeuring " + n + " is al beslist (" + a.state + ")."
                                : "Approval " + n + " was already decided (" + a.state + ")."};
   }
-  auto* owner_tenant = cfg->tenant_by_id(a.tenant);
+  auto owner_tenant = cfg->tenant_by_id(a.tenant);
   auto report_lang = owner_tenant ? owner_tenant->language : lang;
   auto report_elsewhere = [=](const std::string& text) {
     // A decision that did not come from the approval's chat is reported

@@ -70,7 +70,7 @@ brief_composer(brief_actor::stateful_pointer<brief_composer_state> self,
   return {
     [=](atom::brief, const std::string& tenant,
         const std::string& date) -> caf::result<composed_brief> {
-      auto* t = cfg->tenant_by_id(tenant);
+      auto t = cfg->tenant_by_id(tenant);
       if (!t)
         return make_error(errc::not_found, "no tenant '" + tenant + "'");
       auto rp = self->make_response_promise<composed_brief>();

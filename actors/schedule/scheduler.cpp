@@ -30,7 +30,8 @@ void settle(self_ptr self, const std::string& tenant, const std::string& date,
 
 /// Claimed: gather and compose, then queue it with its outbox row.
 void compose_and_queue(self_ptr self, const config& cfg, const scheduler_deps& deps,
-                       const tenant_config& t, const std::string& date) {
+                       tenant_ptr tenant_now, const std::string& date) {
+  auto& t = *tenant_now;
   auto bound = std::chrono::milliseconds(cfg.brief.deadline_ms + 2 * cfg.llm.timeout_ms)
                + std::chrono::seconds(5);
   auto tenant = t.id;
@@ -41,7 +42,8 @@ void compose_and_queue(self_ptr self, const config& cfg, const scheduler_deps& d
   };
   self->request(deps.composer, bound, atom::brief_v, t.id, date)
     .then(
-      [=, &t](const composed_brief& b) {
+      [=](const composed_brief& b) {
+        auto& t = *tenant_now;
         brief_delivery d;
         d.tenant = t.id;
         d.date = date;
@@ -68,15 +70,16 @@ void compose_and_queue(self_ptr self, const config& cfg, const scheduler_deps& d
 }
 
 void fire(self_ptr self, const config& cfg, const scheduler_deps& deps,
-          const tenant_config& t, const std::string& date) {
+          tenant_ptr tenant_now, const std::string& date) {
+  auto& t = *tenant_now;
   self->state.firing.insert(t.id);
   auto tenant = t.id;
   self->request(deps.storage, storage_bound, atom::claim_v, t.id, date)
     .then(
-      [=, &cfg, &t](bool claimed) {
+      [=, &cfg](bool claimed) {
         if (!claimed)
           return settle(self, tenant, date, "already sent");
-        compose_and_queue(self, cfg, deps, t, date);
+        compose_and_queue(self, cfg, deps, tenant_now, date);
       },
       [=](const caf::error& err) {
         self->state.firing.erase(tenant);
@@ -87,13 +90,14 @@ void fire(self_ptr self, const config& cfg, const scheduler_deps& deps,
 void tick(self_ptr self, const config& cfg, const scheduler_deps& deps) {
   auto now = deps.now();
   auto next = now + max_sleep_ms;
-  for (auto& t : cfg.tenants) {
+  for (auto& tenant : cfg.tenants->all()) {
+    auto& t = *tenant;
     if (!has_brief(t))
       continue;
     auto check = brief::check_due(now, t.timezone, t.brief_at, cfg.brief.catch_up_until,
                                   self->state.last_date[t.id]);
     if (check.due && !self->state.firing.count(t.id))
-      fire(self, cfg, deps, t, check.date);
+      fire(self, cfg, deps, tenant, check.date);
     if (!check.due) {
       next = std::min(next, check.next_ms);
       auto& said = self->state.announced[t.id];

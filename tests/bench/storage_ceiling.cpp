@@ -24,7 +24,7 @@ int storage_ceiling(const options& opt) {
   parley::tenant_config tenant;
   tenant.id = "bench";
   tenant.phone_number_id = pnid;
-  cfg.tenants.push_back(tenant);
+  cfg.tenants->put(tenant, /*from_file=*/true);
 
   parley::storage::embedded_postgres pg(data_dir);
   parley::storage::store store(pg.conninfo());

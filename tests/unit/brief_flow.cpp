@@ -130,7 +130,7 @@ struct fixture : test_coordinator_fixture<> {
     t.brief_at = "07:00";
     t.connectors.calendar.provider = "caldav";
     t.connectors.github.enabled = true;
-    cfg->tenants.push_back(t);
+    cfg->tenants->put(t, /*from_file=*/true);
     cfg->brief.deadline_ms = 1000;
     auto directory = std::make_shared<connector_directory>();
     directory->by_tenant["ops"]["calendar"] = sys.spawn(fake_connector,

@@ -36,7 +36,7 @@ const char* salon_json = R"({"tenants": [{
 
 tenant_config salon() {
   auto cfg = parse_config(salon_json, [](const std::string&) { return std::nullopt; });
-  return cfg.tenants.at(0);
+  return *cfg.tenants->all().at(0);
 }
 
 std::vector<std::string> problems_of(const std::string& business_block,

@@ -209,7 +209,7 @@ CAF_TEST(the config reads secrets from the environment and names bad keys) {
   CAF_CHECK_EQUAL(cfg.listen_port, 9000);
   CAF_CHECK_EQUAL(cfg.meta.app_secret, "s3cret");
   CAF_CHECK_EQUAL(cfg.tenant_by_phone_number_id("1")->id, "ops");
-  CAF_CHECK_EQUAL(cfg.tenants[0].memory, 20);
+  CAF_CHECK_EQUAL(cfg.tenants->all()[0]->memory, 20);
   auto error_of = [&](const std::string& text) -> std::string {
     try {
       parse_config(text, env);
@@ -233,10 +233,10 @@ CAF_TEST(the example configuration in deploy parses with every tenant) {
   auto cfg = parse_config(text.str(), [](const std::string& name) {
     return std::optional<std::string>("secret-of-" + name);
   });
-  CAF_REQUIRE_EQUAL(cfg.tenants.size(), 2u);
-  CAF_CHECK(cfg.tenants[0].shell.enabled);
+  CAF_REQUIRE_EQUAL(cfg.tenants->all().size(), 2u);
+  CAF_CHECK(cfg.tenants->all()[0]->shell.enabled);
   CAF_CHECK_EQUAL(cfg.evolution.api_key, "secret-of-EVOLUTION_API_KEY");
-  auto* friends = cfg.tenant_by_instance("whatsapp-agent");
+  auto friends = cfg.tenant_by_instance("whatsapp-agent");
   CAF_REQUIRE(friends != nullptr);
   CAF_CHECK_EQUAL(friends->id, "friends");
   CAF_CHECK_EQUAL(friends->aliases.size(), 1u);
@@ -345,7 +345,7 @@ CAF_TEST(connector and brief settings are read with their defaults) {
   CAF_CHECK_EQUAL(cfg.connectors.timeout_ms, 10000);
   CAF_CHECK_EQUAL(cfg.brief.catch_up_until, "12:00");
   CAF_CHECK_EQUAL(cfg.apis.weather_url, "http://127.0.0.1:9");
-  auto& t = cfg.tenants[0];
+  auto& t = *cfg.tenants->all()[0];
   CAF_CHECK_EQUAL(t.brief_at, "07:00");
   CAF_CHECK_EQUAL(t.brief_template.language, "en");
   CAF_CHECK_EQUAL(t.connectors.weather.place, "Amsterdam");
