@@ -185,7 +185,12 @@ using booking_desk_actor = caf::typed_actor<
   caf::replies_to<atom::pause, std::string, std::string, std::string, std::string,
                   std::string>::with<std::string>,
   // (tenant, chat) -> false when the chat was not handed over.
-  caf::replies_to<atom::resume, std::string, std::string>::with<bool>>;
+  caf::replies_to<atom::resume, std::string, std::string>::with<bool>,
+  // Staff's `reply <number> <text>` (their message) -> what staff read; the
+  // text goes to that customer as the business.
+  caf::replies_to<atom::reply, inbound_message>::with<std::string>,
+  // Internal: queue the reminders that have become due, every minute.
+  caf::reacts_to<atom::tick>>;
 
 /// The BRIEF COMPOSER: gathers every connector of a tenant concurrently with
 /// one deadline and has the LLM write the brief, or the template when the

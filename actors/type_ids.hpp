@@ -97,7 +97,7 @@ typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
   return f(caf::meta::type_name("outbox_item"), x.id, x.tenant, x.chat,
            x.channel, x.recipient, x.body, x.attempts, x.approval_id,
            x.quoted_id, x.quoted_text, x.mention, x.in_doubt,
-           x.template_name, x.template_language);
+           x.template_name, x.template_language, x.template_params);
 }
 
 template <class Inspector>
@@ -341,3 +341,4 @@ CAF_ADD_ATOM(parley, parley::atom, pause, "pause")
 CAF_ADD_ATOM(parley, parley::atom, resume, "resume")
 CAF_ADD_ATOM(parley, parley::atom, put, "put")
 CAF_ADD_ATOM(parley, parley::atom, remove, "remove")
+CAF_ADD_ATOM(parley, parley::atom, reply, "reply")

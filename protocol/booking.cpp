@@ -39,6 +39,51 @@ std::string booking_words(const booking_record& b, const std::string& zone,
          + tz::local_time(zone, b.end_ms) + (b.price.empty() ? "" : ", " + b.price);
 }
 
+std::string reminder_words(const booking_record& b, const std::string& business,
+                           const std::string& zone, const std::string& lang) {
+  auto what = booking_words(b, zone, lang);
+  if (lang == "nl")
+    return "Herinnering van " + business + ": je afspraak " + what
+           + ". Kun je niet? Laat het ons hier weten, dan verzetten of annuleren we hem.";
+  return "A reminder from " + business + ": your appointment " + what
+         + ". Can't make it? Tell us here and we will move or cancel it.";
+}
+
+std::vector<std::string> reminder_params(const booking_record& b, const std::string& business,
+                                         const std::string& zone, const std::string& lang) {
+  return {business, booking_words(b, zone, lang)};
+}
+
+std::string booking_approval_summary(const booking_record& b, const std::string& zone,
+                                     const std::string& lang) {
+  auto who = b.customer_name.empty() ? "+" + b.customer
+                                     : b.customer_name + " (+" + b.customer + ")";
+  return booking_words(b, zone, lang) + (lang == "nl" ? " voor " : " for ") + who;
+}
+
+std::string booking_verdict_words(booking_verdict v, const booking_record& b,
+                                  const std::string& business, const std::string& zone,
+                                  const std::string& lang) {
+  auto what = booking_words(b, zone, lang);
+  bool nl = lang == "nl";
+  switch (v) {
+    case booking_verdict::confirmed:
+      return nl ? business + " heeft je afspraak bevestigd: " + what + ". Tot dan!"
+                : business + " has confirmed your appointment: " + what + ". See you then!";
+    case booking_verdict::declined:
+      return nl ? "Het spijt ons: " + business + " kan je afspraak " + what
+                    + " niet bevestigen. Kies gerust een ander moment."
+                : "We are sorry: " + business + " cannot confirm your appointment " + what
+                    + ". Feel free to choose another time.";
+    case booking_verdict::expired:
+      return nl ? "Je aanvraag " + what + " is niet op tijd bevestigd en vervalt. Kies gerust"
+                  " een ander moment, of vraag naar een medewerker."
+                : "Your request " + what + " was not confirmed in time and has lapsed. Feel"
+                  " free to choose another time, or ask for a person.";
+  }
+  return "";
+}
+
 nlohmann::json booking_json(const booking_record& b, const std::string& zone,
                             const std::string& lang) {
   return {{"booking_id", b.id},

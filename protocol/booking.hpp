@@ -43,6 +43,28 @@ struct booking_call {
 std::string booking_words(const booking_record& b, const std::string& zone,
                           const std::string& lang);
 
+/// The reminder a customer reads before the appointment: who it is from,
+/// the booking's words, and how to move or cancel it.
+std::string reminder_words(const booking_record& b, const std::string& business,
+                           const std::string& zone, const std::string& lang);
+
+/// The reminder template's body parameters: {{1}} the business's name,
+/// {{2}} the booking's words ("Knippen op woensdag 2 december 10:00–10:30,
+/// 25 EUR").
+std::vector<std::string> reminder_params(const booking_record& b, const std::string& business,
+                                         const std::string& zone, const std::string& lang);
+
+/// approve_bookings: what the owner approves, "Knippen op woensdag 2
+/// december 10:00–10:30, 25 EUR voor Anna de Vries (+31600000001)".
+std::string booking_approval_summary(const booking_record& b, const std::string& zone,
+                                     const std::string& lang);
+
+/// What became of a held booking, as the customer reads it.
+enum class booking_verdict { confirmed, declined, expired };
+std::string booking_verdict_words(booking_verdict v, const booking_record& b,
+                                  const std::string& business, const std::string& zone,
+                                  const std::string& lang);
+
 /// "2026-12-02 10:00" in `zone`.
 std::string local_stamp(int64_t utc_ms, const std::string& zone);
 

@@ -47,6 +47,11 @@ struct business_config {
   std::vector<std::string> staff;
   bool approve_bookings = false;
   int handover_timeout_h = 24;  ///< a handed-over chat speaks again after this
+  template_ref handover_template;  ///< the notice to staff outside the 24-hour window
+  /// Each booking's one reminder, this long before it starts (0: none);
+  /// outside the customer's 24-hour window it goes as the template.
+  int reminder_hours_before = 0;
+  template_ref reminder_template;
 
   /// The service called `name` (letter case ignored), or null.
   const service_offer* service(const std::string& name) const;

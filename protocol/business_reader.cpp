@@ -16,7 +16,16 @@ bool parse_span(const std::string& text, opening_span& out) {
   return out.from >= 0 && out.to > out.from;
 }
 
-void read_business(object_reader& r, business_config& b) {
+void read_template(object_reader& r, template_ref& out, const std::string& language) {
+  r.read("name", out.name);
+  r.read("language", out.language);
+  if (out.name.empty())
+    r.problem("name", "is missing");
+  if (out.language.empty())
+    out.language = language;
+}
+
+void read_business(object_reader& r, business_config& b, const std::string& language) {
   b.enabled = true;
   r.read("name", b.name);
   if (b.name.empty())
@@ -88,17 +97,23 @@ void read_business(object_reader& r, business_config& b) {
   });
   r.read("staff", b.staff);
   r.read("approve_bookings", b.approve_bookings);
-  if (b.approve_bookings)
-    r.problem("approve_bookings", "true is not built yet (bookings held for approval); leave it false");
-  // The reminders and the hand-over's template come with the business
-  // issue's next increments; refused until then rather than ignored.
+  // The hand-over's template goes to staff whose 24-hour window is closed.
   r.object("handover", [&](object_reader& h) {
     h.read("timeout_h", b.handover_timeout_h);
     if (b.handover_timeout_h < 1 || b.handover_timeout_h > 24 * 30)
       h.problem("timeout_h", "must be between 1 and 720");
-    h.not_yet("template");
+    h.object("template", [&](object_reader& tr) {
+      read_template(tr, b.handover_template, language);
+    });
   });
-  r.not_yet("reminder");
+  r.object("reminder", [&](object_reader& rr) {
+    rr.read("hours_before", b.reminder_hours_before);
+    if (b.reminder_hours_before < 1 || b.reminder_hours_before > 24 * 14)
+      rr.problem("hours_before", "must be between 1 and 336");
+    rr.object("template", [&](object_reader& tr) {
+      read_template(tr, b.reminder_template, language);
+    });
+  });
 }
 
 } // namespace parley

@@ -8,7 +8,11 @@
 
 namespace parley {
 
-void read_business(object_reader& r, business_config& b);
+/// `language`: the tenant's, the default of its templates' language.
+void read_business(object_reader& r, business_config& b, const std::string& language);
+
+/// A template block {name, language}; the language defaults to `language`.
+void read_template(object_reader& r, template_ref& out, const std::string& language);
 
 /// "09:00-18:00" as a span; false when it is not one (or ends before it starts).
 bool parse_span(const std::string& text, opening_span& out);

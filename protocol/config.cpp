@@ -224,6 +224,9 @@ void read_tenant(object_reader& r, tenant_config& t, const config& c,
   r.read("bot_name", t.bot_name);
   r.read("approvers", t.approvers);
   r.read("approval_ttl_s", t.approval_ttl_s);
+  r.read("messages_per_second", t.messages_per_second);
+  if (t.messages_per_second < 1 || t.messages_per_second > 1000)
+    r.problem("messages_per_second", "must be between 1 and 1000");
   r.read("instance", t.instance);
   r.read("bot_number", t.bot_number);
   r.read("aliases", t.aliases);
@@ -231,20 +234,17 @@ void read_tenant(object_reader& r, tenant_config& t, const config& c,
   r.read("group_replies_per_minute", t.group_replies_per_minute);
   r.read("brief_at", t.brief_at);
   r.object("brief_template", [&](object_reader& b) {
-    b.read("name", t.brief_template.name);
-    b.read("language", t.brief_template.language);
-    if (t.brief_template.name.empty())
-      b.problem("name", "is missing");
-    if (t.brief_template.language.empty())
-      t.brief_template.language = t.language;
+    read_template(b, t.brief_template, t.language);
   });
   r.object("shell", [&](object_reader& sh) { read_shell(sh, t.shell); });
   r.object("connectors", [&](object_reader& con) {
     read_connectors(con, t.connectors, env);
   });
-  if (r.object("business", [&](object_reader& b) { read_business(b, t.business); })
+  if (r.object("business", [&](object_reader& b) { read_business(b, t.business, t.language); })
       && t.kind != "business")
     r.problem("business", "only a tenant of kind business has a business block");
+  if (t.business.approve_bookings && (t.owner.empty() || t.owner == "console"))
+    r.problem("business.approve_bookings", "needs the tenant's owner (a number), who approves");
   if (t.policy != "observe" && t.policy != "draft"
       && t.policy != "act_with_approval" && t.policy != "trusted_auto")
     r.problem("policy", "must be observe, draft, act_with_approval or trusted_auto");

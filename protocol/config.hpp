@@ -133,6 +133,7 @@ struct tenant_config {
   std::string bot_name = "Parley";
   std::vector<std::string> approvers;  ///< besides the owner, who may approve
   int approval_ttl_s = 3600;           ///< a pending approval expires after this
+  int messages_per_second = 80;        ///< Meta: the number's send rate (1000 after upgrade)
   shell_config shell;
   tenant_connectors connectors;
   std::string brief_at;         ///< "HH:MM" local; empty: no scheduled brief

@@ -35,12 +35,19 @@ std::string text_message(const std::string& to, const std::string& body,
 }
 
 std::string template_message(const std::string& to, const std::string& name,
-                             const std::string& language, const std::string& callback) {
+                             const std::string& language, const std::string& callback,
+                             const std::vector<std::string>& params) {
   json j = {{"messaging_product", "whatsapp"},
             {"recipient_type", "individual"},
             {"to", to},
             {"type", "template"},
             {"template", {{"name", name}, {"language", {{"code", language}}}}}};
+  if (!params.empty()) {
+    json values = json::array();
+    for (auto& p : params)
+      values.push_back({{"type", "text"}, {"text", p}});
+    j["template"]["components"] = json::array({{{"type", "body"}, {"parameters", values}}});
+  }
   return dump_with_callback(std::move(j), callback);
 }
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace parley::graph {
 
@@ -21,11 +22,13 @@ std::string messages_url(const std::string& graph_url,
 std::string text_message(const std::string& to, const std::string& body,
                          const std::string& callback = {});
 
-/// An approved message template (no parameters): what may be sent outside
+/// An approved message template, its body's {{1}}, {{2}}, ... filled from
+/// `params` (none: a template without parameters): what may be sent outside
 /// the 24-hour window; the person's reply opens the window again.
 std::string template_message(const std::string& to, const std::string& name,
                              const std::string& language,
-                             const std::string& callback = {});
+                             const std::string& callback = {},
+                             const std::vector<std::string>& params = {});
 
 /// An approval prompt with Approve / Deny reply buttons (titles in
 /// `language`). Meta caps the body at 1024 characters: longer prompts go as

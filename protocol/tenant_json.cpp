@@ -11,6 +11,10 @@ namespace {
 /// An `_env` key: the variable's name, or null when none is named.
 json env_name(const std::string& name) { return name.empty() ? json() : json(name); }
 
+json template_json(const template_ref& t) {
+  return {{"name", t.name}, {"language", t.language}};
+}
+
 json business_json(const business_config& b) {
   json services = json::array();
   for (auto& s : b.services)
@@ -25,7 +29,7 @@ json business_json(const business_config& b) {
       spans.push_back(clock_text(span.from) + "-" + clock_text(span.to));
     hours[days[d]] = spans;
   }
-  return {{"name", b.name},
+  json out{{"name", b.name},
           {"tone", b.tone},
           {"address", b.address},
           {"rules", b.rules},
@@ -39,7 +43,16 @@ json business_json(const business_config& b) {
           {"calendar", {{"provider", b.calendar}}},
           {"staff", b.staff},
           {"approve_bookings", b.approve_bookings},
-          {"handover", {{"timeout_h", b.handover_timeout_h}}}};
+          {"handover", b.handover_template.configured()
+                         ? json{{"timeout_h", b.handover_timeout_h},
+                                {"template", template_json(b.handover_template)}}
+                         : json{{"timeout_h", b.handover_timeout_h}}}};
+  if (b.reminder_hours_before > 0) {
+    out["reminder"] = {{"hours_before", b.reminder_hours_before}};
+    if (b.reminder_template.configured())
+      out["reminder"]["template"] = template_json(b.reminder_template);
+  }
+  return out;
 }
 
 json connectors_json(const tenant_connectors& con) {
@@ -94,10 +107,10 @@ json tenant_json(const tenant_config& t) {
             {"bot_name", t.bot_name},
             {"approvers", t.approvers},
             {"approval_ttl_s", t.approval_ttl_s},
+            {"messages_per_second", t.messages_per_second},
             {"brief_at", t.brief_at}};
   if (t.brief_template.configured())
-    j["brief_template"] = {{"name", t.brief_template.name},
-                           {"language", t.brief_template.language}};
+    j["brief_template"] = template_json(t.brief_template);
   if (t.channel == "evolution") {
     j["instance"] = t.instance;
     j["bot_number"] = t.bot_number;

@@ -70,8 +70,11 @@ struct outbox_item {
   std::string quoted_text;  ///< ... and its text
   std::string mention;      ///< Evolution groups: the number addressed
   bool in_doubt = false;    ///< a send was under way when parley stopped
-  std::string template_name;      ///< Meta: send this approved template instead
-  std::string template_language;  ///< (outside the 24-hour window)
+  /// Meta: the approved template that goes instead when the 24-hour window
+  /// is closed; without one, the row fails with outside_24h_window.
+  std::string template_name;
+  std::string template_language;
+  std::vector<std::string> template_params;  ///< the template's {{1}}, {{2}}, ...
 
   /// A row to send `body` to `recipient` in a chat.
   static outbox_item to(int64_t id, std::string tenant, std::string chat,

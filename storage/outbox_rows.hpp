@@ -12,10 +12,11 @@ namespace parley::storage {
 #define OUTBOX_COLUMNS \
   "id, tenant, chat, channel, recipient, body, attempts, coalesce(approval_id, 0)," \
   " coalesce(quoted_id, ''), coalesce(quoted_text, ''), coalesce(mention, '')," \
-  " in_flight, coalesce(template_name, ''), coalesce(template_language, '')"
+  " in_flight, coalesce(template_name, ''), coalesce(template_language, '')," \
+  " coalesce(template_params::text, '[]')"
 
 /// How many columns OUTBOX_COLUMNS selects (a query's next column follows).
-constexpr int outbox_column_count = 14;
+constexpr int outbox_column_count = 15;
 
 std::vector<outbox_item> read_outbox(const result& r);
 

@@ -7,6 +7,8 @@
 #include "protocol/signature.hpp"
 #include "protocol/whatsapp_text.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 
@@ -210,14 +212,21 @@ completion_result store::complete(const completion& c,
   // The rest goes in one round trip with the COMMIT.
   std::vector<statement> writes;
   std::vector<std::pair<size_t, outbox_item>> sent_rows;  // result index, row
+  // The person wrote: Meta's 24-hour window runs from when it arrived (also
+  // in a silent, handed-over chat, where a person may answer).
+  if (c.path != answer_path::ignored)
+    writes.push_back({"INSERT INTO conversations (tenant, chat, last_inbound_at)"
+                      " VALUES ($1, $2, CASE WHEN $3::bigint > 0"
+                      " THEN to_timestamp($3::bigint / 1000.0) ELSE now() END)"
+                      " ON CONFLICT (tenant, chat) DO UPDATE SET last_at = now(),"
+                      " last_inbound_at = greatest(conversations.last_inbound_at,"
+                      " excluded.last_inbound_at)",
+                      {m.tenant, m.chat, std::to_string(m.received_ms)}});
   if (c.path == answer_path::silent) { // heard in a group, not answered
     writes.push_back({"INSERT INTO messages (tenant, chat, role, content, event_id)"
                       " VALUES ($1, $2, 'user', $3, $4)",
                       {m.tenant, m.chat, memory_text(m), num(m.event_id)}});
   } else if (c.path != answer_path::ignored) {
-    writes.push_back({"INSERT INTO conversations (tenant, chat) VALUES ($1, $2)"
-                      " ON CONFLICT (tenant, chat) DO UPDATE SET last_at = now()",
-                      {m.tenant, m.chat}});
     writes.push_back({"INSERT INTO messages (tenant, chat, role, content, event_id)"
                       " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
                       {m.tenant, m.chat, memory_text(m), num(m.event_id), out.reply}});
@@ -299,8 +308,16 @@ store::pending_outbox(const std::vector<std::string>& channels) {
   return read_outbox(r);
 }
 
-void store::outbox_attempting(int64_t id) {
-  db_.exec("UPDATE outbox SET in_flight = true WHERE id = $1", {num(id)});
+std::optional<int64_t> store::outbox_attempting(int64_t id) {
+  auto r = db_.exec("UPDATE outbox o SET in_flight = true WHERE id = $1"
+                    " AND state = 'pending' RETURNING"
+                    " coalesce((SELECT (extract(epoch FROM c.last_inbound_at) * 1000)::bigint"
+                    " FROM conversations c WHERE c.tenant = o.tenant AND c.chat = o.recipient),"
+                    " 0)",
+                    {num(id)});
+  if (r.rows() == 0)
+    return std::nullopt;
+  return r.int64(0, 0);
 }
 
 bool store::outbox_unsettled(int64_t id) {
@@ -399,12 +416,18 @@ std::vector<decision_record> store::decisions(const std::string& tenant,
 
 std::vector<outbox_item> read_outbox(const result& r) {
   std::vector<outbox_item> out;
-  for (int i = 0; i < r.rows(); ++i)
+  for (int i = 0; i < r.rows(); ++i) {
     out.push_back({r.int64(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
                    r.text(i, 4), r.text(i, 5),
                    static_cast<int32_t>(r.int64(i, 6)), r.int64(i, 7),
                    r.text(i, 8), r.text(i, 9), r.text(i, 10),
-                   r.text(i, 11) == "t", r.text(i, 12), r.text(i, 13)});
+                   r.text(i, 11) == "t", r.text(i, 12), r.text(i, 13), {}});
+    auto params = nlohmann::json::parse(r.text(i, 14), nullptr, false);
+    if (params.is_array())
+      for (auto& p : params)
+        if (p.is_string())
+          out.back().template_params.push_back(p.get<std::string>());
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "protocol/booking.hpp"
 #include "protocol/live_data.hpp"
 #include "protocol/secret_box.hpp"
+#include "protocol/staff_reply.hpp"
 #include "protocol/types.hpp"
 #include "storage/pg.hpp"
 
@@ -21,12 +22,39 @@ struct oauth_flow {
   std::string state, tenant, provider, verifier, redirect_uri;
 };
 
+/// A staff reply as stored: what staff hear, and the row to hand to a
+/// sender (none when nothing was queued, or it was queued before).
+struct staff_reply_queued {
+  staff_reply_outcome outcome = staff_reply_outcome::unknown_customer;
+  std::optional<outbox_item> row;
+};
+
 /// What became of a booking request: code "" and the booking, or a refusal
 /// code (slot_unavailable, not_found).
 struct booking_attempt {
   std::string code;
   booking_record booking;
   bool repeat = false;  ///< the same request within 5 minutes: the first booking
+  std::optional<outbox_item> prompt;  ///< approve_bookings: the owner's approval prompt
+};
+
+/// approve_bookings: a booking is held for the owner's approval, asked in
+/// the owner's chat in the tenant's language.
+struct booking_hold {
+  std::string owner;     ///< the owner's chat and number
+  std::string channel;
+  std::string language;
+  std::string zone;
+  int ttl_s = 3600;      ///< how long the owner has to decide
+};
+
+/// A decision on a held booking: whether this call decided it, the
+/// approval as it now stands, the booking, and the customer's message.
+struct booking_decision {
+  bool decided = false;
+  std::optional<approval_record> approval;
+  std::optional<booking_record> booking;
+  std::optional<outbox_item> to_customer;
 };
 
 /// A webhook item as the ingest stores it.
@@ -79,8 +107,11 @@ public:
   /// Outbox rows not yet sent, oldest first.
   std::vector<outbox_item> pending_outbox(const std::vector<std::string>& channels);
 
-  /// Marks a row in flight before its send (see migration 0006).
-  void outbox_attempting(int64_t id);
+  /// Marks a row in flight before its send (see migration 0006); returns
+  /// when its recipient last wrote in that tenant (ms, 0: never), for
+  /// Meta's 24-hour window, in the same round trip. Nothing when the row is
+  /// no longer pending (a reminder withdrawn, a status that overtook it).
+  std::optional<int64_t> outbox_attempting(int64_t id);
   /// True while a row is still to be sent (no outcome, no status webhook).
   bool outbox_unsettled(int64_t id);
   void outbox_sent(int64_t id, const std::string& provider_message_id,
@@ -183,7 +214,25 @@ public:
   /// of the same service made within 5 minutes is returned instead
   /// (`repeat`), and a start where `max_concurrent` bookings already
   /// overlap is refused with slot_unavailable.
-  booking_attempt book(const booking_record& wanted, int max_concurrent);
+  /// With `hold`, the booking is 'pending' and its approval and the owner's
+  /// prompt are written in the same transaction.
+  booking_attempt book(const booking_record& wanted, int max_concurrent,
+                       const booking_hold* hold = nullptr);
+
+  /// The owner decides a held booking's approval: in one transaction the
+  /// approval (executed or denied, only while pending and not expired),
+  /// the booking (confirmed or cancelled) and the customer's message.
+  booking_decision decide_booking(int64_t approval_id, const std::string& tenant, bool approve,
+                                  const std::string& by, const std::string& via,
+                                  const std::string& business, const std::string& zone,
+                                  const std::string& lang);
+
+  /// Held bookings whose approval expired undecided: cancelled, each with
+  /// the customer's message (the rows, to hand to a sender).
+  std::vector<outbox_item> release_expired_holds(const std::string& tenant,
+                                                 const std::string& business,
+                                                 const std::string& zone,
+                                                 const std::string& lang);
 
   /// The same customer's booking of the same service made within 5 minutes.
   std::optional<booking_record> recent_booking(const std::string& tenant,
@@ -206,6 +255,16 @@ public:
                                        int64_t from_ms, int64_t to_ms, const std::string& status);
   std::optional<booking_record> booking(int64_t id);
 
+  /// Confirmed bookings whose one reminder is due now (`hours_before` their
+  /// start), not yet queued, to customers who have not opted out; a booking
+  /// made inside that time gets none.
+  std::vector<booking_record> due_reminders(const std::string& tenant, int hours_before);
+  /// Queues `row` as the booking's reminder if it is still due and not yet
+  /// queued (checked under the booking's row lock, in the same statement
+  /// that inserts the row): the outbox row, or nothing. Exactly once.
+  std::optional<outbox_item> queue_reminder(int64_t booking_id, int hours_before,
+                                            const outbox_item& row);
+
   /// The customer record: created at first contact, its name and last
   /// contact updated on every one.
   void touch_customer(const std::string& tenant, const std::string& number,
@@ -225,6 +284,14 @@ public:
   bool resume_chat(const std::string& tenant, const std::string& chat);
   /// When the pause ends (ms), 0 when the chat is not paused.
   int64_t paused_until(const std::string& tenant, const std::string& chat);
+
+  /// Staff's `reply <number> <text>` (their message `event_id`): to a known
+  /// customer whose window is open, an outbox row in that customer's chat,
+  /// the text in its memory and the audit, once per staff message (a
+  /// repeat after a crash queues nothing more).
+  staff_reply_queued queue_staff_reply(const std::string& tenant, int64_t event_id,
+                                       const std::string& staff, const std::string& channel,
+                                       const staff_reply& reply);
 
   // -- tenants made over the admin API (store_tenants.cpp) ----------------------
 

@@ -5,6 +5,8 @@
 
 #include "storage/outbox_rows.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace parley::storage {
 
 std::vector<std::string> store::open_tasks(const std::string& tenant,
@@ -38,9 +40,8 @@ brief_queued store::queue_brief(const brief_delivery& d) {
   // message; the WhatsApp Web bridge and the console have no such window.
   bool in_window = true;
   if (d.channel == "meta") {
-    auto w = tx.exec("SELECT EXISTS (SELECT 1 FROM events WHERE tenant = $1"
-                     " AND sender = $2 AND kind = 'message'"
-                     " AND received_at > now() - interval '24 hours')",
+    auto w = tx.exec("SELECT EXISTS (SELECT 1 FROM conversations WHERE tenant = $1"
+                     " AND chat = $2 AND last_inbound_at > now() - interval '24 hours')",
                      {d.tenant, d.recipient});
     in_window = w.text(0, 0) == "t";
   }
@@ -63,13 +64,14 @@ brief_queued store::queue_brief(const brief_delivery& d) {
   out.state = state;
   out.error = error;
   if (state == "queued") {
+    // The template goes with the row: the sender sends it instead whenever
+    // the window has closed by the time the brief goes out.
     auto row = tx.exec("INSERT INTO outbox (tenant, chat, channel, recipient, body,"
                        " template_name, template_language)"
                        " VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''))"
                        " RETURNING " OUTBOX_COLUMNS,
                        {d.tenant, d.chat, d.channel, d.recipient, d.brief.text,
-                        in_window ? "" : d.template_name,
-                        in_window ? "" : d.template_language});
+                        d.template_name, d.template_language});
     out.outbox = read_outbox(row);
     tx.exec("UPDATE briefs SET outbox_id = $3 WHERE tenant = $1 AND day = $2::date",
             {d.tenant, d.date, std::to_string(out.outbox.front().id)});
@@ -79,9 +81,14 @@ brief_queued store::queue_brief(const brief_delivery& d) {
 }
 
 outbox_item store::enqueue(const outbox_item& item) {
-  auto r = db_.exec("INSERT INTO outbox (tenant, chat, channel, recipient, body)"
-                    " VALUES ($1, $2, $3, $4, $5) RETURNING " OUTBOX_COLUMNS,
-                    {item.tenant, item.chat, item.channel, item.recipient, item.body});
+  auto r = db_.exec("INSERT INTO outbox (tenant, chat, channel, recipient, body,"
+                    " template_name, template_language, template_params)"
+                    " VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''),"
+                    " NULLIF($8, '[]')::jsonb)"
+                    " RETURNING " OUTBOX_COLUMNS,
+                    {item.tenant, item.chat, item.channel, item.recipient, item.body,
+                     item.template_name, item.template_language,
+                     nlohmann::json(item.template_params).dump()});
   return read_outbox(r).front();
 }
 

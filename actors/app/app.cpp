@@ -91,8 +91,10 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     for (int i = 0; i < cfg->llm.workers; ++i)
       llm_.push_back(spawn_supervised<llm_actor>(
         sys, "llm worker " + std::to_string(i), detached_worker(llm, cfg->llm)));
+  auto pacer = std::make_shared<number_pacer>();
   for (int i = 0; i < cfg->senders; ++i) {
     sender_options so;
+    so.pacer = pacer;
     so.console = opts.console;
     so.channels = channels_;
     so.shard = static_cast<size_t>(i);

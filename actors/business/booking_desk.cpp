@@ -1,12 +1,16 @@
 #include "actors/business/booking_desk.hpp"
 
 #include "actors/business/front_door.hpp"
+#include "actors/business/held_bookings.hpp"
+#include "actors/business/reminders.hpp"
 #include "actors/connectors/connector.hpp"
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
 #include "protocol/availability.hpp"
 #include "protocol/booking.hpp"
 #include "protocol/json_fields.hpp"
+#include "protocol/policy.hpp"
+#include "protocol/staff_reply.hpp"
 #include "protocol/time_zone.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,6 +23,8 @@ using nlohmann::json;
 
 constexpr int max_find_days = 14;
 constexpr int64_t day_ms = 86400000;
+/// How often the desk looks for reminders that have become due.
+constexpr std::chrono::seconds reminder_round{60};
 
 /// One tool call, answered as JSON for the model.
 class desk_call {
@@ -47,6 +53,9 @@ public:
       return listed();
     return error("there is no booking tool named '" + tool + "'");
   }
+
+  /// Messages the call wrote (the owner's approval prompt), for the senders.
+  const std::vector<outbox_item>& queued() const { return queued_; }
 
 private:
   static json error(const std::string& what) { return {{"error", what}}; }
@@ -166,13 +175,22 @@ private:
     w.end_ms = start + int64_t{s->minutes} * 60000;
     w.price = s->price;
     w.status = "confirmed";
-    auto done = db_.book(w, b_.max_concurrent);
+    // approve_bookings: held (its place taken) until the owner decides.
+    storage::booking_hold hold{t_.owner, t_.channel, t_.language, t_.timezone, t_.approval_ttl_s};
+    auto done = db_.book(w, b_.max_concurrent, b_.approve_bookings ? &hold : nullptr);
     if (!done.code.empty())
       return refused(done.code, s, start);
     if (done.repeat)
       return repeat(done.booking);
-    log::info("booking " + t_.id + "/" + std::to_string(done.booking.id) + ": booked " + s->name
-              + " for " + log::who(call_.customer));
+    log::info("booking " + t_.id + "/" + std::to_string(done.booking.id) + ": "
+              + (done.prompt ? "held for approval: " : "booked ") + s->name + " for "
+              + log::who(call_.customer));
+    if (done.prompt) {
+      queued_.push_back(*done.prompt);
+      return {{"booked", shown(done.booking)},
+              {"note", "held: " + b_.name + " confirms it first; the customer gets a message "
+                       "as soon as it is decided. Tell the customer it is not confirmed yet."}};
+    }
     return {{"booked", shown(done.booking)}};
   }
 
@@ -247,6 +265,7 @@ private:
   storage::store& db_;
   int64_t now_;
   json args_;
+  std::vector<outbox_item> queued_;
 };
 
 } // namespace
@@ -264,7 +283,24 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
       if (!out.empty())
         self->send(out[shard_of(n.chat, out.size())], atom::send_v, n);
   };
+  // Reminders that have become due and held bookings nobody decided in
+  // time; a database outage waits for the next round.
+  auto remind = [=] {
+    try {
+      dispatch(self->state.db->with(
+        [&](storage::store& s) { return queue_due_reminders(s, *cfg); }));
+      dispatch(self->state.db->with(
+        [&](storage::store& s) { return release_lapsed_holds(s, *cfg); }));
+    } catch (const storage::pg_error& e) {
+      log::warn(std::string("booking desk: reminders not checked: ") + e.what());
+    }
+  };
+  self->send(self, atom::tick_v);
   return {
+    [=](atom::tick) {
+      remind();
+      self->delayed_send(self, reminder_round, atom::tick_v);
+    },
     [=](atom::run, booking_call call) -> std::string {
       // DELETE /api/bookings/{id} names no tenant: the booking's own.
       if (call.api && call.tenant.empty()) {
@@ -281,10 +317,18 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
       if (!t || !t->business.enabled)
         return json{{"error", "this tenant takes no bookings"}}.dump();
       try {
-        return self->state.db->with([&](storage::store& s) {
-          return desk_call(*t, call, s).answer().dump(-1, ' ', false,
-                                                      json::error_handler_t::replace);
+        std::vector<outbox_item> queued;
+        auto answer = self->state.db->with([&](storage::store& s) {
+          desk_call desk(*t, call, s);
+          auto out = desk.answer().dump(-1, ' ', false, json::error_handler_t::replace);
+          queued = desk.queued();
+          return out;
         });
+        dispatch(queued);
+        // Also a pass after every booking or move, between the rounds.
+        if (call.tool == "book" || call.tool == "reschedule")
+          remind();
+        return answer;
       } catch (const storage::pg_error& e) {
         log::warn(std::string("booking desk: storage failed: ") + e.what());
         return json{{"error", "the bookings cannot be reached right now; try again in a moment"}}.dump();
@@ -319,6 +363,23 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
         });
         dispatch(notices);
         return reply;
+      } catch (const storage::pg_error& e) {
+        return make_error(errc::storage_unavailable, e.what());
+      }
+    },
+    [=](atom::reply, const inbound_message& m) -> caf::result<std::string> {
+      auto t = cfg->tenant_by_id(m.tenant);
+      auto reply = staff_reply_of(m.text);
+      // The gate's who-may rule: staff, the owner and approvers only.
+      if (!t || !reply || !is_staff(*t, m.sender))
+        return std::string();
+      try {
+        auto q = self->state.db->with([&](storage::store& s) {
+          return s.queue_staff_reply(t->id, m.event_id, m.sender, t->channel, *reply);
+        });
+        if (q.row)
+          dispatch({*q.row});
+        return staff_reply_words(q.outcome, reply->number, t->language);
       } catch (const storage::pg_error& e) {
         return make_error(errc::storage_unavailable, e.what());
       }

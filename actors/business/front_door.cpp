@@ -43,8 +43,13 @@ std::string hand_over(storage::store& db, const tenant_config& t, const std::str
     told.insert(t.owner);
     told.erase("");
     told.erase(customer);
-    for (auto& who : told)
-      notices.push_back(db.enqueue(outbox_item::to(0, t.id, who, t.channel, who, notice)));
+    for (auto& who : told) {
+      // Staff who have not written to the number for a day get the template.
+      auto item = outbox_item::to(0, t.id, who, t.channel, who, notice);
+      item.template_name = t.business.handover_template.name;
+      item.template_language = t.business.handover_template.language;
+      notices.push_back(db.enqueue(item));
+    }
   }
   return handover_reply(t.business, t.timezone, now, t.language);
 }

@@ -6,6 +6,7 @@
 #include "protocol/backoff.hpp"
 #include "protocol/evolution.hpp"
 #include "protocol/graph_api.hpp"
+#include "protocol/meta_rules.hpp"
 
 #include <optional>
 
@@ -36,7 +37,7 @@ void record(self_ptr self, F&& f) {
 /// The HTTP request that sends a row through its channel (Meta's Graph API
 /// or Evolution's sendText); empty with `why` set when the tenant cannot send.
 std::optional<net::client_request> channel_request(const config& cfg,
-                                                   const outbox_item& item,
+                                                   const outbox_item& item, bool as_template,
                                                    std::string& why) {
   auto tenant = cfg.tenant_by_id(item.tenant);
   net::client_request req;
@@ -61,9 +62,10 @@ std::optional<net::client_request> channel_request(const config& cfg,
   req.url = graph::messages_url(cfg.meta.graph_url, cfg.meta.api_version,
                                 tenant->phone_number_id);
   auto callback = graph::outbox_callback(item.id);
-  if (!item.template_name.empty())
+  if (as_template)
     req.body = graph::template_message(item.recipient, item.template_name,
-                                       item.template_language, callback);
+                                       item.template_language, callback,
+                                       item.template_params);
   else if (item.approval_id > 0 && graph::fits_buttons(item.body))
     req.body = graph::approval_buttons(item.recipient, item.body, item.approval_id,
                                        tenant->language, callback);
@@ -75,7 +77,7 @@ std::optional<net::client_request> channel_request(const config& cfg,
 
 /// One attempt at delivering a row through its channel.
 send_result deliver(self_ptr self, const config& cfg, const console_sink& console,
-                    const outbox_item& item) {
+                    const outbox_item& item, bool as_template) {
   send_result result;
   if (item.channel == "console") {
     if (console)
@@ -83,7 +85,7 @@ send_result deliver(self_ptr self, const config& cfg, const console_sink& consol
     result.kind = send_result::sent;
     return result;
   }
-  auto req = channel_request(cfg, item, result.error_title);
+  auto req = channel_request(cfg, item, as_template, result.error_title);
   if (!req)
     return result; // failed: nothing to send from
   auto res = self->state.http->send(*req);
@@ -96,6 +98,22 @@ send_result deliver(self_ptr self, const config& cfg, const console_sink& consol
       result.kind = send_result::in_doubt;
   }
   return result;
+}
+
+int64_t now_wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+/// A free-form row whose recipient has not written for 24 hours, and no
+/// template to send instead: never attempted (Meta would refuse it, 131047).
+void fail_outside_window(self_ptr self, const outbox_item& item) {
+  log::warn("reply " + std::to_string(item.id) + " not sent: outside Meta's 24-hour window"
+            " and no template to send instead");
+  record(self, [&](storage::store& s) {
+    s.outbox_failed(item.id, item.attempts, 0, "outside_24h_window");
+  });
 }
 
 /// A row that may have gone out (in flight when parley stopped, or sent
@@ -127,10 +145,68 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
       queue.pop_front();
       continue;
     }
+    auto tenant = cfg->tenant_by_id(item.tenant);
+    auto number = item.channel == "meta" && tenant ? tenant->phone_number_id : std::string();
+    // Meta's rate per business number, across the whole pool.
+    if (!number.empty()) {
+      auto wait = st.pacer->reserve(number, tenant->messages_per_second);
+      if (wait.count() > 0) {
+        st.backing_off.insert(chat);
+        self->delayed_send(self, std::chrono::duration_cast<std::chrono::milliseconds>(wait)
+                                   + std::chrono::milliseconds(1),
+                           atom::retry_v, chat);
+        return;
+      }
+    }
+    std::optional<int64_t> last_inbound_ms = 0;
     if (item.channel != "console")
-      record(self, [&](storage::store& s) { s.outbox_attempting(item.id); });
+      record(self, [&](storage::store& s) { last_inbound_ms = s.outbox_attempting(item.id); });
+    if (!last_inbound_ms) {
+      log::info("reply " + std::to_string(item.id) + " is no longer pending (withdrawn"
+                " or settled): not sent");
+      st.known.erase(item.id);
+      queue.pop_front();
+      continue;
+    }
+    // Meta: free-form text only within 24 hours of the person's last message;
+    // outside it the row's template, or nothing at all.
+    bool as_template = false;
+    if (item.channel == "meta" && !meta::window_open(*last_inbound_ms, now_wall_ms())) {
+      as_template = !item.template_name.empty();
+      if (!as_template) {
+        fail_outside_window(self, item);
+        st.known.erase(item.id);
+        queue.pop_front();
+        continue;
+      }
+    }
     ++item.attempts;
-    auto result = deliver(self, *cfg, console, item);
+    auto result = deliver(self, *cfg, console, item, as_template);
+    auto delay_floor = std::chrono::milliseconds(0);
+    if (item.channel == "meta" && result.kind != send_result::sent)
+      switch (meta::rule_of(result.error_code)) {
+        case meta::send_rule::window_closed:  // Meta's clock says the window is closed
+          if (!as_template && !item.template_name.empty())
+            result = deliver(self, *cfg, console, item, true);
+          else
+            result.error_title = "outside_24h_window";
+          break;
+        case meta::send_rule::number_throttled: {
+          // The whole number waits, in every sender; this chat retries.
+          auto pause = backoff_delay(item.attempts - 1, cfg->send_backoff_ms,
+                                     cfg->send_backoff_max_ms, 1.0);
+          if (!number.empty())
+            st.pacer->hold(number, pause);
+          result.kind = send_result::retry;
+          break;
+        }
+        case meta::send_rule::pair_paced:
+          result.kind = send_result::retry;
+          delay_floor = std::chrono::milliseconds(meta::pair_pace_ms);
+          break;
+        case meta::send_rule::none:
+          break;
+      }
     if ((result.kind == send_result::retry || result.kind == send_result::in_doubt)
         && item.attempts >= cfg->send_max_attempts) {
       result.kind = send_result::failed;
@@ -169,8 +245,9 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
           s.outbox_retrying(id, attempts, result.error_title);
         });
         std::uniform_real_distribution<double> unit(0.0, 1.0);
-        auto delay = backoff_delay(attempts - 1, cfg->send_backoff_ms,
-                                   cfg->send_backoff_max_ms, unit(st.rng));
+        auto delay = std::max<std::chrono::milliseconds>(
+          delay_floor, backoff_delay(attempts - 1, cfg->send_backoff_ms,
+                                     cfg->send_backoff_max_ms, unit(st.rng)));
         st.backing_off.insert(chat);
         self->delayed_send(self, delay, atom::retry_v, chat);
         return;
@@ -191,6 +268,7 @@ sender(sender_actor::stateful_pointer<sender_state> self,
        sender_options opts) {
   self->state.db = std::make_unique<store_handle>(std::move(conninfo));
   self->state.http = std::make_shared<net::http_client>();
+  self->state.pacer = opts.pacer ? opts.pacer : std::make_shared<number_pacer>();
   auto console = opts.console;
   auto enqueue = [=](outbox_item&& item) {
     auto chat = item.tenant + "/" + item.chat;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/channels/number_pacer.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/storage_worker.hpp"
 #include "protocol/config.hpp"
@@ -31,12 +32,15 @@ struct sender_options {
   size_t shard = 0;
   size_t shards = 1;
   bool recover = false;  ///< a replacement: reload this shard's unsent rows
+  /// Meta's per-number rate, shared by the pool; null: the sender's own.
+  std::shared_ptr<number_pacer> pacer;
 };
 
 struct sender_state {
   sender_state() = default;
   std::unique_ptr<store_handle> db;
   std::shared_ptr<net::http_client> http;
+  std::shared_ptr<number_pacer> pacer;
   std::map<std::string, std::deque<outbox_item>> queues;  ///< per chat
   std::set<std::string> backing_off;  ///< chats waiting for a retry
   std::set<int64_t> known;            ///< rows queued, to ignore repeats

@@ -14,6 +14,7 @@
 #include "protocol/time_zone.hpp"
 #include "protocol/policy.hpp"
 #include "protocol/relevance.hpp"
+#include "protocol/staff_reply.hpp"
 #include "protocol/tools.hpp"
 #include "protocol/whatsapp_text.hpp"
 
@@ -313,6 +314,8 @@ void answer_draft(self_ptr self, const session_deps& deps, router_actor router,
 
 bool is_customer(const tenant_config& t, const inbound_message& m);
 void front_door(self_ptr self, const session_deps& deps, router_actor router, completion c);
+void staff_reply_to_customer(self_ptr self, const session_deps& deps, router_actor router,
+                             completion c);
 void answer_text(self_ptr self, const session_deps& deps, router_actor router, completion c);
 
 void answer(self_ptr self, const session_deps& deps, router_actor router) {
@@ -351,6 +354,9 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     return answer_group(self, deps, router, std::move(c));
   if (is_customer(*st.tenant, m) && deps.bookings)
     return front_door(self, deps, router, std::move(c));
+  if (st.tenant->business.enabled && deps.bookings && is_staff(*st.tenant, m.sender)
+      && staff_reply_of(m.text))
+    return staff_reply_to_customer(self, deps, router, std::move(c));
   answer_text(self, deps, router, std::move(c));
 }
 
@@ -378,6 +384,27 @@ void front_door(self_ptr self, const session_deps& deps, router_actor router, co
         // than answer over a person's head.
         log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
                   + " cannot pass the front door, retrying: " + describe(err));
+        self->state.busy = false;
+        self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+      });
+}
+
+/// Staff's `reply <number> <text>`: sent to that customer as the business
+/// (by the booking desk, once per staff message); staff hear what happened.
+void staff_reply_to_customer(self_ptr self, const session_deps& deps, router_actor router,
+                             completion c) {
+  self->request(deps.bookings, std::chrono::seconds(30), atom::reply_v, c.message)
+    .then(
+      [=](const std::string& words) mutable {
+        if (words.empty())  // the tenant changed meanwhile: an ordinary message
+          return answer_text(self, deps, router, std::move(c));
+        c.path = answer_path::command;
+        c.reply = words;
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) {
+        log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
+                  + " cannot pass a staff reply on, retrying: " + describe(err));
         self->state.busy = false;
         self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
       });

@@ -125,6 +125,66 @@ caf::result<policy_decision> check(self_ptr self,
                          approval_prompt(lang, *id, summary)};
 }
 
+/// An approval this reply did not decide: unknown, expired or decided before.
+approval_outcome undecided(const std::string& lang, int64_t id,
+                           const std::optional<approval_record>& a) {
+  auto nl = lang == "nl";
+  auto n = std::to_string(id);
+  if (!a)
+    return approval_outcome{"not_found", id, "",
+                            nl ? "Er is geen goedkeuring " + n + "."
+                               : "There is no approval " + n + "."};
+  if (a->state == "expired")
+    return approval_outcome{"expired", id, a->state,
+                            nl ? "Goedkeuring " + n + " is verlopen; er is niets uitgevoerd."
+                               : "Approval " + n + " has expired; nothing was run."};
+  return approval_outcome{"conflict", id, a->state,
+                          nl ? "Over goedkeuring " + n + " is al beslist (" + a->state + ")."
+                             : "Approval " + n + " was already decided (" + a->state + ")."};
+}
+
+/// A decision that did not come from the approval's chat (the admin API) is
+/// reported there too, through the outbox.
+void report_elsewhere(self_ptr self, const approval_reply& reply, const approval_record& a,
+                      const std::string& text) {
+  if (reply.via != "http")
+    return;
+  auto item = with_db(self, [&](storage::store& s) { return s.report_to_chat(a, text); });
+  if (item && !self->state.senders.empty())
+    self->send(self->state.senders[shard_of(item->chat, self->state.senders.size())],
+               atom::send_v, *item);
+}
+
+/// approve_bookings: the owner confirms or declines a held booking; the
+/// approval, the booking and the customer's message in one transaction.
+caf::result<approval_outcome> resolve_booking(self_ptr self, const config& cfg,
+                                              const approval_reply& reply,
+                                              const approval_record& held) {
+  auto t = cfg.tenant_by_id(held.tenant);
+  if (!t)
+    return undecided(reply.language, held.id, std::nullopt);
+  auto d = with_db(self, [&](storage::store& s) {
+    return s.decide_booking(held.id, reply.tenant, reply.approve, reply.by, reply.via,
+                            t->business.name, t->timezone, t->language);
+  });
+  if (!d)
+    return d.error();
+  if (!d->decided || !d->approval)
+    return undecided(reply.language, held.id, d->approval);
+  if (d->to_customer && !self->state.senders.empty())
+    self->send(self->state.senders[shard_of(d->to_customer->chat, self->state.senders.size())],
+               atom::send_v, *d->to_customer);
+  auto nl = t->language == "nl";
+  auto text = reply.approve
+                ? (nl ? "Bevestigd: " : "Confirmed: ") + held.summary
+                    + (nl ? ". De klant krijgt bericht." : ". The customer is told.")
+                : (nl ? "Afgewezen: " : "Declined: ") + held.summary
+                    + (nl ? ". De klant krijgt bericht." : ". The customer is told.");
+  report_elsewhere(self, reply, *d->approval, text);
+  auto state = d->approval->state;
+  return approval_outcome{state, held.id, state, text};
+}
+
 caf::result<approval_outcome> resolve(self_ptr self,
                                       const std::shared_ptr<const config>& cfg,
                                       const approval_reply& reply) {
@@ -166,6 +226,11 @@ caf::result<approval_outcome> resolve(self_ptr self,
     }
     id = pending->front();
   }
+  auto held = with_db(self, [&](storage::store& s) { return s.approval(id); });
+  if (!held)
+    return held.error();
+  if (*held && (*held)->kind == "booking")
+    return resolve_booking(self, *cfg, reply, **held);
   bool decided = false;
   auto row = with_db(self, [&](storage::store& s) {
     auto r = s.decide_approval(id, reply.tenant, reply.approve, reply.by,
@@ -178,37 +243,16 @@ caf::result<approval_outcome> resolve(self_ptr self,
   });
   if (!row)
     return row.error();
-  auto n = std::to_string(id);
-  if (!*row)
-    return approval_outcome{"not_found", id, "",
-                            nl ? "Er is geen goedkeuring " + n + "."
-                               : "There is no approval " + n + "."};
+  if (!*row || !decided)
+    return undecided(lang, id, *row);
   auto a = **row;
-  if (!decided) {
-    if (a.state == "expired")
-      return approval_outcome{"expired", id, a.state,
-                              nl ? "Goedkeuring " + n + " is verlopen; er is niets uitgevoerd."
-                                 : "Approval " + n + " has expired; nothing was run."};
-    return approval_outcome{"conflict", id, a.state,
-                            nl ? "Over goedkeuring " + n + " is al beslist (" + a.state + ")."
-                               : "Approval " + n + " was already decided (" + a.state + ")."};
-  }
   auto owner_tenant = cfg->tenant_by_id(a.tenant);
   auto report_lang = owner_tenant ? owner_tenant->language : lang;
-  auto report_elsewhere = [=](const std::string& text) {
-    // A decision that did not come from the approval's chat is reported
-    // there too, through the outbox.
-    if (reply.via != "http")
-      return;
-    auto item = with_db(self, [&](storage::store& s) { return s.report_to_chat(a, text); });
-    if (item && !self->state.senders.empty())
-      self->send(self->state.senders[shard_of(item->chat, self->state.senders.size())],
-                 atom::send_v, *item);
-  };
+  auto report = [=](const std::string& text) { report_elsewhere(self, reply, a, text); };
   if (!reply.approve) {
     auto text = nl ? "Geweigerd: `" + a.summary + "` wordt niet uitgevoerd."
                    : "Denied: `" + a.summary + "` will not run.";
-    report_elsewhere(text);
+    report(text);
     return approval_outcome{"denied", id, "denied", text};
   }
   if (a.kind == "calendar_event") {
@@ -225,7 +269,7 @@ caf::result<approval_outcome> resolve(self_ptr self,
     auto nl_report = report_lang == "nl";
     auto text = w.done ? (nl_report ? "Gepland: " : "Planned: ") + a.summary.substr(a.summary.find(':') + 2)
                        : (nl_report ? "Niet gepland: " : "Not planned: ") + w.detail;
-    report_elsewhere(text);
+    report(text);
     return approval_outcome{state, a.id, state, text};
   }
   if (a.kind == "mail_reply") {
@@ -245,7 +289,7 @@ caf::result<approval_outcome> resolve(self_ptr self,
     auto to = a.argv.empty() ? std::string() : a.argv.front();
     auto text = w.done ? (nl_report ? "Verstuurd aan " : "Sent to ") + to + "."
                        : (nl_report ? "Niet verstuurd: " : "Not sent: ") + w.detail;
-    report_elsewhere(text);
+    report(text);
     return approval_outcome{state, a.id, state, text};
   }
   auto rp = self->make_response_promise<approval_outcome>();
@@ -258,7 +302,7 @@ caf::result<approval_outcome> resolve(self_ptr self,
       return true;
     });
     auto text = shell_report(report_lang, a.summary, o);
-    report_elsewhere(text);
+    report(text);
     rp.deliver(approval_outcome{state, a.id, state, text});
   });
   return rp;

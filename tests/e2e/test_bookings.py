@@ -57,7 +57,8 @@ class BusinessSetup(ParleyTestCase):
                 "hours": {d: every_day for d in ("mo", "tu", "we", "th", "fr", "sa", "su")},
                 "closed": [self.closed], "max_concurrent": 1, "slot_minutes": 15,
                 "min_notice_minutes": 60, "horizon_days": 60, "staff": [STAFF],
-                "address": "Dorpsstraat 1, Utrecht"}}
+                "address": "Dorpsstraat 1, Utrecht",
+                "handover": {"template": {"name": "handover_notice", "language": "nl"}}}}
 
     def setUp(self):
         super().setUp()
@@ -270,15 +271,33 @@ class HandOver(BusinessSetup):
         self.reply("stop met dat gedoe", ANNA)
         self.assertEqual(len(self.llm.requests), 1)
 
+    def templates_to(self, number):
+        return [b for _, b in self.graph.answered
+                if isinstance(b, dict) and b.get("type") == "template" and b["to"] == number]
+
+    def notices_to(self, number):
+        return [b for b in self.graph.texts()
+                if b["to"] == number and "wil een medewerker spreken" in b["text"]["body"]]
+
     def test_asking_for_a_person_silences_the_bot_tells_staff_and_resume_ends_it(self):
+        # Staff wrote today (their 24-hour window is open): the notice is a
+        # text; the owner has not: the hand-over template goes instead.
+        self.reply("hoi", STAFF)
         self.reply("tool:list_services {}", ANNA)
         told = self.reply("medewerker", ANNA)
         self.assertTrue(told.startswith("Ik heb een medewerker gevraagd je te helpen"), told)
-        notices = {b["to"]: b["text"]["body"] for _, b in self.graph.wait_texts(4)
-                   if b["to"] in (STAFF, OWNER)}
-        self.assertEqual(sorted(notices), sorted([STAFF, OWNER]))
-        self.assertIn("Anna de Vries (+%s) wil een medewerker spreken" % ANNA, notices[STAFF])
-        self.assertIn("tool:list_services", notices[STAFF])  # the last messages
+        self.graph.wait_texts(4)
+        notices = self.notices_to(STAFF)
+        self.assertEqual(len(notices), 1)
+        self.assertIn("Anna de Vries (+%s) wil een medewerker spreken" % ANNA,
+                      notices[0]["text"]["body"])
+        self.assertIn("tool:list_services", notices[0]["text"]["body"])  # the last messages
+        self.graph.wait_answered(1, where=lambda r: isinstance(r[1], dict)
+                                 and r[1].get("type") == "template" and r[1]["to"] == OWNER)
+        owner = self.templates_to(OWNER)
+        self.assertEqual([(b["template"]["name"], b["template"]["language"]["code"])
+                          for b in owner], [("handover_notice", "nl")])
+        self.assertEqual([b for b in self.graph.texts() if b["to"] == OWNER], [])
         calls = len(self.llm.requests)
         # Handed over: the bot stays silent, and records why.
         self.post(text_webhook("hallo? is daar iemand", self.next_id(), ANNA, name="Anna de Vries"))
@@ -292,7 +311,8 @@ class HandOver(BusinessSetup):
         self.post(text_webhook("mens", self.next_id(), ANNA, name="Anna de Vries"))
         self.parley.wait_sql("SELECT count(*) FROM runs WHERE path = 'silent'",
                              lambda rows: rows == [["2"]])
-        self.assertEqual(len([b for b in self.graph.texts() if b["to"] == STAFF]), 1)
+        self.assertEqual(len(self.notices_to(STAFF)), 1)
+        self.assertEqual(len(self.templates_to(OWNER)), 1)
         status, body = self.api("POST", "/api/conversations/ops/%s/resume" % ANNA)
         self.assertEqual((status, body["was_paused"]), (200, True))
         self.assertEqual(self.reply("tool:list_services {}", ANNA)[:7], "RESULT ")
@@ -301,17 +321,135 @@ class HandOver(BusinessSetup):
         self.assertEqual(self.api("POST", "/api/conversations/nope/1/resume")[0], 404)
 
     def test_the_model_hands_over_with_the_handover_tool(self):
+        self.reply("hoi", STAFF)
         told = self.reply("tool:handover " + json.dumps({"reason": "klacht over een behandeling"}),
                           BOB)
         self.assertTrue(told.startswith("Ik heb een medewerker gevraagd je te helpen"), told)
-        notices = [b["text"]["body"] for _, b in self.graph.wait_texts(3) if b["to"] == STAFF]
+        self.graph.wait_texts(3)
+        notices = self.notices_to(STAFF)
         self.assertEqual(len(notices), 1)
-        self.assertIn("(klacht over een behandeling)", notices[0])
+        self.assertIn("(klacht over een behandeling)", notices[0]["text"]["body"])
         self.post(text_webhook("nog iets", self.next_id(), BOB, name="Bob"))
         self.parley.wait_sql("SELECT count(*) FROM runs WHERE path = 'silent'",
                              lambda rows: rows == [["1"]])
         # Staff are not customers: their messages go on to the model.
         self.assertTrue(self.reply("tool:my_appointments {}", STAFF).startswith("RESULT "))
+
+
+class StaffReply(BusinessSetup):
+    """Staff answer a customer from their own WhatsApp: `reply <number> <text>`."""
+
+    def texts_to(self, number):
+        return [b["text"]["body"] for b in self.graph.texts() if b["to"] == number]
+
+    def test_staff_answer_a_handed_over_customer_as_the_business(self):
+        self.reply("hoi", STAFF)
+        self.reply("medewerker", ANNA)
+        self.graph.wait_texts(3)  # the notice to staff is in before they answer
+        calls = len(self.llm.requests)
+        self.assertEqual(self.reply("reply +%s Hoi Anna, ik help je zo. Wat is er?" % ANNA, STAFF),
+                         "Verstuurd aan +%s." % ANNA)
+        self.graph.wait_answered(1, where=lambda r: isinstance(r[1], dict)
+                                 and r[1].get("to") == ANNA
+                                 and "ik help je zo" in r[1].get("text", {}).get("body", ""))
+        self.assertEqual([t for t in self.texts_to(ANNA) if "ik help je zo" in t],
+                         ["Hoi Anna, ik help je zo. Wat is er?"])
+        self.assertEqual(len(self.llm.requests), calls)  # no model for either message
+        # Her conversation remembers it; the audit names who sent it.
+        self.assertEqual(self.parley.sql(
+            "SELECT content FROM messages WHERE chat = '%s' AND role = 'assistant'"
+            " ORDER BY id DESC LIMIT 1" % ANNA), [["Hoi Anna, ik help je zo. Wat is er?"]])
+        self.assertEqual(self.parley.sql(
+            "SELECT actor, subject FROM audit WHERE action = 'staff_reply'"), [[STAFF, ANNA]])
+
+    def test_a_reply_to_a_stranger_or_outside_the_window_sends_nothing(self):
+        self.reply("hoi", ANNA)
+        self.assertIn("nog nooit geschreven", self.reply("reply 31699999999 hallo", STAFF))
+        self.parley.sql("UPDATE conversations SET last_inbound_at = now() - interval '25 hours'"
+                        " WHERE chat = '%s'" % ANNA)
+        self.assertIn("meer dan 24 uur geleden", self.reply("reply %s hallo" % ANNA, STAFF))
+        self.assertEqual(self.parley.sql("SELECT count(*) FROM outbox WHERE recipient IN"
+                                         " ('31699999999', '%s') AND body = 'hallo'" % ANNA),
+                         [["0"]])
+
+    def test_a_customer_cannot_reply_as_the_business(self):
+        self.reply("hoi", BOB)
+        answer = self.reply("reply %s je afspraak is verzet" % BOB, ANNA)
+        self.assertEqual(answer, "Waarmee kan ik helpen?")  # the model, as any message
+        self.assertEqual([t for t in self.texts_to(BOB) if "verzet" in t], [])
+
+
+class HeldBookings(BusinessSetup):
+    """approve_bookings: a booking waits for the owner, who decides in the chat."""
+
+    def prepare(self):
+        super().prepare()
+        self.tenant_extra["business"]["approve_bookings"] = True
+
+    def hold(self, who, hhmm, name):
+        answer = self.tool(who, "book", service="Knippen", start=self.day + " " + hhmm, name=name)
+        self.assertEqual(answer["booked"]["status"], "pending", answer)
+        self.assertIn("not confirmed yet", answer["note"])
+        return answer["booked"]["booking_id"]
+
+    def approval_of(self, booking):
+        rows = self.parley.sql("SELECT approval_id FROM bookings WHERE id = %d" % booking)
+        return int(rows[0][0])
+
+    def said_to(self, number):
+        return [self.graph.body(b) for _, b in self.graph.answered if isinstance(b, dict)
+                and b.get("to") == number and b.get("type") in ("text", "interactive")]
+
+    def status(self, booking):
+        return self.parley.sql("SELECT status FROM bookings WHERE id = %d" % booking)[0][0]
+
+    def test_the_owner_confirms_a_held_booking_once_and_the_customer_hears_it(self):
+        self.reply("hoi", OWNER)  # the owner's 24-hour window is open
+        n = self.hold(ANNA, "10:00", "Anna")
+        a = self.approval_of(n)
+        self.graph.wait_answered(1, where=lambda r: isinstance(r[1], dict)
+                                 and r[1].get("type") == "interactive" and r[1]["to"] == OWNER)
+        prompt = [t for t in self.said_to(OWNER) if "Knippen op" in t]
+        self.assertEqual(len(prompt), 1)
+        self.assertIn("voor Anna (+%s)" % ANNA, prompt[0])
+        self.assertIn(str(a), prompt[0])
+        # Held, it takes its place: Bob cannot have the same time.
+        self.assertEqual(self.tool(BOB, "book", service="Knippen",
+                                   start=self.day + " 10:00")["refused"], "slot_unavailable")
+        told = self.reply("ja %d" % a, OWNER)
+        self.assertTrue(told.startswith("Bevestigd: Knippen op "), told)
+        self.graph.wait_answered(1, where=lambda r: isinstance(r[1], dict) and r[1].get("to") == ANNA
+                                 and "bevestigd" in r[1].get("text", {}).get("body", ""))
+        self.assertEqual(self.status(n), "confirmed")
+        confirmed = [t for t in self.said_to(ANNA) if "heeft je afspraak bevestigd" in t]
+        self.assertEqual(len(confirmed), 1)
+        self.assertTrue(confirmed[0].startswith("Salon Noor heeft je afspraak bevestigd: Knippen op"))
+        # Deciding again changes nothing and tells nobody twice.
+        self.assertIn("al beslist", self.reply("ja %d" % a, OWNER))
+        self.assertEqual(len([t for t in self.said_to(ANNA) if "bevestigd" in t]), 1)
+
+    def test_a_declined_booking_frees_its_place_and_the_customer_hears_why(self):
+        self.reply("hoi", OWNER)
+        n = self.hold(BOB, "11:00", "Bob")
+        self.assertTrue(self.reply("nee %d" % self.approval_of(n), OWNER).startswith("Afgewezen: "))
+        self.assertEqual(self.status(n), "cancelled")
+        self.graph.wait_answered(1, where=lambda r: isinstance(r[1], dict) and r[1].get("to") == BOB
+                                 and "Het spijt ons" in r[1].get("text", {}).get("body", ""))
+        self.hold(ANNA, "11:00", "Anna")  # the time is free again
+
+    def test_a_hold_nobody_decides_in_time_lapses_and_the_customer_is_told(self):
+        self.reply("hoi", OWNER)
+        n = self.hold(ANNA, "10:00", "Anna")
+        a = self.approval_of(n)
+        # The owner's time to decide has passed (the approval's age is set).
+        self.parley.sql("UPDATE approvals SET expires_at = now() - interval '1 second'"
+                        " WHERE id = %d" % a)
+        self.hold(BOB, "12:00", "Bob")  # a booking: the desk's pass runs
+        self.assertEqual(self.status(n), "cancelled")
+        self.graph.wait_answered(1, where=lambda r: isinstance(r[1], dict) and r[1].get("to") == ANNA
+                                 and "niet op tijd bevestigd" in r[1].get("text", {}).get("body", ""))
+        self.assertIn("verlopen", self.reply("ja %d" % a, OWNER))
+        self.assertEqual(self.status(n), "cancelled")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #define CAF_SUITE business
 #include "protocol/availability.hpp"
+#include "protocol/booking.hpp"
 #include "protocol/business_prompt.hpp"
 #include "protocol/customer_words.hpp"
+#include "protocol/staff_reply.hpp"
 #include "protocol/config.hpp"
 #include "protocol/time_zone.hpp"
 
@@ -75,7 +77,7 @@ CAF_TEST(a wrong business block names each problem by its path) {
   auto p = problems_of(R"({"name": "X", "services": [{"name": "A", "minutes": 2}],
     "hours": {"tu": ["18:00-09:00"], "tue": ["09:00-10:00"]}, "slot_minutes": 0,
     "closed": ["25-12-2026"], "calendar": {"provider": "google"}, "max_concurent": 3,
-    "reminder": {"hours_before": 24}, "approve_bookings": true})");
+    "reminder": {"hours_before": 0, "template": {"language": "nl"}}, "approve_bookings": true})");
   auto has = [&](const std::string& text) {
     for (auto& x : p)
       if (x == text)
@@ -91,13 +93,10 @@ CAF_TEST(a wrong business block names each problem by its path) {
                 " use parley (bookings in parley's own database)"));
   CAF_CHECK(has("tenants[0].business.max_concurent: unknown key; did you mean max_concurrent?"));
   CAF_CHECK(has("tenants[0].business.hours: must open on at least one day (keys mo, tu, we, th, fr, sa, su)"));
-  CAF_CHECK(has("tenants[0].business.approve_bookings: true is not built yet (bookings held for "
-                "approval); leave it false"));
-  bool reminder_refused = false;
-  for (auto& x : p)
-    reminder_refused = reminder_refused
-                       || x.rfind("tenants[0].business.reminder: is part of parley's contract", 0) == 0;
-  CAF_CHECK(reminder_refused);
+  CAF_CHECK(has("tenants[0].business.approve_bookings: needs the tenant's owner (a number), who "
+                "approves"));
+  CAF_CHECK(has("tenants[0].business.reminder.hours_before: must be between 1 and 336"));
+  CAF_CHECK(has("tenants[0].business.reminder.template.name: is missing"));
   auto personal = problems_of(R"({"name": "X", "services": [{"name": "A"}], "hours": {"tu": ["09:00-10:00"]}})",
                               "personal");
   CAF_CHECK_EQUAL(personal, (std::vector<std::string>{
@@ -231,4 +230,56 @@ CAF_TEST(the customer hears when a person will answer from the opening hours) {
   CAF_CHECK_EQUAL(handover_reply(b, ams, at("2026-12-01", "19:00"), "nl"),
                   "Ik heb een medewerker gevraagd je te helpen. We zijn nu gesloten; je hoort van "
                   "ons vanaf morgen 09:00.");
+}
+
+CAF_TEST(a reminder names the business the appointment and how to change it) {
+  booking_record b;
+  b.service = "Knippen";
+  b.start_ms = at("2026-12-02", "10:00");
+  b.end_ms = at("2026-12-02", "10:30");
+  b.price = "25 EUR";
+  CAF_CHECK_EQUAL(reminder_words(b, "Salon Noor", ams, "nl"),
+                  "Herinnering van Salon Noor: je afspraak Knippen op woensdag 2 december "
+                  "10:00–10:30, 25 EUR. Kun je niet? Laat het ons hier weten, dan verzetten "
+                  "of annuleren we hem.");
+  CAF_CHECK_EQUAL(reminder_words(b, "Salon Noor", ams, "en"),
+                  "A reminder from Salon Noor: your appointment Knippen on Wednesday 2 December "
+                  "10:00–10:30, 25 EUR. Can't make it? Tell us here and we will move or cancel it.");
+  // The template gets the same facts as its parameters.
+  CAF_CHECK_EQUAL(reminder_params(b, "Salon Noor", ams, "nl"),
+                  (std::vector<std::string>{"Salon Noor",
+                                            "Knippen op woensdag 2 december 10:00–10:30, 25 EUR"}));
+}
+
+CAF_TEST(the reminder block is read with its template) {
+  auto cfg = parse_config(R"({"tenants": [{"id": "s", "kind": "business", "language": "nl",
+    "business": {"name": "X", "services": [{"name": "A", "minutes": 30}],
+                 "hours": {"tu": ["09:00-10:00"]},
+                 "reminder": {"hours_before": 24, "template": {"name": "afspraak_herinnering"}}}}]})",
+                          [](const std::string&) { return std::nullopt; });
+  auto& b = cfg.tenants->all().at(0)->business;
+  CAF_CHECK_EQUAL(b.reminder_hours_before, 24);
+  CAF_CHECK_EQUAL(b.reminder_template.name, "afspraak_herinnering");
+  CAF_CHECK_EQUAL(b.reminder_template.language, "nl");  // the tenant's
+  CAF_CHECK_EQUAL(salon().business.reminder_hours_before, 0);  // none unless asked for
+}
+
+CAF_TEST(staff reply with a number and a text and nothing else) {
+  auto r = staff_reply_of("reply 31600000001 Ja hoor, morgen kan ook");
+  CAF_REQUIRE(r);
+  CAF_CHECK_EQUAL(r->number, "31600000001");
+  CAF_CHECK_EQUAL(r->text, "Ja hoor, morgen kan ook");
+  auto nl = staff_reply_of("  Antwoord +31-6-00000001   tot morgen  ");
+  CAF_REQUIRE(nl);
+  CAF_CHECK_EQUAL(nl->number, "31600000001");
+  CAF_CHECK_EQUAL(nl->text, "tot morgen");
+  CAF_CHECK(!staff_reply_of("reply 31600000001"));        // no text
+  CAF_CHECK(!staff_reply_of("reply 31600000001   "));
+  CAF_CHECK(!staff_reply_of("reply Anna hello"));         // not a number
+  CAF_CHECK(!staff_reply_of("reply 12345 hello"));        // too short
+  CAF_CHECK(!staff_reply_of("reply 31+600000001 hello")); // + only in front
+  CAF_CHECK(!staff_reply_of("replying 31600000001 hello"));
+  CAF_CHECK(!staff_reply_of("wat is je reply 31600000001 hello"));
+  CAF_CHECK_EQUAL(staff_reply_words(staff_reply_outcome::sent, "31600000001", "nl"),
+                  "Verstuurd aan +31600000001.");
 }

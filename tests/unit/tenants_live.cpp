@@ -154,3 +154,25 @@ CAF_TEST(a tenant held by a reader stays whole while it is changed or deleted) {
   CAF_CHECK(dir.from_file("a"));
   CAF_CHECK(!dir.from_file("b"));
 }
+
+CAF_TEST(the send rate and the hand over template are read checked and shown) {
+  auto cfg = parse_config(file_json, env);
+  auto shop = parse_tenant(R"({"id": "shop", "kind": "business", "phone_number_id": "333",
+    "messages_per_second": 1000,
+    "business": {"name": "Fiets", "services": [{"name": "Band", "minutes": 20}],
+                 "hours": {"sa": ["10:00-16:00"]},
+                 "handover": {"template": {"name": "handover_notice", "language": "nl"}}}})",
+                           cfg, env);
+  CAF_CHECK_EQUAL(shop.messages_per_second, 1000);
+  CAF_CHECK_EQUAL(shop.business.handover_template.name, "handover_notice");
+  auto shown = tenant_json(shop);
+  CAF_CHECK_EQUAL(shown["messages_per_second"], 1000);
+  CAF_CHECK_EQUAL(shown["business"]["handover"]["template"]["name"], "handover_notice");
+  // The default is Meta's standard tier.
+  CAF_CHECK_EQUAL(parse_tenant(shop_json, cfg, env).messages_per_second, 80);
+  auto bad = problems_of(R"({"id": "x", "messages_per_second": 0, "kind": "business",
+    "business": {"name": "X", "services": [{"name": "Band", "minutes": 20}],
+                 "handover": {"template": {"language": "nl"}}}})", cfg);
+  CAF_CHECK(has(bad, "messages_per_second: must be between 1 and 1000"));
+  CAF_CHECK(has(bad, "business.handover.template.name: is missing"));
+}
