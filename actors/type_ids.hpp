@@ -104,7 +104,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, completion& x) {
   return f(caf::meta::type_name("completion"), x.message, x.path,
            x.command_line, x.reply, x.language, x.started_us,
-           x.error, x.approval_id, x.hold, x.decision);
+           x.error, x.approval_id, x.hold, x.decision, x.trace);
 }
 
 template <class Inspector>
@@ -146,7 +146,7 @@ typename Inspector::result_type inspect(Inspector& f, oauth_start& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, turn_outcome& x) {
   return f(caf::meta::type_name("turn_outcome"), x.text, x.path, x.error,
-           x.approval_id, x.rounds, x.tool_calls);
+           x.approval_id, x.rounds, x.tool_calls, x.trace);
 }
 
 template <class Inspector>

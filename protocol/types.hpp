@@ -127,6 +127,7 @@ struct completion {
   int64_t approval_id = 0;   ///< the reply asks for this approval
   std::string hold;          ///< "": send; "draft" or "recorded": the policy holds it
   relevance decision;        ///< group messages: why it was answered or not
+  std::string trace;         ///< the agent loop's rounds and calls, JSON ("": none)
 };
 
 /// What storage answers after committing a completion.
@@ -177,6 +178,7 @@ struct turn_outcome {
   int64_t approval_id = 0;  ///< the reply asks for this approval
   int32_t rounds = 0;    ///< model calls made
   int32_t tool_calls = 0;
+  std::string trace;     ///< every round and tool call, JSON (protocol/run_trace)
 };
 
 /// A delivery report from the channel, applied to an outbox row.

@@ -271,9 +271,9 @@ completion_result store::complete(const completion& c,
                        num(latency)}});
   }
   writes.push_back({"INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us,"
-                    " error) VALUES ($1, $2, $3, $4, $5, $6)",
+                    " error, steps) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, '')::jsonb)",
                     {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),
-                     to_string(c.path), num(latency), opt(c.error)}});
+                     to_string(c.path), num(latency), opt(c.error), c.trace}});
   auto results = tx.commit(std::move(writes));
   for (auto& [index, item] : sent_rows) {
     item.id = results[index].int64(0, 0);

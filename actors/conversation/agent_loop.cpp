@@ -32,6 +32,7 @@ void end(self_ptr self, turn_outcome out) {
   st.done = true;
   out.rounds = st.rounds;
   out.tool_calls = st.tool_calls;
+  out.trace = trace_json(st.trace);
   st.rp.deliver(std::move(out));
   self->quit();
 }
@@ -174,8 +175,17 @@ void run_round(self_ptr self, const agent_context& ctx, std::vector<tool_call> c
   round->results.assign(round->calls.size(), "");
   auto left = std::make_shared<size_t>(round->calls.size());
   self->state.tool_calls += static_cast<int32_t>(round->calls.size());
+  auto& traced = self->state.trace.back().calls;
+  for (auto& call : round->calls)
+    traced.push_back({call.name, call.arguments, 0, steady_us(), false});
+  auto at = self->state.trace.size() - 1;
   for (size_t i = 0; i < round->calls.size(); ++i)
     run_call(self, ctx, round->calls[i], [=](std::string result) {
+      auto& c = self->state.trace[at].calls[i];
+      c.latency_us = steady_us() - c.latency_us;  // it held the start
+      c.result_chars = result.size();
+      c.error = result.rfind("error", 0) == 0 || result.rfind("not run", 0) == 0
+                || result.rfind("{\"error\"", 0) == 0;
       round->results[i] = std::move(result);
       if (--*left > 0 || self->state.done)
         return;
@@ -192,11 +202,13 @@ void ask(self_ptr self, const agent_context& ctx) {
   if (st.rounds >= deps.max_tool_rounds || elapsed > deps.llm_timeout * deps.max_tool_rounds)
     st.req.tools.clear();
   ++st.rounds;
+  st.asked_us = steady_us();
   auto bound = deps.llm_timeout * 2 + std::chrono::seconds(1);
   self->request(deps.next_llm(), bound, atom::generate_v, st.req)
     .then(
       [=](const llm_answer& a) {
         auto& st = self->state;
+        st.trace.push_back({steady_us() - st.asked_us, {}});
         if (!a.calls.empty() && !st.req.tools.empty())
           return run_round(self, ctx, a.calls);
         turn_outcome out;
@@ -211,6 +223,7 @@ void ask(self_ptr self, const agent_context& ctx) {
       },
       [=](const caf::error& err) {
         auto& st = self->state;
+        st.trace.push_back({steady_us() - st.asked_us, {}});
         turn_outcome out;
         out.error = describe(err);
         if (st.acted && !st.action_report.empty()) {  // the action ran: its report is the answer

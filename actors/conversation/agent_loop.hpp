@@ -2,6 +2,7 @@
 
 #include "actors/conversation/session_deps.hpp"
 #include "protocol/config.hpp"
+#include "protocol/run_trace.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -28,6 +29,8 @@ struct agent_turn_state {
   bool done = false;
   int32_t rounds = 0;
   int32_t tool_calls = 0;
+  int64_t asked_us = 0;               ///< when the model was last asked
+  std::vector<traced_round> trace;    ///< every round and call, for the run
   static inline const char* name = "agent-turn";
 };
 

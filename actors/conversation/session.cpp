@@ -84,6 +84,7 @@ void finish_turn(self_ptr self, const session_deps& deps, router_actor router, c
   c.reply = o.text;
   c.error = o.error;
   c.approval_id = o.approval_id;
+  c.trace = o.trace;
   finish(self, deps, router, std::move(c));
 }
 

@@ -153,6 +153,23 @@ class Bookings(BusinessSetup):
         customers = self.parley.sql("SELECT number, name FROM customers ORDER BY number")
         self.assertEqual(customers, [[ANNA, "Anna de Vries"], [BOB, "Bob"], [OWNER, "Owner"]])
 
+    def test_the_run_records_every_round_and_tool_call(self):
+        self.tool(ANNA, "find_slots", service="Knippen", from_date=self.day, to_date=self.day)
+        steps = self.parley.sql("SELECT steps::text FROM runs WHERE path = 'llm'"
+                                " ORDER BY id DESC LIMIT 1")[0][0]
+        rounds = json.loads(steps)
+        self.assertEqual(len(rounds), 2)  # the call, then the answer from its result
+        self.assertEqual([c["name"] for c in rounds[0]["calls"]], ["find_slots"])
+        self.assertIn('"Knippen"', rounds[0]["calls"][0]["arguments"])
+        self.assertGreater(rounds[0]["calls"][0]["result_chars"], 0)
+        self.assertFalse(rounds[0]["calls"][0]["error"])
+        self.assertEqual(rounds[1]["calls"], [])
+        # A call the desk refuses goes back to the model as a result, and is marked.
+        self.tool(ANNA, "cancel")
+        steps = self.parley.sql("SELECT steps::text FROM runs WHERE path = 'llm'"
+                                " ORDER BY id DESC LIMIT 1")[0][0]
+        self.assertEqual([c["name"] for c in json.loads(steps)[0]["calls"]], ["cancel"])
+
     def test_outside_hours_and_closed_days_are_refused_with_free_times(self):
         early = self.tool(ANNA, "book", service="Knippen", start=self.day + " 08:00")
         self.assertEqual(early["refused"], "outside_hours")

@@ -9,6 +9,8 @@
 
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 using namespace parley;
 
 namespace {
@@ -35,7 +37,34 @@ struct recorder {
   std::vector<std::string> tasks;          ///< open tasks storage reports
   std::map<std::string, std::string> briefs;  ///< "tenant date" -> state
   std::vector<brief_delivery> deliveries;  ///< briefs handed to storage
+  std::vector<booking_call> booking_calls; ///< what the booking desk was asked
+  std::string door = "";                   ///< the front door's path for customers
+  std::vector<std::string> staff_replies;  ///< staff replies the desk passed on
 };
+
+/// The booking desk: books anything, lets every customer in unless `door`
+/// says otherwise, and passes staff replies on.
+booking_desk_actor::behavior_type fake_desk(booking_desk_actor::pointer self,
+                                            std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::run, const booking_call& call) {
+      rec->booking_calls.push_back(call);
+      return std::string(R"({"booked": {"booking_id": 7, "status": "confirmed"}})");
+    },
+    [=](atom::touch, const std::string&, const std::string&, const std::string&) {},
+    [=](atom::check, const inbound_message&) {
+      return caf::result<std::string, std::string, std::string>(rec->door, "", "handed over");
+    },
+    [=](atom::pause, const std::string&, const std::string&, const std::string&,
+        const std::string&, const std::string&) { return std::string("a person will answer"); },
+    [=](atom::reply, const inbound_message& m) {
+      rec->staff_replies.push_back(m.text);
+      return std::string("Verstuurd aan +31600000001.");
+    },
+    [=](atom::resume, const std::string&, const std::string&) { return true; },
+    [=](atom::tick) {},
+  };
+}
 
 scorer_actor::behavior_type fake_scorer(scorer_actor::pointer self,
                                         std::shared_ptr<recorder> rec) {
@@ -87,7 +116,8 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
       completion_result r;
       r.applied = !rec->already_complete;
       r.reply = c.path == answer_path::command ? "ran " + c.command_line : c.reply;
-      if (c.path != answer_path::ignored)
+      // Like the store: nothing to send for a message ignored or heard silently.
+      if (c.path != answer_path::ignored && c.path != answer_path::silent)
         r.outbox.push_back(outbox_item::to(int64_t(rec->completions.size()),
                                            c.message.tenant, c.message.chat,
                                            channel, c.message.sender, r.reply));
@@ -447,6 +477,13 @@ CAF_TEST(two read tools in one round both run and each result is its own tool me
                                    "agenda 2026-12-02: 14:00 Call with Sara", "1. send the invoice"}));
   CAF_CHECK(rec->checks.empty());  // reads never pass the gate
   CAF_CHECK_EQUAL(rec->completions.at(0).reply, "You have a call and one task.");
+  // The run's trace holds both rounds and both calls, in order.
+  auto trace = nlohmann::json::parse(rec->completions.at(0).trace);
+  CAF_REQUIRE_EQUAL(trace.size(), 2u);
+  CAF_REQUIRE_EQUAL(trace[0]["calls"].size(), 2u);
+  CAF_CHECK_EQUAL(trace[0]["calls"][0]["name"], "calendar_events");
+  CAF_CHECK_EQUAL(trace[0]["calls"][1]["name"], "tasks");
+  CAF_CHECK_EQUAL(trace[1]["calls"].size(), 0u);
 }
 
 CAF_TEST(tool errors go back to the model as results not as failures) {
@@ -576,6 +613,66 @@ CAF_TEST(a fourth reply in a row to the same author is held back as a loop) {
   CAF_CHECK_EQUAL(rec->completions[0].decision.reason,
                   "possible loop with another bot: answered EchoBot 3 times in a row (mentions the bot)");
   CAF_CHECK(rec->llm_requests.empty());
+}
+
+CAF_TEST(a customer in a handed over chat is recorded silent and the model is not asked) {
+  tenant.kind = "business";
+  tenant.business.enabled = true;
+  tenant.business.name = "Salon Noor";
+  deps.bookings = sys.spawn(fake_desk, rec);
+  rec->door = "silent";
+  auto s = start();
+  self->send(s, atom::route_v, msg("hallo? is daar iemand", "31600000001"));
+  sched.run();
+  CAF_CHECK(rec->llm_requests.empty());
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::silent);
+  CAF_CHECK(rec->sent.empty());
+}
+
+CAF_TEST(a customer books through the desk as a customer and the model reads the result) {
+  tenant.kind = "business";
+  tenant.business.enabled = true;
+  tenant.business.name = "Salon Noor";
+  tenant.business.services.push_back({"Knippen", 30, "25 EUR"});
+  deps.bookings = sys.spawn(fake_desk, rec);
+  rec->llm_script.push_back({"", {{"c1", "book", R"({"service":"Knippen","start":"x"})"},
+                                  {"c2", "book", "{not json"}}});
+  rec->llm_script.push_back({"Geboekt!", {}});
+  auto s = start();
+  self->send(s, atom::route_v, msg("ik wil knippen", "31600000001"));
+  sched.run();
+  // Both calls of the round reach the desk, each as the customer.
+  CAF_REQUIRE_EQUAL(rec->booking_calls.size(), 2u);
+  CAF_CHECK_EQUAL(rec->booking_calls[0].customer, "31600000001");
+  CAF_CHECK(!rec->booking_calls[0].staff);
+  CAF_CHECK_EQUAL(rec->booking_calls[1].arguments, "{not json");  // the desk judges it
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
+  CAF_CHECK_EQUAL(rec->llm_requests[1].rounds.at(0).results.at(0),
+                  R"({"booked": {"booking_id": 7, "status": "confirmed"}})");
+  CAF_CHECK_EQUAL(rec->completions.at(0).reply, "Geboekt!");
+}
+
+CAF_TEST(staff reply to a customer through the desk without the model) {
+  tenant.kind = "business";
+  tenant.business.enabled = true;
+  tenant.business.name = "Salon Noor";
+  tenant.business.staff = {"31611111111"};
+  deps.bookings = sys.spawn(fake_desk, rec);
+  auto s = start();
+  self->send(s, atom::route_v, msg("reply 31600000001 Ik kijk even", "31611111111"));
+  sched.run();
+  CAF_CHECK_EQUAL(rec->staff_replies,
+                  (std::vector<std::string>{"reply 31600000001 Ik kijk even"}));
+  CAF_CHECK(rec->llm_requests.empty());
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::command);
+  CAF_CHECK_EQUAL(rec->completions[0].reply, "Verstuurd aan +31600000001.");
+  // From a customer the same words are an ordinary message for the model.
+  self->send(s, atom::route_v, msg("reply 31611111111 hoi", "31600000001"));
+  sched.run();
+  CAF_CHECK_EQUAL(rec->staff_replies.size(), 1u);
+  CAF_CHECK_EQUAL(rec->llm_requests.size(), 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
