@@ -177,12 +177,13 @@ void run_round(self_ptr self, const agent_context& ctx, std::vector<tool_call> c
   self->state.tool_calls += static_cast<int32_t>(round->calls.size());
   auto& traced = self->state.trace.back().calls;
   for (auto& call : round->calls)
-    traced.push_back({call.name, call.arguments, 0, steady_us(), false});
+    traced.push_back({call.name, call.arguments, 0, 0, false});
   auto at = self->state.trace.size() - 1;
-  for (size_t i = 0; i < round->calls.size(); ++i)
+  for (size_t i = 0; i < round->calls.size(); ++i) {
+    auto started = steady_us();
     run_call(self, ctx, round->calls[i], [=](std::string result) {
       auto& c = self->state.trace[at].calls[i];
-      c.latency_us = steady_us() - c.latency_us;  // it held the start
+      c.latency_us = steady_us() - started;
       c.result_chars = result.size();
       c.error = result.rfind("error", 0) == 0 || result.rfind("not run", 0) == 0
                 || result.rfind("{\"error\"", 0) == 0;
@@ -192,6 +193,7 @@ void run_round(self_ptr self, const agent_context& ctx, std::vector<tool_call> c
       self->state.req.rounds.push_back(*round);
       ask(self, ctx);
     });
+  }
 }
 
 void ask(self_ptr self, const agent_context& ctx) {

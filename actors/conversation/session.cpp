@@ -367,6 +367,16 @@ bool is_customer(const tenant_config& t, const inbound_message& m) {
          && !is_staff(t, m.sender);
 }
 
+/// The booking desk did not answer: the message stays at the head of the
+/// queue and is handled again after the storage back-off.
+void retry_desk_later(self_ptr self, const session_deps& deps, const std::string& what,
+                      const caf::error& err) {
+  log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
+            + " cannot " + what + ", retrying: " + describe(err));
+  self->state.busy = false;
+  self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+}
+
 /// A customer's message passes the booking desk first: STOP and START, a
 /// chat handed over to a person (silent), asking for a person.
 void front_door(self_ptr self, const session_deps& deps, router_actor router, completion c) {
@@ -383,10 +393,7 @@ void front_door(self_ptr self, const session_deps& deps, router_actor router, co
       [=](const caf::error& err) {
         // Whether the chat was handed over is unknown: try again rather
         // than answer over a person's head.
-        log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
-                  + " cannot pass the front door, retrying: " + describe(err));
-        self->state.busy = false;
-        self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+        retry_desk_later(self, deps, "pass the front door", err);
       });
 }
 
@@ -404,10 +411,7 @@ void staff_reply_to_customer(self_ptr self, const session_deps& deps, router_act
         finish(self, deps, router, std::move(c));
       },
       [=](const caf::error& err) {
-        log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
-                  + " cannot pass a staff reply on, retrying: " + describe(err));
-        self->state.busy = false;
-        self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+        retry_desk_later(self, deps, "pass a staff reply on", err);
       });
 }
 
