@@ -190,7 +190,10 @@ using booking_desk_actor = caf::typed_actor<
   // text goes to that customer as the business.
   caf::replies_to<atom::reply, inbound_message>::with<std::string>,
   // Internal: queue the reminders that have become due, every minute.
-  caf::reacts_to<atom::tick>>;
+  caf::reacts_to<atom::tick>,
+  // Internal: write the bookings that changed to the businesses' own
+  // calendars (after a change, and every minute until each is written).
+  caf::reacts_to<atom::mirror>>;
 
 /// The BRIEF COMPOSER: gathers every connector of a tenant concurrently with
 /// one deadline and has the LLM write the brief, or the template when the

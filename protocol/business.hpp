@@ -4,6 +4,8 @@
 // configuration states them: what it offers, when it is open, how bookings
 // work, who its staff are.
 
+#include "protocol/calendar_source.hpp"
+
 #include <array>
 #include <string>
 #include <vector>
@@ -43,7 +45,9 @@ struct business_config {
   int slot_minutes = 15;
   int min_notice_minutes = 60;
   int horizon_days = 60;
-  std::string calendar = "parley";  ///< where bookings live
+  /// Where bookings show: parley's own database alone, or also an external
+  /// calendar (google, caldav) whose other events block their time.
+  calendar_source calendar{"parley"};
   std::vector<std::string> staff;
   bool approve_bookings = false;
   int handover_timeout_h = 24;  ///< a handed-over chat speaks again after this

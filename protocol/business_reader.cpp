@@ -3,6 +3,7 @@
 #include "protocol/day_words.hpp"
 #include "protocol/time_zone.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -25,7 +26,26 @@ void read_template(object_reader& r, template_ref& out, const std::string& langu
     out.language = language;
 }
 
-void read_business(object_reader& r, business_config& b, const std::string& language) {
+void read_calendar(object_reader& r, calendar_source& cal, const env_lookup& env,
+                   const std::vector<std::string>& providers) {
+  r.read("provider", cal.provider);
+  r.read("calendar_id", cal.calendar_id);
+  r.read("url", cal.url);
+  r.read("username", cal.username);
+  cal.password_env = r.secret("password_env", cal.password, env);
+  if (std::find(providers.begin(), providers.end(), cal.provider) == providers.end()) {
+    std::string names;
+    for (size_t i = 0; i < providers.size(); ++i)
+      names += (i == 0 ? "" : i + 1 == providers.size() ? " or " : ", ") + providers[i];
+    return r.problem("provider", "must be " + names);
+  }
+  if (cal.provider != "google" && cal.url.rfind("http://", 0) != 0
+      && cal.url.rfind("https://", 0) != 0)
+    r.problem("url", "must be an http:// or https:// URL for " + cal.provider);
+}
+
+void read_business(object_reader& r, business_config& b, const std::string& language,
+                   const env_lookup& env) {
   b.enabled = true;
   r.read("name", b.name);
   if (b.name.empty())
@@ -88,12 +108,13 @@ void read_business(object_reader& r, business_config& b, const std::string& lang
   if (b.horizon_days < 1 || b.horizon_days > 730)
     r.problem("horizon_days", "must be between 1 and 730");
   r.object("calendar", [&](object_reader& c) {
-    c.read("provider", b.calendar);
-    if (b.calendar == "google" || b.calendar == "caldav")
-      c.problem("provider", b.calendar + " is not built yet for bookings; use parley "
-                            "(bookings in parley's own database)");
-    else if (b.calendar != "parley")
-      c.problem("provider", "must be parley");
+    c.read("provider", b.calendar.provider);
+    if (b.calendar.provider == "parley")
+      return;
+    if (b.calendar.provider == "ics")
+      return c.problem("provider", "an ICS feed is read-only; bookings need parley, google or "
+                                   "caldav");
+    read_calendar(c, b.calendar, env, {"parley", "google", "caldav"});
   });
   r.read("staff", b.staff);
   r.read("approve_bookings", b.approve_bookings);

@@ -9,7 +9,13 @@
 namespace parley {
 
 /// `language`: the tenant's, the default of its templates' language.
-void read_business(object_reader& r, business_config& b, const std::string& language);
+void read_business(object_reader& r, business_config& b, const std::string& language,
+                   const env_lookup& env);
+
+/// A calendar block {provider, calendar_id | url, username, password_env};
+/// the provider must be one of `providers`.
+void read_calendar(object_reader& r, calendar_source& cal, const env_lookup& env,
+                   const std::vector<std::string>& providers);
 
 /// A template block {name, language}; the language defaults to `language`.
 void read_template(object_reader& r, template_ref& out, const std::string& language);

@@ -93,20 +93,6 @@ void read_shell(object_reader& r, shell_config& sh) {
     r.problem("output_limit", "must be >= 1");
 }
 
-void read_calendar(object_reader& r, calendar_source& cal, const env_lookup& env) {
-  r.read("provider", cal.provider);
-  r.read("calendar_id", cal.calendar_id);
-  r.read("url", cal.url);
-  r.read("username", cal.username);
-  cal.password_env = r.secret("password_env", cal.password, env);
-  if (cal.provider != "google" && cal.provider != "caldav" && cal.provider != "ics")
-    return r.problem("provider", "must be google, caldav or ics");
-  if (cal.provider != "google" && cal.url.rfind("http://", 0) != 0
-      && cal.url.rfind("https://", 0) != 0)
-    r.problem("url", "must be an http:// or https:// URL for " + cal.provider);
-
-}
-
 void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
   r.read("provider", mail.provider);
   r.read("host", mail.host);
@@ -147,7 +133,9 @@ void read_mail(object_reader& r, mail_source& mail, const env_lookup& env) {
 
 void read_connectors(object_reader& r, tenant_connectors& con,
                      const env_lookup& env) {
-  r.object("calendar", [&](object_reader& c) { read_calendar(c, con.calendar, env); });
+  r.object("calendar", [&](object_reader& c) {
+    read_calendar(c, con.calendar, env, {"google", "caldav", "ics"});
+  });
   r.object("mail", [&](object_reader& m) { read_mail(m, con.mail, env); });
   r.object("github", [&](object_reader& g) {
     con.github.enabled = true;
@@ -197,10 +185,11 @@ void check_unique(object_reader& r, const tenant_config& t,
 }
 
 bool uses_google(const tenant_config& t) {
-  return t.connectors.calendar.provider == "google" || t.connectors.mail.provider == "gmail";
+  return t.connectors.calendar.provider == "google" || t.connectors.mail.provider == "gmail"
+         || t.business.calendar.provider == "google";
 }
 
-const char* google_needed = "a tenant uses Google (calendar or gmail), so google.client_id_env "
+const char* google_needed = "a tenant uses Google (calendar, gmail or its bookings' calendar), so google.client_id_env "
                             "and client_secret_env must name variables that are set";
 
 void read_tenant(object_reader& r, tenant_config& t, const config& c,
@@ -240,7 +229,7 @@ void read_tenant(object_reader& r, tenant_config& t, const config& c,
   r.object("connectors", [&](object_reader& con) {
     read_connectors(con, t.connectors, env);
   });
-  if (r.object("business", [&](object_reader& b) { read_business(b, t.business, t.language); })
+  if (r.object("business", [&](object_reader& b) { read_business(b, t.business, t.language, env); })
       && t.kind != "business")
     r.problem("business", "only a tenant of kind business has a business block");
   if (t.business.approve_bookings && (t.owner.empty() || t.owner == "console"))

@@ -5,6 +5,7 @@
 // are resolved here through the lookup function the caller passes.
 
 #include "protocol/business.hpp"
+#include "protocol/calendar_source.hpp"
 #include "protocol/tenant_directory.hpp"
 
 #include <cstdint>
@@ -57,18 +58,6 @@ struct shell_config {
   int timeout_ms = 30000;
   int output_limit = 65536;        ///< bytes kept; a command printing more is stopped
   std::vector<std::string> brief;  ///< checks for the morning brief (allowlisted)
-};
-
-/// A tenant's calendar: Google Calendar, a CalDAV collection, or a
-/// read-only ICS feed. No provider: the tenant has no calendar.
-struct calendar_source {
-  std::string provider;  ///< "", google, caldav, ics
-  std::string calendar_id = "primary";  ///< google
-  std::string url;       ///< caldav: the collection; ics: the feed
-  std::string username;  ///< caldav
-  std::string password;  ///< caldav, from password_env
-  std::string password_env;  ///< the variable's name (shown instead of the secret)
-  bool configured() const { return !provider.empty(); }
 };
 
 /// A tenant's mailbox: Gmail through its API, or any IMAP server.

@@ -111,6 +111,8 @@ events_answer parse_events(const std::string& body, const std::string& zone) {
     calendar_event e;
     e.summary = string_field(it, "summary");
     e.location = string_field(it, "location");
+    e.uid = string_field(it, "id");
+    e.busy = string_field(it, "transparency") != "transparent";
     auto start = it.find("start"), end = it.find("end");
     if (start == it.end() || !start->is_object())
       continue;

@@ -68,6 +68,10 @@ void expand(icalcomponent* ev, int64_t from_ms, int64_t to_ms,
     proto.summary = s;
   if (auto* l = icalcomponent_get_location(ev))
     proto.location = l;
+  if (auto* u = icalcomponent_get_uid(ev))
+    proto.uid = u;
+  if (auto* t = icalcomponent_get_first_property(ev, ICAL_TRANSP_PROPERTY))
+    proto.busy = icalproperty_get_transp(t) != ICAL_TRANSP_TRANSPARENT;
   proto.all_day = dtstart.is_date;
   int days = 1;
   int64_t duration_ms = 0;
@@ -152,7 +156,7 @@ parsed_events events_between(const std::string& text, int64_t from_ms,
 }
 
 std::string new_event(const std::string& uid, const std::string& summary,
-                      int64_t start_ms, int64_t end_ms) {
+                      int64_t start_ms, int64_t end_ms, const std::string& description) {
   auto utc = icaltimezone_get_utc_timezone();
   component_ptr cal(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
   icalcomponent_add_property(cal.get(), icalproperty_new_version("2.0"));
@@ -160,6 +164,8 @@ std::string new_event(const std::string& uid, const std::string& summary,
   auto* ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
   icalcomponent_add_property(ev, icalproperty_new_uid(uid.c_str()));
   icalcomponent_add_property(ev, icalproperty_new_summary(summary.c_str()));
+  if (!description.empty())
+    icalcomponent_add_property(ev, icalproperty_new_description(description.c_str()));
   icalcomponent_add_property(
     ev, icalproperty_new_dtstamp(icaltime_current_time_with_zone(utc)));
   icalcomponent_add_property(

@@ -23,6 +23,6 @@ parsed_events events_between(const std::string& text, int64_t from_ms,
 
 /// A VCALENDAR with one VEVENT, for creating an event (CalDAV PUT).
 std::string new_event(const std::string& uid, const std::string& summary,
-                      int64_t start_ms, int64_t end_ms);
+                      int64_t start_ms, int64_t end_ms, const std::string& description = {});
 
 } // namespace parley::ical

@@ -17,6 +17,8 @@ struct calendar_event {
   int64_t start_ms = 0;
   int64_t end_ms = 0;
   bool all_day = false;
+  std::string uid;   ///< the iCalendar UID or Google's event id
+  bool busy = true;  ///< false: marked free (transparent), blocks no time
 };
 
 struct mail_item {

@@ -15,6 +15,19 @@ json template_json(const template_ref& t) {
   return {{"name", t.name}, {"language", t.language}};
 }
 
+json calendar_json(const calendar_source& cal) {
+  json j{{"provider", cal.provider}};
+  if (cal.provider == "google")
+    j["calendar_id"] = cal.calendar_id;
+  else if (cal.provider == "caldav" || cal.provider == "ics")
+    j["url"] = cal.url;
+  if (cal.provider == "caldav") {
+    j["username"] = cal.username;
+    j["password_env"] = env_name(cal.password_env);
+  }
+  return j;
+}
+
 json business_json(const business_config& b) {
   json services = json::array();
   for (auto& s : b.services)
@@ -40,7 +53,7 @@ json business_json(const business_config& b) {
           {"slot_minutes", b.slot_minutes},
           {"min_notice_minutes", b.min_notice_minutes},
           {"horizon_days", b.horizon_days},
-          {"calendar", {{"provider", b.calendar}}},
+          {"calendar", calendar_json(b.calendar)},
           {"staff", b.staff},
           {"approve_bookings", b.approve_bookings},
           {"handover", b.handover_template.configured()
@@ -57,17 +70,8 @@ json business_json(const business_config& b) {
 
 json connectors_json(const tenant_connectors& con) {
   json j = json::object();
-  if (auto& cal = con.calendar; cal.configured()) {
-    j["calendar"] = {{"provider", cal.provider}};
-    if (cal.provider == "google")
-      j["calendar"]["calendar_id"] = cal.calendar_id;
-    else
-      j["calendar"]["url"] = cal.url;
-    if (cal.provider == "caldav") {
-      j["calendar"]["username"] = cal.username;
-      j["calendar"]["password_env"] = env_name(cal.password_env);
-    }
-  }
+  if (auto& cal = con.calendar; cal.configured())
+    j["calendar"] = calendar_json(cal);
   if (auto& mail = con.mail; mail.configured()) {
     j["mail"] = {{"provider", mail.provider}, {"followup_days", mail.followup_days}};
     if (mail.provider == "imap") {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 namespace parley::storage {
 
@@ -169,7 +170,42 @@ store::insert_events(const std::vector<event_row>& rows) {
   }
   if (implies)
     tx.commit(std::move(implied));
+  mark_unanswered_repeats(rows, out);
   return out;
+}
+
+void store::mark_unanswered_repeats(const std::vector<event_row>& rows,
+                                     std::vector<insert_outcome>& out) {
+  // A repeat of a message still pending may be the only delivery left of it:
+  // its first COMMIT can land while the answer to it is lost (the database
+  // stopped in between), so the webhook got a 503 and nobody routed it. Its
+  // id comes back so that the repeat is routed; sessions and complete() drop
+  // a message they already have.
+  std::vector<std::string> providers, external_ids;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (out[i].duplicate && rows[i].kind == "message") {
+      providers.push_back(rows[i].provider);
+      external_ids.push_back(rows[i].external_id);
+    }
+  if (providers.empty())
+    return;
+  auto r = db_.exec("SELECT e.id, e.provider, e.external_id"
+                    " FROM unnest($1::text[], $2::text[]) AS k(provider, external_id)"
+                    " JOIN events e USING (provider, external_id)"
+                    " WHERE e.state = 'pending'",
+                    {text_array(providers), text_array(external_ids)});
+  std::map<std::pair<std::string, std::string>, int64_t> pending;
+  for (int i = 0; i < r.rows(); ++i)
+    pending[{r.text(i, 1), r.text(i, 2)}] = r.int64(i, 0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!out[i].duplicate || rows[i].kind != "message")
+      continue;
+    auto it = pending.find({rows[i].provider, rows[i].external_id});
+    if (it != pending.end()) {
+      out[i].id = it->second;
+      out[i].unanswered = true;
+    }
+  }
 }
 
 std::vector<memory_entry> store::load_memory(const std::string& tenant,

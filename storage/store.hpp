@@ -79,8 +79,9 @@ struct event_row {
 
 /// What happened to one event of an insert batch.
 struct insert_outcome {
-  int64_t id = 0;        ///< the new event's id; 0 for a duplicate
+  int64_t id = 0;        ///< the event's id; 0 for an answered duplicate
   bool duplicate = false;
+  bool unanswered = false; ///< a duplicate whose message is still pending
 };
 
 class store {
@@ -270,6 +271,16 @@ public:
   void touch_customer(const std::string& tenant, const std::string& number,
                       const std::string& name);
 
+  // -- bookings in a business's own calendar (store_booking_calendar.cpp) ------
+
+  /// Bookings of `tenant` ending after `after_ms` whose latest change its
+  /// calendar has not seen, oldest change first, each with its version.
+  std::vector<std::pair<booking_record, int>> unmirrored_bookings(const std::string& tenant,
+                                                                  int64_t after_ms, int limit);
+  /// The calendar shows booking `id` as of `version` (a later change stays
+  /// unmirrored).
+  void booking_mirrored(int64_t id, int version);
+
   // -- opt-outs and hand-overs (store_handover.cpp) ----------------------------
 
   /// STOP (true) or START (false) of a customer, per tenant.
@@ -311,6 +322,10 @@ public:
              const std::string& decision, const std::string& detail);
 
 private:
+  /// Marks each duplicate message of `rows` still pending as `unanswered`.
+  void mark_unanswered_repeats(const std::vector<event_row>& rows,
+                                std::vector<insert_outcome>& out);
+
   connection db_;
 };
 

@@ -134,7 +134,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   tenants_ = spawn_supervised<tenant_registry_actor>(
     sys, "tenant registry", detached_worker(tenant_registry, cfg, conninfo, opts.env));
   bookings_ = spawn_supervised<booking_desk_actor>(
-    sys, "booking desk", detached_worker(booking_desk, cfg, conninfo, senders_));
+    sys, "booking desk", detached_worker(booking_desk, cfg, conninfo, senders_, google));
   auto llm_bound = std::chrono::milliseconds(cfg->llm.timeout_ms) * 2
                    + std::chrono::seconds(1);
   scorer_ = spawn_supervised<scorer_actor>(

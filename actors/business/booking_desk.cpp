@@ -1,5 +1,6 @@
 #include "actors/business/booking_desk.hpp"
 
+#include "actors/business/booking_calendar.hpp"
 #include "actors/business/front_door.hpp"
 #include "actors/business/held_bookings.hpp"
 #include "actors/business/reminders.hpp"
@@ -26,14 +27,31 @@ constexpr int64_t day_ms = 86400000;
 /// How often the desk looks for reminders that have become due.
 constexpr std::chrono::seconds reminder_round{60};
 
+/// The business's own calendar could not be read: no slot can be promised.
+struct calendar_unreadable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 /// One tool call, answered as JSON for the model.
 class desk_call {
 public:
-  desk_call(const tenant_config& t, const booking_call& call, storage::store& db)
-    : t_(t), b_(t.business), call_(call), db_(db), now_(wall_ms()),
+  /// `cal`: the business's own calendar (google, caldav), or null (parley's).
+  desk_call(const tenant_config& t, const booking_call& call, storage::store& db,
+            booking_calendar* cal)
+    : t_(t), b_(t.business), call_(call), db_(db), cal_(cal), now_(wall_ms()),
       args_(json::parse(call.arguments.empty() ? "{}" : call.arguments, nullptr, false)) {}
 
   json answer() {
+    try {
+      return dispatch();
+    } catch (const calendar_unreadable& e) {
+      log::warn("booking desk: " + t_.id + ": " + e.what());
+      return error("the calendar of " + b_.name + " cannot be read right now; nothing was "
+                   "booked or changed; try again in a moment");
+    }
+  }
+
+  json dispatch() {
     if (!args_.is_object())
       return error("the arguments are not a JSON object");
     auto& tool = call_.tool;
@@ -105,16 +123,25 @@ private:
     return out;
   }
 
-  /// The places held between two local dates, leaving booking `except` out.
+  /// The places held between two local dates, leaving booking `except`
+  /// out: parley's bookings, and the busy time in the business's own calendar.
   std::vector<booked_span> taken_around(const std::string& from, const std::string& to,
                                         int64_t except) {
     // A day either side: a long service can reach across midnight.
-    auto rows = db_.bookings(t_.id, "", tz::instant_of(t_.timezone, from, "00:00") - day_ms,
-                             tz::instant_of(t_.timezone, to, "00:00") + day_ms, "");
+    auto since = tz::instant_of(t_.timezone, from, "00:00") - day_ms;
+    auto until = tz::instant_of(t_.timezone, to, "00:00") + 2 * day_ms;
+    auto rows = db_.bookings(t_.id, "", since, until, "");
     std::vector<booked_span> out;
     for (auto& r : rows)
       if (r.id != except)
         out.push_back({r.start_ms, r.end_ms});
+    if (cal_) {
+      std::string problem;
+      auto busy = cal_->busy(since, until, problem);
+      if (!problem.empty())
+        throw calendar_unreadable(problem);
+      out.insert(out.end(), busy.begin(), busy.end());
+    }
     return out;
   }
 
@@ -263,19 +290,68 @@ private:
   const business_config& b_;
   const booking_call& call_;
   storage::store& db_;
+  booking_calendar* cal_;
   int64_t now_;
   json args_;
   std::vector<outbox_item> queued_;
 };
+
+/// The business's own calendar (google, caldav), kept while its settings
+/// stay the same; null for parley's own.
+booking_calendar* calendar_of(booking_desk_state& st, const config& cfg,
+                              const tenant_config& t) {
+  if (!t.business.calendar.external()) {
+    st.calendars.erase(t.id);
+    return nullptr;
+  }
+  auto& cal = st.calendars[t.id];
+  if (!cal || !cal->serves(t))
+    cal = std::make_unique<booking_calendar>(cfg, t, st.google);
+  return cal.get();
+}
+
+/// Writes each booking that changed since its calendar last saw it, as it
+/// stands now; a calendar that fails is tried again on the next pass.
+void mirror_bookings(booking_desk_state& st, const config& cfg) {
+  constexpr int per_pass = 50;
+  for (auto& tenant : cfg.tenants->all()) {
+    auto& t = *tenant;
+    if (!t.business.enabled || !t.business.calendar.external())
+      continue;
+    auto* cal = calendar_of(st, cfg, t);
+    try {
+      auto due = st.db->with([&](storage::store& s) {
+        return s.unmirrored_bookings(t.id, wall_ms(), per_pass);
+      });
+      for (auto& [b, version] : due) {
+        auto w = cal->write(b);
+        if (!w.done) {
+          log::warn("booking " + t.id + "/" + std::to_string(b.id)
+                    + " not yet in its calendar: " + w.detail);
+          break;
+        }
+        st.db->with([&](storage::store& s) {
+          s.booking_mirrored(b.id, version);
+          return true;
+        });
+        log::info("booking " + t.id + "/" + std::to_string(b.id) + " " + w.detail);
+      }
+    } catch (const storage::pg_error& e) {
+      log::warn(std::string("booking desk: calendars not written: ") + e.what());
+      return;
+    }
+  }
+}
 
 } // namespace
 
 booking_desk_actor::behavior_type
 booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
              std::shared_ptr<const config> cfg, std::string conninfo,
-             std::vector<sender_actor> senders) {
+             std::vector<sender_actor> senders, google_access google) {
   self->state.db = std::make_unique<store_handle>(conninfo);
   self->state.senders = std::move(senders);
+  self->state.google = std::move(google);
   // Notices are committed before they are handed to a sender.
   auto dispatch = [=](const std::vector<outbox_item>& notices) {
     auto& out = self->state.senders;
@@ -299,8 +375,10 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
   return {
     [=](atom::tick) {
       remind();
+      mirror_bookings(self->state, *cfg);
       self->delayed_send(self, reminder_round, atom::tick_v);
     },
+    [=](atom::mirror) { mirror_bookings(self->state, *cfg); },
     [=](atom::run, booking_call call) -> std::string {
       // DELETE /api/bookings/{id} names no tenant: the booking's own.
       if (call.api && call.tenant.empty()) {
@@ -318,8 +396,9 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
         return json{{"error", "this tenant takes no bookings"}}.dump();
       try {
         std::vector<outbox_item> queued;
+        auto* cal = calendar_of(self->state, *cfg, *t);
         auto answer = self->state.db->with([&](storage::store& s) {
-          desk_call desk(*t, call, s);
+          desk_call desk(*t, call, s, cal);
           auto out = desk.answer().dump(-1, ' ', false, json::error_handler_t::replace);
           queued = desk.queued();
           return out;
@@ -328,6 +407,10 @@ booking_desk(booking_desk_actor::stateful_pointer<booking_desk_state> self,
         // Also a pass after every booking or move, between the rounds.
         if (call.tool == "book" || call.tool == "reschedule")
           remind();
+        // The calendar is written after the answer has gone (a message to
+        // self comes after this one): the customer does not wait for it.
+        if (cal && (call.tool == "book" || call.tool == "reschedule" || call.tool == "cancel"))
+          self->send(self, atom::mirror_v);
         return answer;
       } catch (const storage::pg_error& e) {
         log::warn(std::string("booking desk: storage failed: ") + e.what());

@@ -60,6 +60,8 @@ void commit_waiting(ingest_actor::stateful_pointer<ingest_state> self,
             auto& o = outcomes.at(i++);
             if (o.duplicate) {
               ++ack.duplicates;
+              if (o.unanswered) // its first delivery may never have been routed
+                self->send(router, atom::route_v, to_message(row, o.id));
               continue;
             }
             ++ack.fresh;

@@ -424,7 +424,9 @@ void answer_text(self_ptr self, const session_deps& deps, router_actor router, c
     c.error = "no text in a " + m.kind + " message";
     return finish(self, deps, router, std::move(c));
   }
-  auto cmd = parse_command(m.text);
+  // The commands are the owner's (tasks, mail, shell, approvals): a
+  // business's customer only talks to the booking agent.
+  auto cmd = is_customer(*st.tenant, m) ? command{} : parse_command(m.text);
   switch (cmd.kind) {
     case command_kind::none:
       return answer_free_text(self, deps, router, std::move(c));

@@ -192,9 +192,9 @@ caf::result<approval_outcome> resolve(self_ptr self,
   auto t = reply.tenant.empty() ? nullptr : cfg->tenant_by_id(reply.tenant);
   auto nl = lang == "nl";
   auto id = reply.id;
-  if (t && !may_decide(*t, reply.by)) {
-    if (id == 0) // a bare "ok" from a customer is just conversation
-      return approval_outcome{"none_pending", 0, "", ""};
+  // A business's staff decide held bookings (and nothing else, below).
+  bool staff_only = t && !may_decide(*t, reply.by) && is_staff(*t, reply.by);
+  auto forbidden = [&] {
     with_db(self, [&](storage::store& s) {
       s.audit(t->id, log::who(reply.by), reply.approve ? "approve" : "deny",
               std::to_string(id), "refused", "not the owner or an approver");
@@ -203,6 +203,11 @@ caf::result<approval_outcome> resolve(self_ptr self,
     return approval_outcome{"forbidden", id, "",
                             nl ? "Alleen de eigenaar kan dit goedkeuren."
                                : "Only the owner can decide on approvals."};
+  };
+  if (t && !may_decide(*t, reply.by) && !staff_only) {
+    if (id == 0) // a bare "ok" from a customer is just conversation
+      return approval_outcome{"none_pending", 0, "", ""};
+    return forbidden();
   }
   if (id == 0) {
     auto pending = with_db(self, [&](storage::store& s) {
@@ -231,6 +236,8 @@ caf::result<approval_outcome> resolve(self_ptr self,
     return held.error();
   if (*held && (*held)->kind == "booking")
     return resolve_booking(self, *cfg, reply, **held);
+  if (staff_only)
+    return forbidden();
   bool decided = false;
   auto row = with_db(self, [&](storage::store& s) {
     auto r = s.decide_approval(id, reply.tenant, reply.approve, reply.by,

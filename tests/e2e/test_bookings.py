@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 from harness import OWNER, ParleyTestCase, text_webhook
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from fakes.connectors import FakeGoogle  # noqa: E402
 from fakes.servers import completion, tool_call_completion  # noqa: E402
+from real_servers import Radicale  # noqa: E402
+from test_google import GoogleSetup  # noqa: E402
 
 ZONE = "Europe/Amsterdam"
 ANNA = "31600000001"
@@ -152,6 +155,12 @@ class Bookings(BusinessSetup):
         self.assertEqual(self.tool(ANNA, "cancel", booking_id=n)["refused"], "not_found")
         customers = self.parley.sql("SELECT number, name FROM customers ORDER BY number")
         self.assertEqual(customers, [[ANNA, "Anna de Vries"], [BOB, "Bob"], [OWNER, "Owner"]])
+
+    def test_the_owners_commands_are_not_a_customers(self):
+        # "taak:" and "taken" are the owner's tasks: a customer talks to the agent.
+        self.assertEqual(self.reply("taak: gratis knippen", ANNA), "Waarmee kan ik helpen?")
+        self.assertEqual(self.reply("taken", BOB), "Waarmee kan ik helpen?")
+        self.assertEqual(self.parley.sql("SELECT count(*) FROM tasks"), [["0"]])
 
     def test_the_run_records_every_round_and_tool_call(self):
         self.tool(ANNA, "find_slots", service="Knippen", from_date=self.day, to_date=self.day)
@@ -445,6 +454,21 @@ class HeldBookings(BusinessSetup):
         self.assertIn("al beslist", self.reply("ja %d" % a, OWNER))
         self.assertEqual(len([t for t in self.said_to(ANNA) if "bevestigd" in t]), 1)
 
+    def test_staff_decide_a_held_booking_and_a_customer_cannot(self):
+        self.reply("hoi", OWNER)
+        n = self.hold(ANNA, "10:00", "Anna")
+        a = self.approval_of(n)
+        # A customer's "ja 12" is conversation with the agent, never a decision.
+        self.assertEqual(self.reply("ja %d" % a, BOB), "Waarmee kan ik helpen?")
+        self.assertEqual(self.status(n), "pending")
+        told = self.reply("ja %d" % a, STAFF)
+        self.assertTrue(told.startswith("Bevestigd: Knippen op "), told)
+        self.assertEqual(self.status(n), "confirmed")
+        self.graph.wait_answered(1, where=lambda r: isinstance(r[1], dict) and r[1].get("to") == ANNA
+                                 and "bevestigd" in r[1].get("text", {}).get("body", ""))
+        by = self.parley.sql("SELECT decided_by FROM approvals WHERE id = %d" % a)
+        self.assertEqual(by, [[STAFF]])
+
     def test_a_declined_booking_frees_its_place_and_the_customer_hears_why(self):
         self.reply("hoi", OWNER)
         n = self.hold(BOB, "11:00", "Bob")
@@ -467,6 +491,155 @@ class HeldBookings(BusinessSetup):
                                  and "niet op tijd bevestigd" in r[1].get("text", {}).get("body", ""))
         self.assertIn("verlopen", self.reply("ja %d" % a, OWNER))
         self.assertEqual(self.status(n), "cancelled")
+
+
+class CalendarBookings:
+    """A business whose bookings also live in its own calendar; the mixin's
+    tests run on Google Calendar (a fake of its API) and on CalDAV (Radicale)."""
+
+    def booked(self, who, hhmm, name):
+        answer = self.tool(who, "book", service="Knippen", start=self.day + " " + hhmm, name=name)
+        self.assertIn("booked", answer)
+        return answer["booked"]["booking_id"]
+
+    def mirrored(self, booking):
+        """Waits until the calendar has seen the booking's latest change."""
+        self.parley.wait_sql("SELECT calendar_synced = calendar_version FROM bookings"
+                             " WHERE id = %d" % booking, lambda r: r == [["t"]])
+
+    def local(self, hhmm):
+        return datetime.datetime.combine(datetime.date.fromisoformat(self.day),
+                                         datetime.time.fromisoformat(hhmm), ZoneInfo(ZONE))
+
+    def test_a_booking_is_written_moved_and_removed_in_the_calendar(self):
+        n = self.booked(ANNA, "10:00", "Anna")
+        self.mirrored(n)
+        entry = self.entry(n)
+        self.assertEqual(entry["summary"], "Knippen: Anna")
+        self.assertEqual(entry["start"], self.local("10:00"))
+        self.assertEqual(entry["end"], self.local("10:30"))
+        self.assertIn("+" + ANNA, entry["description"])
+        # Moved to overlap its own old time: its entry is not busy time.
+        self.assertIn("moved", self.tool(ANNA, "reschedule", booking_id=n, start=self.day + " 10:15"))
+        self.mirrored(n)
+        self.assertEqual(self.entry(n)["start"], self.local("10:15"))
+        self.assertIn("cancelled", self.tool(ANNA, "cancel", booking_id=n))
+        self.mirrored(n)
+        self.assertIsNone(self.entry(n))
+
+    def test_the_owners_own_events_block_their_time(self):
+        self.owner_event("Tandarts", "10:00", "11:00")
+        self.owner_event("Verjaardag Noor", "11:00", "12:00", free=True)
+        free = self.tool(BOB, "find_slots", service="Knippen", from_date=self.day,
+                         to_date=self.day)["free"]
+        day = lambda hhmm: self.day + " " + hhmm
+        for taken in ("09:45", "10:00", "10:30"):
+            self.assertNotIn(day(taken), free)
+        for open_ in ("09:30", "11:00", "11:15"):
+            self.assertIn(day(open_), free)
+        refused = self.tool(BOB, "book", service="Knippen", start=day("10:15"))
+        self.assertEqual(refused["refused"], "slot_unavailable")
+        self.assertEqual(self.rows(), [])
+
+
+class GoogleCalendarBookings(CalendarBookings, BusinessSetup, GoogleSetup):
+    """Salon Noor's bookings in its Google Calendar (connected with `parley
+    connect google`, GoogleSetup's consent flow), under ids parley derives
+    from each booking."""
+
+    llm_enabled = True  # the booking agent (GoogleSetup's commands need none)
+
+    def prepare(self):
+        super().prepare()
+        self.google = FakeGoogle()
+        self.addCleanup(self.google.close)
+        self.tenant_extra["business"]["calendar"] = {"provider": "google",
+                                                     "calendar_id": "primary"}
+        self.config_extra = {"google": {
+            "client_id_env": "GOOGLE_CLIENT_ID", "client_secret_env": "GOOGLE_CLIENT_SECRET",
+            "auth_url": self.google.url + "/o/oauth2/v2/auth",
+            "token_url": self.google.url + "/token", "api_url": self.google.url}}
+        self.parley_env = {"GOOGLE_CLIENT_ID": self.google.client_id,
+                           "GOOGLE_CLIENT_SECRET": self.google.client_secret}
+
+    def setUp(self):
+        super().setUp()
+        self.connect()
+
+    def entry(self, booking):
+        for ev in self.google.events:
+            if ev["id"] == "prlb%d" % booking and ev.get("status") != "cancelled":
+                parse = lambda w: datetime.datetime.fromisoformat(
+                    w["dateTime"].replace("Z", "+00:00"))
+                return {"summary": ev["summary"], "description": ev["description"],
+                        "start": parse(ev["start"]), "end": parse(ev["end"])}
+        return None
+
+    def owner_event(self, summary, start, end, free=False):
+        ev = {"summary": summary, "start": self.local(start).isoformat(),
+              "end": self.local(end).isoformat()}
+        if free:
+            ev["transparency"] = "transparent"
+        self.google.events.append(ev)
+
+    def test_a_calendar_that_fails_keeps_the_booking_and_catches_up(self):
+        # Reads work; writes fail: the booking stands, the entry follows later.
+        self.google.fail_on = {"/calendar/v3/calendars/primary/events/": (
+            503, {"error": {"code": 503, "message": "Backend Error"}})}
+        n = self.booked(ANNA, "10:00", "Anna")
+        self.google.wait_calls(1, "/calendar/v3/calendars/primary/events/", "PUT")
+        self.assertEqual([r[4] for r in self.rows()], ["confirmed"])
+        self.assertIsNone(self.entry(n))
+        self.google.fail_on = {}
+        m = self.booked(BOB, "11:00", "Bob")  # a change: the desk writes again
+        self.mirrored(n)
+        self.mirrored(m)
+        self.assertEqual(self.entry(n)["start"], self.local("10:00"))
+        inserted = [c for c in self.google.calls("/calendar/v3/calendars/primary/events", "POST")]
+        self.assertEqual(sorted(c.body["id"] for c in inserted), sorted(["prlb%d" % n, "prlb%d" % m]))
+
+    def test_an_unreadable_calendar_books_nothing(self):
+        self.google.fail_with = (500, {"error": {"code": 500, "message": "Backend Error"}})
+        answer = self.tool(ANNA, "book", service="Knippen", start=self.day + " 10:00", name="Anna")
+        self.assertIn("cannot be read right now", answer["error"])
+        self.assertEqual(self.rows(), [])
+
+
+@unittest.skipUnless(Radicale.available(), "radicale is not installed")
+class CalDAVBookings(CalendarBookings, BusinessSetup):
+    """Salon Noor's bookings in a CalDAV calendar on a real server (Radicale)."""
+
+    def prepare(self):
+        super().prepare()
+        self.radicale = Radicale()
+        self.addCleanup(self.radicale.close)
+        self.tenant_extra["business"]["calendar"] = {
+            "provider": "caldav", "url": self.radicale.calendar_url("salon"),
+            "username": "owner", "password_env": "CALDAV_PASSWORD"}
+        self.parley_env = {"CALDAV_PASSWORD": self.radicale.password}
+
+    def entry(self, booking):
+        uid = "parley-booking-%d" % booking
+        for text in self.radicale.events("salon"):
+            if "UID:" + uid in text:
+                unfolded = text.replace("\r\n ", "").replace("\r\n", "\n")
+                fields = dict(line.split(":", 1) for line in unfolded.split("\n") if ":" in line)
+                stamp = lambda v: datetime.datetime.strptime(v, "%Y%m%dT%H%M%SZ").replace(
+                    tzinfo=datetime.timezone.utc)
+                return {"summary": fields["SUMMARY"],
+                        "description": fields["DESCRIPTION"].replace("\\n", "\n"),
+                        "start": stamp(fields["DTSTART"]), "end": stamp(fields["DTEND"])}
+        return None
+
+    def owner_event(self, summary, start, end, free=False):
+        at = lambda hhmm: "TZID=%s:%sT%s00" % (ZONE, self.day.replace("-", ""),
+                                               hhmm.replace(":", ""))
+        self.radicale.put_event("salon", summary.lower().replace(" ", "-"), (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+            "UID:%s\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:%s\r\nDTSTART;%s\r\nDTEND;%s\r\n"
+            "%sEND:VEVENT\r\nEND:VCALENDAR\r\n") % (
+            summary.lower().replace(" ", "-"), summary, at(start), at(end),
+            "TRANSP:TRANSPARENT\r\n" if free else ""))
 
 
 if __name__ == "__main__":

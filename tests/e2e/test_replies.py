@@ -100,6 +100,30 @@ class Replies(ParleyTestCase):
         self.assertEqual(self.llm.requests, [])
         self.assertEqual(self.parley.sql("SELECT count(*) FROM outbox"), [["0"]])
 
+    def test_a_repeat_of_a_message_stored_but_never_routed_is_answered_once(self):
+        # The database committed the first delivery and then went away before
+        # saying so: the webhook got a 503 and nothing was routed. Meta's
+        # repeat is the only delivery left.
+        self.post(text_webhook("taak: first", "wamid.lost.a", OWNER))
+        self.assertIsNotNone(self.graph.wait_texts(1))
+        self.parley.sql(
+            "INSERT INTO events (provider, external_id, kind, tenant, chat, sender,"
+            " sender_name, message_id, msg_type, body, state, payload, is_group)"
+            " SELECT provider, replace(external_id, 'wamid.lost.a', 'wamid.lost.b'), kind,"
+            " tenant, chat, sender, sender_name, 'wamid.lost.b', msg_type, 'taak: second',"
+            " 'pending', payload, is_group FROM events WHERE message_id = 'wamid.lost.a'")
+        repeat = text_webhook("taak: second", "wamid.lost.b", OWNER)
+        self.post(repeat)
+        texts = self.graph.wait_texts(2)
+        self.assertRegex(texts[1][1]["text"]["body"], r"^Task \d+ added: second$")
+        self.post(repeat)  # once answered, a repeat is only a duplicate
+        self.parley.wait_sql("SELECT count(*) FROM events WHERE state = 'pending'",
+                             lambda r: r == [["0"]])
+        self.say("taken")
+        self.graph.wait_texts(3)
+        self.assertEqual(len([t for t in self.graph.texts()
+                              if t["text"]["body"].endswith("added: second")]), 1)
+
     def test_metrics_count_what_was_stored_committed_and_done_with(self):
         retried = text_webhook("taken", "wamid.metrics.1", OWNER)
         self.post(retried)

@@ -1211,7 +1211,55 @@ class FakeGoogle(_Connector):
                 if ev["id"] == parts[3]:
                     return (200, self._event_json(ev, tz, info["timeZone"]))
             return self.calendar_error(404, "notFound", "Not Found")
+        if len(parts) == 4 and call.method == "PUT":
+            return self._update_event(call, cal_id, info, parts[3])
+        if len(parts) == 4 and call.method == "DELETE":
+            return self._delete_event(cal_id, parts[3])
         return self.calendar_error(404, "notFound", "Not Found")
+
+    def _find_event(self, cal_id, event_id):
+        for ev in self._calendar_events(cal_id):
+            if ev["id"] == event_id:
+                return ev
+        return None
+
+    def _update_event(self, call, cal_id, info, event_id):
+        """events.update: the whole resource replaced; 404 for an id never
+        inserted. A deleted event stays (status cancelled) and can be updated
+        back, as Google's does."""
+        body = call.body
+        if not isinstance(body, dict):
+            return self.calendar_error(400, "parseError", "Parse Error")
+        for which in ("start", "end"):
+            when = body.get(which)
+            if not isinstance(when, dict) or not ("date" in when or "dateTime" in when):
+                return self.calendar_error(400, "required", "Missing %s time." % which)
+        with self.cond:
+            ev = self._find_event(cal_id, event_id)
+            if ev is None:
+                return self.calendar_error(404, "notFound", "Not Found")
+            for key in ("summary", "description", "location", "attendees", "reminders"):
+                ev.pop(key, None)
+            ev.update({k: v for k, v in body.items()
+                       if k in ("summary", "description", "location", "start", "end",
+                                "attendees", "reminders", "status", "transparency")})
+            ev["updated"] = _iso_ms(time.time())
+            ev["sequence"] = ev.get("sequence", 0) + 1
+            self.cond.notify_all()
+            return (200, self._event_json(ev, info["timeZone"], info["timeZone"]))
+
+    def _delete_event(self, cal_id, event_id):
+        """events.delete: 204; 410 when already deleted; 404 when never there."""
+        with self.cond:
+            ev = self._find_event(cal_id, event_id)
+            if ev is None:
+                return self.calendar_error(404, "notFound", "Not Found")
+            if ev.get("status") == "cancelled":
+                return self.calendar_error(410, "deleted", "Resource has been deleted")
+            ev["status"] = "cancelled"
+            ev["updated"] = _iso_ms(time.time())
+            self.cond.notify_all()
+        return (204, b"")
 
     def _calendar_events(self, cal_id):
         with self.cond:
@@ -1290,6 +1338,8 @@ class FakeGoogle(_Connector):
         out["sequence"] = ev.get("sequence", 0)
         if attendees:
             out["attendees"] = attendees
+        if ev.get("transparency"):
+            out["transparency"] = ev["transparency"]
         out["reminders"] = ev.get("reminders", {"useDefault": True})
         out["eventType"] = ev.get("eventType", "default")
         return out
@@ -1406,6 +1456,7 @@ class FakeGoogle(_Connector):
             self.events.append(stored)
             resource = self._event_json(stored, info["timeZone"], info["timeZone"])
             self.created.append(resource)
+            self.cond.notify_all()
         return (200, resource)
 
     # -- Gmail

@@ -1,6 +1,9 @@
 #define CAF_SUITE business
 #include "protocol/availability.hpp"
 #include "protocol/booking.hpp"
+#include "protocol/booking_entry.hpp"
+#include "protocol/google_api.hpp"
+#include "protocol/ical.hpp"
 #include "protocol/business_prompt.hpp"
 #include "protocol/customer_words.hpp"
 #include "protocol/staff_reply.hpp"
@@ -76,7 +79,7 @@ CAF_TEST(the business block is read with every field) {
 CAF_TEST(a wrong business block names each problem by its path) {
   auto p = problems_of(R"({"name": "X", "services": [{"name": "A", "minutes": 2}],
     "hours": {"tu": ["18:00-09:00"], "tue": ["09:00-10:00"]}, "slot_minutes": 0,
-    "closed": ["25-12-2026"], "calendar": {"provider": "google"}, "max_concurent": 3,
+    "closed": ["25-12-2026"], "calendar": {"provider": "ics", "url": "https://x/a.ics"}, "max_concurent": 3,
     "reminder": {"hours_before": 0, "template": {"language": "nl"}}, "approve_bookings": true})");
   auto has = [&](const std::string& text) {
     for (auto& x : p)
@@ -89,8 +92,8 @@ CAF_TEST(a wrong business block names each problem by its path) {
   CAF_CHECK(has("tenants[0].business.hours.tue: unknown key; did you mean tu?"));
   CAF_CHECK(has("tenants[0].business.slot_minutes: must be between 5 and 240"));
   CAF_CHECK(has("tenants[0].business.closed: '25-12-2026' is not a date (YYYY-MM-DD)"));
-  CAF_CHECK(has("tenants[0].business.calendar.provider: google is not built yet for bookings;"
-                " use parley (bookings in parley's own database)"));
+  CAF_CHECK(has("tenants[0].business.calendar.provider: an ICS feed is read-only; bookings need "
+                "parley, google or caldav"));
   CAF_CHECK(has("tenants[0].business.max_concurent: unknown key; did you mean max_concurrent?"));
   CAF_CHECK(has("tenants[0].business.hours: must open on at least one day (keys mo, tu, we, th, fr, sa, su)"));
   CAF_CHECK(has("tenants[0].business.approve_bookings: needs the tenant's owner (a number), who "
@@ -101,6 +104,91 @@ CAF_TEST(a wrong business block names each problem by its path) {
                               "personal");
   CAF_CHECK_EQUAL(personal, (std::vector<std::string>{
                               "tenants[0].business: only a tenant of kind business has a business block"}));
+}
+
+std::vector<std::string> calendar_problems(const std::string& calendar, const std::string& top = "") {
+  std::string block = R"({"name": "X", "services": [{"name": "A"}], "hours": {"tu": ["09:00-10:00"]},
+    "calendar": )" + calendar + "}";
+  try {
+    parse_config(R"({)" + top + R"("tenants": [{"id": "s", "kind": "business", "business": )"
+                   + block + "}]}",
+                 [](const std::string& name) -> std::optional<std::string> {
+                   if (name == "CAL_PW" || name == "GID" || name == "GSECRET")
+                     return std::string("set");
+                   return std::nullopt;
+                 });
+  } catch (const config_error& e) {
+    return e.problems;
+  }
+  return {};
+}
+
+CAF_TEST(a business calendar is parley google or caldav each with its own keys) {
+  CAF_CHECK(calendar_problems(R"({"provider": "parley"})").empty());
+  CAF_CHECK(calendar_problems(R"({"provider": "caldav", "url": "https://dav.example/salon/",
+    "username": "noor", "password_env": "CAL_PW"})").empty());
+  auto google = R"("google": {"client_id_env": "GID", "client_secret_env": "GSECRET"}, )";
+  CAF_CHECK(calendar_problems(R"({"provider": "google", "calendar_id": "salon@example.com"})",
+                              google).empty());
+  // Google for bookings needs the OAuth client like any Google use.
+  auto no_client = calendar_problems(R"({"provider": "google"})");
+  CAF_REQUIRE_EQUAL(no_client.size(), 1u);
+  CAF_CHECK_EQUAL(no_client[0].rfind("google: a tenant uses Google", 0), 0u);
+  CAF_CHECK_EQUAL(calendar_problems(R"({"provider": "caldav"})"),
+                  (std::vector<std::string>{
+                    "tenants[0].business.calendar.url: must be an http:// or https:// URL for caldav"}));
+  CAF_CHECK_EQUAL(calendar_problems(R"({"provider": "parley", "url": "https://x"})"),
+                  (std::vector<std::string>{"tenants[0].business.calendar.url: unknown key"}));
+  CAF_CHECK_EQUAL(calendar_problems(R"({"provider": "outlook"})"),
+                  (std::vector<std::string>{
+                    "tenants[0].business.calendar.provider: must be parley, google or caldav"}));
+}
+
+CAF_TEST(a booking shows in the business calendar under ids parley recognises) {
+  booking_record b;
+  b.id = 42;
+  b.service = "Knippen";
+  b.customer = "31600000001";
+  b.customer_name = "Anna";
+  b.price = "25 EUR";
+  b.status = "pending";
+  auto e = calendar_entry_of(b, "nl");
+  CAF_CHECK_EQUAL(e.google_id, "prlb42");
+  CAF_CHECK_EQUAL(e.uid, "parley-booking-42");
+  CAF_CHECK_EQUAL(e.summary, "Knippen: Anna (wacht op bevestiging)");
+  CAF_CHECK_EQUAL(e.description, "Geboekt via WhatsApp (boeking 42).\nKlant: Anna +31600000001\n"
+                                 "Prijs: 25 EUR");
+  b.status = "confirmed";
+  b.customer_name.clear();
+  CAF_CHECK_EQUAL(calendar_entry_of(b, "en").summary, "Knippen: +31600000001");
+  CAF_CHECK(is_booking_entry("prlb42"));
+  CAF_CHECK(is_booking_entry("parley-booking-7"));
+  // The owner's own events: Google's random ids, an approved plan: event.
+  CAF_CHECK(!is_booking_entry("prlbq3k9v0"));
+  CAF_CHECK(!is_booking_entry("prlb"));
+  CAF_CHECK(!is_booking_entry("prl042"));
+  CAF_CHECK(!is_booking_entry("parley-approval-3"));
+}
+
+CAF_TEST(a calendar event carries its uid and whether it blocks time) {
+  auto text = std::string("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a-1\r\n"
+    "DTSTART:20261201T090000Z\r\nDTEND:20261201T100000Z\r\nSUMMARY:Busy\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:b-2\r\nDTSTART:20261201T110000Z\r\nDTEND:20261201T120000Z\r\n"
+    "TRANSP:TRANSPARENT\r\nSUMMARY:Free\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+  auto from = tz::instant_of("UTC", "2026-12-01", "00:00");
+  auto parsed = ical::events_between(text, from, from + 86400000, "UTC");
+  CAF_REQUIRE_EQUAL(parsed.events.size(), 2u);
+  CAF_CHECK_EQUAL(parsed.events[0].uid, "a-1");
+  CAF_CHECK(parsed.events[0].busy);
+  CAF_CHECK_EQUAL(parsed.events[1].uid, "b-2");
+  CAF_CHECK(!parsed.events[1].busy);
+  auto google = google::parse_events(R"({"items": [
+    {"id": "prlb9", "start": {"dateTime": "2026-12-01T09:00:00Z"}, "end": {"dateTime": "2026-12-01T10:00:00Z"}},
+    {"id": "x1", "transparency": "transparent", "start": {"date": "2026-12-01"}, "end": {"date": "2026-12-02"}}]})", "UTC");
+  CAF_REQUIRE_EQUAL(google.events.size(), 2u);
+  CAF_CHECK_EQUAL(google.events[0].uid, "prlb9");
+  CAF_CHECK(google.events[0].busy);
+  CAF_CHECK(!google.events[1].busy);
 }
 
 CAF_TEST(a slot must be open aligned ahead and within the horizon) {

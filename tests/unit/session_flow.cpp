@@ -63,6 +63,7 @@ booking_desk_actor::behavior_type fake_desk(booking_desk_actor::pointer self,
     },
     [=](atom::resume, const std::string&, const std::string&) { return true; },
     [=](atom::tick) {},
+    [=](atom::mirror) {},
   };
 }
 
