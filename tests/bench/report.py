@@ -65,13 +65,33 @@ print("a live-data command with a warm cache costs %.2f times a task command (re
       % weather["p50_ratio_to_taken"])
 conversations = e2e["answered"]
 per_conversation = (rss_conversations - rss_idle) / conversations if conversations else 0
+def per_message(step, answered):
+    """CPU µs, context switches per answered message across a step, and threads."""
+    before, after = one("proc_%s_before.json" % step), one("proc_%s_after.json" % step)
+    n = max(1, answered)
+    return {"answered": answered,
+            "parley_cpu_us": (after["parley_cpu_s"] - before["parley_cpu_s"]) * 1e6 / n,
+            "pg_cpu_us": (after["pg_cpu_s"] - before["pg_cpu_s"]) * 1e6 / n,
+            "switches": (after["parley_switches"] - before["parley_switches"]) / n,
+            "threads": after["parley_threads"]}
+
+
+costs = {"command": per_message("command", e2e["answered"]),
+         "ingest": per_message("ingest", int(open(os.path.join(out, "ingest_answered")).read()))}
+for name, label in (("command", "command `taken`, 10,000 conversations"),
+                    ("ingest", "the ingest steps and their drain")):
+    c = costs[name]
+    print("cost per answered message, %s (%d): parley CPU %.0f us, PostgreSQL CPU %.0f us,"
+          " %.1f context switches in parley; %d parley threads" % (
+              label, c["answered"], c["parley_cpu_us"], c["pg_cpu_us"], c["switches"],
+              c["threads"]))
 print("memory: RSS %.1f MB idle, %.1f MB after %d conversations (%.1f KB each),"
       " %.1f MB after the ingest steps" % (
           rss_idle / 1024, rss_conversations / 1024, conversations, per_conversation,
           rss_after / 1024))
 json.dump({"machine": {"cpu": cpu, "cores": os.cpu_count()},
            "ingest": parley, "answering": answering, "http_ceiling": ceiling, "storage_ceiling": storage,
-           "command_end_to_end": e2e, "live_command_warm_cache": weather, "llm_overhead": llm,
+           "command_end_to_end": e2e, "cost_per_message": costs, "live_command_warm_cache": weather, "llm_overhead": llm,
            "rss_kb": {"idle": rss_idle, "after_conversations": rss_conversations,
                       "conversations": conversations,
                       "per_conversation_kb": per_conversation, "after_ingest": rss_after}},

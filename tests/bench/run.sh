@@ -62,18 +62,24 @@ metric() {
   python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
     "http://127.0.0.1:$parley_port/metrics" | awk -v m="$1" '$1 == m {print $2}'
 }
+# CPU time, threads and context switches of parley and the embedded PostgreSQL.
+proc_stats() { python3 tests/bench/proc_stats.py "$parley_pid" "$data/pg/data"; }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
 echo "1/6 a command end to end at 1,000/s, 10,000 conversations"
 start_parley '{}'
 rss_idle=$(rss_kb $parley_pid)
+proc_stats > "$out/proc_command_before.json"
 $bench e2e --url "$url" --secret "$BENCH_SECRET" --graph-port "$graph_port" \
   --rate 1000 --seconds 10 --text taken --first-id 10000000 --label command > "$out/e2e.json"
 rss_conversations=$(rss_kb $parley_pid)
+proc_stats > "$out/proc_command_after.json"
 
 echo "2/6 ingest at 1, 16 and 64 connections, ${seconds}s each"
 $bench ceiling --port "$graph_port" 2>/dev/null & pids+=($!)
 next=0
+completed0=$(metric parley_messages_completed_total)
+proc_stats > "$out/proc_ingest_before.json"
 for c in 1 16 64; do
   commits0=$(metric parley_ingest_commits_total); events0=$(metric parley_webhook_events_total)
   line=$($bench ingest --url "$url" --secret "$BENCH_SECRET" --connections $c \
@@ -91,6 +97,8 @@ until [ "$(metric parley_messages_completed_total)" -ge "$(metric parley_webhook
   sleep 0.2
 done
 drain_seconds=$(python3 -c "import time; print(round(time.time() - $drain_start, 2))")
+proc_stats > "$out/proc_ingest_after.json"
+echo $(( $(metric parley_messages_completed_total) - completed0 )) > "$out/ingest_answered"
 rss_after=$(rss_kb $parley_pid)
 stop_parley
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
