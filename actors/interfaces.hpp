@@ -33,13 +33,6 @@ using ingest_actor = caf::typed_actor<
   // A parsed webhook from the HTTP edge, answered through its callback.
   caf::reacts_to<atom::ingest, webhook_batch>>;
 
-/// A COMPLETION COMMITTER, in front of one storage worker: the completions
-/// that sessions hand it while a commit is in flight are committed together
-/// in the next (group commit); each session is answered when its part is
-/// durable.
-using completion_actor = caf::typed_actor<
-  caf::replies_to<atom::complete, completion, std::string>::with<completion_result>>;
-
 /// A STORAGE WORKER: a detached actor with its own connection, for sessions.
 using storage_actor = caf::typed_actor<
   // The newest N memory entries of a conversation, oldest first.
@@ -48,10 +41,6 @@ using storage_actor = caf::typed_actor<
   // Completes an event in one transaction: command, memory, outbox, run.
   caf::replies_to<atom::complete, completion, std::string>::with<
     completion_result>,
-  // Completes several events (each with its channel) in one transaction;
-  // one that cannot be stored is answered with its error, the rest commit.
-  caf::replies_to<atom::complete, std::vector<completion>, std::vector<std::string>>::with<
-    std::vector<completion_result>>,
   // Messages whose events are not complete, for recovery.
   caf::replies_to<atom::pending, std::vector<std::string>>::with<
     std::vector<inbound_message>>,

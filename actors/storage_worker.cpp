@@ -40,12 +40,6 @@ storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
       return guarded(self->state, "completing an event",
                      [&](storage::store& s) { return s.complete(c, channel); });
     },
-    [=](atom::complete, const std::vector<completion>& items,
-        const std::vector<std::string>& channels) -> caf::result<std::vector<completion_result>> {
-      return guarded(self->state, "completing events", [&](storage::store& s) {
-        return s.complete_batch(items, channels);
-      });
-    },
     [=](atom::pending, const std::vector<std::string>& providers)
       -> caf::result<std::vector<inbound_message>> {
       return guarded(self->state, "reading pending events",

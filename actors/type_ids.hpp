@@ -129,7 +129,7 @@ typename Inspector::result_type inspect(Inspector& f, decision_record& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, completion_result& x) {
   return f(caf::meta::type_name("completion_result"), x.applied, x.reply,
-           x.outbox, x.error);
+           x.outbox);
 }
 
 template <class Inspector>
@@ -263,8 +263,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::outbox_item>))
   CAF_ADD_TYPE_ID(parley, (parley::completion))
   CAF_ADD_TYPE_ID(parley, (parley::completion_result))
-  CAF_ADD_TYPE_ID(parley, (std::vector<parley::completion>))
-  CAF_ADD_TYPE_ID(parley, (std::vector<parley::completion_result>))
   CAF_ADD_TYPE_ID(parley, (parley::llm_request))
   CAF_ADD_TYPE_ID(parley, (parley::tool_round))
   CAF_ADD_TYPE_ID(parley, (parley::turn_outcome))

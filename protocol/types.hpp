@@ -135,9 +135,6 @@ struct completion_result {
   bool applied = false;  ///< false: the event was already complete
   std::string reply;     ///< the reply as stored in memory
   std::vector<outbox_item> outbox;
-  /// In a batch: this completion alone could not be stored (the others
-  /// were); its session tries it again.
-  std::string error;
 };
 
 /// A function call the model asked for.

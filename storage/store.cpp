@@ -12,8 +12,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <set>
-#include <tuple>
 
 namespace parley::storage {
 
@@ -225,88 +223,30 @@ std::vector<memory_entry> store::load_memory(const std::string& tenant,
 
 completion_result store::complete(const completion& c,
                                   const std::string& channel) {
-  return complete_batch({c}, {channel}).at(0);
-}
-
-std::vector<completion_result>
-store::complete_batch(const std::vector<completion>& items,
-                      const std::vector<std::string>& channels) {
-  try {
-    transaction tx(db_);
-    return complete_in(tx, items, channels);
-  } catch (const pg_error& e) {
-    if (e.connection_lost || items.size() == 1)
-      throw;
-    // One completion that cannot be stored must not fail the others: each
-    // again on its own, and only the one that fails again says so.
-    std::vector<completion_result> out(items.size());
-    for (size_t i = 0; i < items.size(); ++i) {
-      try {
-        transaction tx(db_);
-        out[i] = std::move(complete_in(tx, {items[i]}, {channels[i]}).at(0));
-      } catch (const pg_error& one) {
-        if (one.connection_lost)
-          throw;
-        out[i].error = one.what();
-      }
-    }
+  completion_result out;
+  auto& m = c.message;
+  transaction tx(db_);
+  auto claimed = tx.exec("UPDATE events SET state = 'done', done_at = now()"
+                         " WHERE id = $1 AND state = 'pending' RETURNING id",
+                         {num(m.event_id)});
+  if (claimed.rows() == 0) {
+    // Already complete: never a second reply. Its unsent rows come back, for
+    // when the first answer was committed but lost on the way (a timeout):
+    // the sender sends each row once, whoever hands it over.
+    out.outbox = read_outbox(tx.exec("SELECT " OUTBOX_COLUMNS " FROM outbox"
+                                     " WHERE event_id = $1 AND state = 'pending'"
+                                     " ORDER BY id", {num(m.event_id)}));
     return out;
   }
-}
-
-std::vector<completion_result>
-store::complete_in(transaction& tx, const std::vector<completion>& items,
-                   const std::vector<std::string>& channels) {
-  std::vector<completion_result> results(items.size());
-  // Every event of the batch claimed in one statement: only a pending one
-  // is completed, so a repeat never gets a second reply.
-  std::vector<std::string> ids;
-  for (auto& c : items)
-    ids.push_back(num(c.message.event_id));
-  auto claimed = tx.exec("UPDATE events SET state = 'done', done_at = now()"
-                         " WHERE id = ANY($1::bigint[]) AND state = 'pending' RETURNING id",
-                         {text_array(ids)});
-  std::set<int64_t> won;
-  for (int i = 0; i < claimed.rows(); ++i)
-    won.insert(claimed.int64(i, 0));
+  out.applied = true;
+  // A task command runs here, in the transaction; live-data commands come
+  // with their reply.
+  if (c.path == answer_path::command && !c.command_line.empty())
+    out.reply = run_command(tx, c);
+  else
+    out.reply = c.reply;
   // The rest goes in one round trip with the COMMIT.
   std::vector<statement> writes;
-  std::vector<std::tuple<size_t, size_t, outbox_item>> sent_rows;  // item, result index, row
-  for (size_t k = 0; k < items.size(); ++k) {
-    auto& c = items[k];
-    auto& m = c.message;
-    auto& out = results[k];
-    if (!won.erase(m.event_id)) {
-      // Already complete: never a second reply. Its unsent rows come back, for
-      // when the first answer was committed but lost on the way (a timeout):
-      // the sender sends each row once, whoever hands it over.
-      out.outbox = read_outbox(tx.exec("SELECT " OUTBOX_COLUMNS " FROM outbox"
-                                       " WHERE event_id = $1 AND state = 'pending'"
-                                       " ORDER BY id", {num(m.event_id)}));
-      continue;
-    }
-    out.applied = true;
-    // A task command runs here, in the transaction; live-data commands come
-    // with their reply.
-    if (c.path == answer_path::command && !c.command_line.empty())
-      out.reply = run_command(tx, c);
-    else
-      out.reply = c.reply;
-    for (auto& [index, item] : completion_writes(c, channels.at(k), out.reply, writes))
-      sent_rows.emplace_back(k, index, std::move(item));
-  }
-  auto written = tx.commit(std::move(writes));
-  for (auto& [k, index, item] : sent_rows) {
-    item.id = written[index].int64(0, 0);
-    results[k].outbox.push_back(std::move(item));
-  }
-  return results;
-}
-
-std::vector<std::pair<size_t, outbox_item>>
-store::completion_writes(const completion& c, const std::string& channel,
-                         const std::string& reply, std::vector<statement>& writes) {
-  auto& m = c.message;
   std::vector<std::pair<size_t, outbox_item>> sent_rows;  // result index, row
   // The person wrote: Meta's 24-hour window runs from when it arrived (also
   // in a silent, handed-over chat, where a person may answer).
@@ -325,12 +265,12 @@ store::completion_writes(const completion& c, const std::string& channel,
   } else if (c.path != answer_path::ignored) {
     writes.push_back({"INSERT INTO messages (tenant, chat, role, content, event_id)"
                       " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
-                      {m.tenant, m.chat, memory_text(m), num(m.event_id), reply}});
+                      {m.tenant, m.chat, memory_text(m), num(m.event_id), out.reply}});
     // Held replies stay in the outbox as drafts or records; only pending
     // rows go to the sender. An approval prompt's last part carries the
     // approval, so it can be sent with buttons.
     auto state = c.hold.empty() ? std::string("pending") : c.hold;
-    auto parts = split_message(reply);
+    auto parts = split_message(out.reply);
     // In a group the reply goes to the group, quotes the message it answers
     // (first part) and mentions its author.
     auto group = m.context.group;
@@ -370,7 +310,12 @@ store::completion_writes(const completion& c, const std::string& channel,
                     " error, steps) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, '')::jsonb)",
                     {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),
                      to_string(c.path), num(latency), opt(c.error), c.trace}});
-  return sent_rows;
+  auto results = tx.commit(std::move(writes));
+  for (auto& [index, item] : sent_rows) {
+    item.id = results[index].int64(0, 0);
+    out.outbox.push_back(std::move(item));
+  }
+  return out;
 }
 
 std::vector<inbound_message>

@@ -102,13 +102,6 @@ public:
   /// already complete.
   completion_result complete(const completion& c, const std::string& channel);
 
-  /// Completes several events (channels[i] is items[i]'s) in one transaction
-  /// and one commit (group commit). When that fails for any reason but a
-  /// lost connection, each is tried alone, and only one failing alone gets
-  /// its `error` set. Throws pg_error on a lost connection.
-  std::vector<completion_result> complete_batch(const std::vector<completion>& items,
-                                                const std::vector<std::string>& channels);
-
   /// Messages whose events are not complete, in arrival order.
   std::vector<inbound_message> pending_messages(const std::vector<std::string>& providers);
 
@@ -329,17 +322,6 @@ public:
              const std::string& decision, const std::string& detail);
 
 private:
-  std::vector<completion_result> complete_in(transaction& tx,
-                                             const std::vector<completion>& items,
-                                             const std::vector<std::string>& channels);
-  /// The statements that store completion `c` (conversation, memory, outbox
-  /// rows, decision, run), appended to `writes`; the rows to send, each with
-  /// the index of its INSERT in `writes`.
-  std::vector<std::pair<size_t, outbox_item>> completion_writes(const completion& c,
-                                                                const std::string& channel,
-                                                                const std::string& reply,
-                                                                std::vector<statement>& writes);
-
   /// Marks each duplicate message of `rows` still pending as `unanswered`.
   void mark_unanswered_repeats(const std::vector<event_row>& rows,
                                 std::vector<insert_outcome>& out);

@@ -6,7 +6,6 @@
 #include "actors/log.hpp"
 #include "actors/app/tenant_registry.hpp"
 #include "actors/business/booking_desk.hpp"
-#include "actors/completion_committer.hpp"
 #include "actors/policy/policy_gate.hpp"
 #include "actors/conversation/relevance_scorer.hpp"
 #include "actors/connectors/shell_connector.hpp"
@@ -88,8 +87,6 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     storage_.push_back(spawn_supervised<storage_actor>(
       sys, "storage worker " + std::to_string(i),
       detached_worker(storage_worker, conninfo)));
-  for (auto& worker : storage_)
-    committers_.push_back(sys.spawn(completion_committer, worker));
   if (cfg->llm.enabled())
     for (int i = 0; i < cfg->llm.workers; ++i)
       llm_.push_back(spawn_supervised<llm_actor>(
@@ -192,7 +189,6 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   deps.gate = gate_;
   deps.scorer = scorer_;
   deps.storage = storage_;
-  deps.completions = committers_;
   deps.llm = llm_;
   deps.senders = senders_;
   deps.llm_timeout = std::chrono::milliseconds(cfg->llm.timeout_ms);
@@ -207,8 +203,6 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   };
   for (auto& s : storage_)
     watch(s);
-  for (auto& c : committers_)
-    watch(c);
   for (auto& l : llm_)
     watch(l);
   for (auto& s : senders_)
@@ -306,8 +300,6 @@ void app::shutdown() {
   for (auto& sh : shells_)
     stop(sh);
   stop(writer_);
-  for (auto& c : committers_)
-    stop(c);
   for (auto& s : storage_)
     stop(s);
   for (auto& l : llm_)

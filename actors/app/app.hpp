@@ -88,7 +88,6 @@ private:
   std::vector<sender_actor> senders_;
   event_writer_actor writer_;
   router_actor router_;
-  std::vector<completion_actor> committers_;  ///< one per storage worker
   policy_gate_actor gate_;
   booking_desk_actor bookings_;
   tenant_registry_actor tenants_;

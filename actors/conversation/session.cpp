@@ -37,9 +37,9 @@ std::string channel_of(const inbound_message& m, const tenant_config& t) {
 void finish(self_ptr self, const session_deps& deps, router_actor router,
             completion c) {
   auto& st = self->state;
-  auto& committer = deps.pick(deps.completions, st.key.chat);
+  auto& store = deps.pick(deps.storage, st.key.chat);
   auto channel = channel_of(c.message, *st.tenant);
-  self->request(committer, std::chrono::seconds(30), atom::complete_v, c, channel)
+  self->request(store, std::chrono::seconds(30), atom::complete_v, c, channel)
     .then(
       [=](const completion_result& r) {
         auto& st = self->state;

@@ -19,9 +19,6 @@ namespace parley {
 /// that one conversation always uses the same worker (order is kept).
 struct session_deps {
   std::vector<storage_actor> storage;
-  /// One committer per storage worker, in the same order: completions go
-  /// through it (group commit), everything else to the worker itself.
-  std::vector<completion_actor> completions;
   std::vector<llm_actor> llm;  ///< empty: no LLM configured
   std::vector<sender_actor> senders;
   policy_gate_actor gate;      ///< null: actions are refused

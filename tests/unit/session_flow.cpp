@@ -1,5 +1,4 @@
 #define CAF_SUITE session
-#include "actors/completion_committer.hpp"
 #include "actors/errors.hpp"
 #include "actors/conversation/session.hpp"
 
@@ -35,7 +34,6 @@ struct recorder {
   std::vector<relevance> scores;           ///< the scorer's answers, in order
   std::vector<std::vector<memory_entry>> scored_with;
   bool already_complete = false;  ///< storage answers as for a repeat
-  std::vector<size_t> batches;    ///< the size of each batch of completions
   std::vector<std::string> tasks;          ///< open tasks storage reports
   std::map<std::string, std::string> briefs;  ///< "tenant date" -> state
   std::vector<brief_delivery> deliveries;  ///< briefs handed to storage
@@ -106,21 +104,6 @@ policy_gate_actor::behavior_type fake_gate(policy_gate_actor::pointer self,
   };
 }
 
-completion_result fake_complete(recorder& rec, const completion& c, const std::string& channel) {
-  rec.completions.push_back(c);
-  completion_result r;
-  r.applied = !rec.already_complete;
-  r.reply = c.path == answer_path::command ? "ran " + c.command_line : c.reply;
-  if (c.message.text == "unstorable")  // storage refuses this one alone
-    r.error = "invalid byte sequence";
-  // Like the store: nothing to send for a message ignored or heard silently.
-  if (c.path != answer_path::ignored && c.path != answer_path::silent)
-    r.outbox.push_back(outbox_item::to(int64_t(rec.completions.size()),
-                                       c.message.tenant, c.message.chat,
-                                       channel, c.message.sender, r.reply));
-  return r;
-}
-
 storage_actor::behavior_type fake_storage(storage_actor::pointer self,
                                           std::shared_ptr<recorder> rec) {
   return {
@@ -130,15 +113,16 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
       return std::vector<memory_entry>(m.begin() + from, m.end());
     },
     [=](atom::complete, const completion& c, const std::string& channel) {
-      return fake_complete(*rec, c, channel);
-    },
-    [=](atom::complete, const std::vector<completion>& items,
-        const std::vector<std::string>& channels) {
-      rec->batches.push_back(items.size());
-      std::vector<completion_result> out;
-      for (size_t i = 0; i < items.size(); ++i)
-        out.push_back(fake_complete(*rec, items[i], channels[i]));
-      return out;
+      rec->completions.push_back(c);
+      completion_result r;
+      r.applied = !rec->already_complete;
+      r.reply = c.path == answer_path::command ? "ran " + c.command_line : c.reply;
+      // Like the store: nothing to send for a message ignored or heard silently.
+      if (c.path != answer_path::ignored && c.path != answer_path::silent)
+        r.outbox.push_back(outbox_item::to(int64_t(rec->completions.size()),
+                                           c.message.tenant, c.message.chat,
+                                           channel, c.message.sender, r.reply));
+      return r;
     },
     [=](atom::pending, const std::vector<std::string>&) {
       return std::vector<inbound_message>{};
@@ -240,7 +224,6 @@ struct fixture : test_coordinator_fixture<> {
 
   fixture() {
     deps.storage.push_back(sys.spawn(fake_storage, rec));
-    deps.completions.push_back(sys.spawn(completion_committer, deps.storage.back()));
     deps.llm.push_back(sys.spawn(fake_llm, rec, 0));
     deps.senders.push_back(sys.spawn(fake_sender, rec));
     deps.gate = sys.spawn(fake_gate, rec);
@@ -279,30 +262,6 @@ struct fixture : test_coordinator_fixture<> {
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(session_tests, fixture)
-
-CAF_TEST(completions that wait behind a commit go in one batch and a bad one fails alone) {
-  auto committer = deps.completions.front();
-  for (auto text : {"a", "b", "unstorable", "c"}) {
-    completion c;
-    c.message = msg(text, std::string("31") + text);
-    c.path = answer_path::llm;
-    c.reply = std::string("re ") + text;
-    self->send(committer, atom::complete_v, c, std::string("meta"));
-  }
-  sched.run();
-  // The first went alone (nothing was in flight); the rest had waited.
-  CAF_CHECK_EQUAL(rec->batches, (std::vector<size_t>{1, 3}));
-  std::vector<std::string> replies;
-  int errors = 0;
-  for (int i = 0; i < 4; ++i)
-    self->receive([&](const completion_result& r) { replies.push_back(r.reply); },
-                  [&](const caf::error& e) {
-                    ++errors;
-                    CAF_CHECK_EQUAL(e.code(), static_cast<uint8_t>(errc::storage_unavailable));
-                  });
-  CAF_CHECK_EQUAL(replies, (std::vector<std::string>{"re a", "re b", "re c"}));
-  CAF_CHECK_EQUAL(errors, 1);
-}
 
 CAF_TEST(a command is completed through storage without asking the llm) {
   auto s = start();
