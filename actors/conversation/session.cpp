@@ -49,7 +49,9 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
                     + "\" -> \"" + r.reply + "\"");
         if (r.applied && deps.metrics)
           deps.metrics->completed++;
-        if (r.applied && c.path != answer_path::ignored) {
+        // Memory not read yet holds nothing to append to: storage has the
+        // exchange, and the first read will bring it.
+        if (r.applied && st.loaded && c.path != answer_path::ignored) {
           st.memory.push_back({"user", memory_text(c.message)});
           if (c.path != answer_path::silent)
             st.memory.push_back({"assistant", r.reply});
@@ -222,9 +224,12 @@ void decide_group(self_ptr self, const session_deps& deps, router_actor router,
       });
 }
 
-/// A group message: the scorer decides whether it deserves an answer.
-void answer_group(self_ptr self, const session_deps& deps, router_actor router,
-                  completion c) {
+void with_memory(self_ptr self, const session_deps& deps, std::function<void()> then);
+
+/// A group message: the scorer decides whether it deserves an answer, with
+/// the conversation so far.
+void score_group(self_ptr self, const session_deps& deps, router_actor router,
+                 completion c) {
   auto& st = self->state;
   auto threshold = st.tenant->relevance_threshold;
   if (!deps.scorer)
@@ -243,6 +248,11 @@ void answer_group(self_ptr self, const session_deps& deps, router_actor router,
                      {0, "the scorer did not answer: " + describe(err), "none",
                       threshold});
       });
+}
+
+void answer_group(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c) {
+  with_memory(self, deps, [=] { score_group(self, deps, router, c); });
 }
 
 void answer_live(self_ptr self, const session_deps& deps, router_actor router,
@@ -528,16 +538,23 @@ void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
 
 /// Anything that is not a command: the model with tools (the agent loop),
 /// or the deterministic fallback.
+void ask_model(self_ptr self, const session_deps& deps, router_actor router, completion c);
+
 void answer_free_text(self_ptr self, const session_deps& deps,
                       router_actor router, completion c) {
-  auto& st = self->state;
-  auto& m = c.message;
   if (deps.llm.empty()) {
     c.path = answer_path::fallback;
-    c.reply = fallback_reply(st.tenant->language, false);
+    c.reply = fallback_reply(self->state.tenant->language, false);
     c.error = "no LLM configured";
     return finish(self, deps, router, std::move(c));
   }
+  with_memory(self, deps, [=] { ask_model(self, deps, router, c); });
+}
+
+/// The model's turn, with the conversation so far.
+void ask_model(self_ptr self, const session_deps& deps, router_actor router, completion c) {
+  auto& st = self->state;
+  auto& m = c.message;
   // Read receipts are visible to the person: not when the reply is held.
   if (m.provider == "meta" && c.hold.empty())
     self->send(deps.pick(deps.senders, st.key.chat), atom::mark_read_v,
@@ -570,7 +587,7 @@ void answer_free_text(self_ptr self, const session_deps& deps,
 
 void next(self_ptr self, const session_deps& deps, router_actor router) {
   auto& st = self->state;
-  if (!st.loaded || st.busy)
+  if (st.busy)
     return;
   if (st.queue.empty()) {
     if (st.stopping)
@@ -583,8 +600,14 @@ void next(self_ptr self, const session_deps& deps, router_actor router) {
   answer(self, deps, router);
 }
 
-void load_memory(self_ptr self, const session_deps& deps, router_actor router) {
+/// Runs `then` with the conversation's memory restored: read from storage
+/// the first time a path needs it (the model, a group's scorer), so that a
+/// command in a new conversation costs no read. A failed read leaves the
+/// message at the head of the queue, handled again after the back-off.
+void with_memory(self_ptr self, const session_deps& deps, std::function<void()> then) {
   auto& st = self->state;
+  if (st.loaded)
+    return then();
   self
     ->request(deps.pick(deps.storage, st.key.chat), std::chrono::seconds(30),
               atom::load_v, st.key, static_cast<int32_t>(st.tenant->memory))
@@ -593,13 +616,12 @@ void load_memory(self_ptr self, const session_deps& deps, router_actor router) {
         auto& st = self->state;
         st.memory.assign(entries.begin(), entries.end());
         st.loaded = true;
-        next(self, deps, router);
+        then();
       },
       [=](const caf::error& err) {
-        log::warn("session cannot load its memory, retrying: "
-                  + describe(err));
-        self->delayed_send(self, deps.storage_retry, atom::tick_v,
-                           uint64_t{0});
+        log::warn("session cannot load its memory, retrying: " + describe(err));
+        self->state.busy = false;
+        self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
       });
 }
 
@@ -614,7 +636,6 @@ session(session_actor::stateful_pointer<session_state> self,
   self->state.key = std::move(key);
   self->state.tenant = std::move(tenant);
   self->state.deps = shared_deps;
-  load_memory(self, *shared_deps, router);
   return {
     [=](atom::route, inbound_message& m) {
       auto& st = self->state;
@@ -630,10 +651,7 @@ session(session_actor::stateful_pointer<session_state> self,
     [=](atom::tick, uint64_t gen) {
       auto& st = self->state;
       if (gen == 0) { // a storage retry
-        if (!st.loaded)
-          load_memory(self, *shared_deps, router);
-        else
-          next(self, *shared_deps, router);
+        next(self, *shared_deps, router);
         return;
       }
       if (gen == st.generation && !st.busy && st.queue.empty()

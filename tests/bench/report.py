@@ -41,8 +41,8 @@ for p, c in zip(parley, ceiling):
 answered = sum(p["events"] for p in parley)
 answering = {"messages": answered, "drain_seconds": drain_seconds,
              "per_second": answered / (sum(p["seconds"] for p in parley) + drain_seconds)}
-print("answering: the %d messages of the ingest steps were all answered %.1f s after the"
-      " last step; %.0f answered/s over the steps and the drain" % (
+print("answering: the %d messages of the ingest steps were all answered (their replies sent)"
+      " %.1f s after the last step; %.0f answered/s over the steps and the drain" % (
           answered, drain_seconds, answering["per_second"]))
 last = parley[-1]
 storage["parley_ratio"] = last["per_second"] / storage["per_second"] if storage["per_second"] else 0

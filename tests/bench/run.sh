@@ -10,7 +10,8 @@
 #      Graph API, and RSS after those 10,000 conversations;
 #   2. ingest at 1, 16 and 64 connections (every message answered), with
 #      events per commit and commits/s from parley's /metrics, then the time
-#      the backlog of acknowledged but unanswered messages takes to drain;
+#      the backlog of acknowledged but unanswered messages takes to drain
+#      (every reply sent);
 #   3. LLM overhead: free text at 20/s for 10 s through a fake LLM that
 #      answers after exactly 200 ms; reply latency minus 200 ms;
 #   4. the storage ceiling: as many events as the 64-connection step stored,
@@ -95,6 +96,14 @@ done
 # next step, and the answering rate over the ingest steps is reported.
 drain_start=$(date +%s.%N)
 until [ "$(metric parley_messages_completed_total)" -ge "$(metric parley_webhook_events_total)" ]; do
+  sleep 0.2
+done
+# Answered means the reply reached the (fake) Graph API: the outbox drains
+# too, or the next steps would queue behind this one's sends.
+pending_sends() {
+  psql -h "$data/pg/run" -U parley -d parley -AtX -c "SELECT count(*) FROM outbox WHERE state = 'pending'"
+}
+until [ "$(pending_sends)" = 0 ]; do
   sleep 0.2
 done
 drain_seconds=$(python3 -c "import time; print(round(time.time() - $drain_start, 2))")

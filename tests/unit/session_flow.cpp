@@ -34,6 +34,8 @@ struct recorder {
   std::vector<relevance> scores;           ///< the scorer's answers, in order
   std::vector<std::vector<memory_entry>> scored_with;
   bool already_complete = false;  ///< storage answers as for a repeat
+  int memory_reads = 0;           ///< how often a session read its memory
+  int failing_reads = 0;          ///< this many reads fail first (storage down)
   std::vector<std::string> tasks;          ///< open tasks storage reports
   std::map<std::string, std::string> briefs;  ///< "tenant date" -> state
   std::vector<brief_delivery> deliveries;  ///< briefs handed to storage
@@ -107,7 +109,11 @@ policy_gate_actor::behavior_type fake_gate(policy_gate_actor::pointer self,
 storage_actor::behavior_type fake_storage(storage_actor::pointer self,
                                           std::shared_ptr<recorder> rec) {
   return {
-    [=](atom::load, const conversation_key&, int32_t limit) {
+    [=](atom::load, const conversation_key&,
+        int32_t limit) -> caf::result<std::vector<memory_entry>> {
+      ++rec->memory_reads;
+      if (rec->failing_reads > 0 && rec->failing_reads-- > 0)
+        return make_error(errc::storage_unavailable, "connection refused");
       auto& m = rec->stored_memory;
       auto from = m.size() > static_cast<size_t>(limit) ? m.size() - limit : 0;
       return std::vector<memory_entry>(m.begin() + from, m.end());
@@ -324,6 +330,37 @@ CAF_TEST(a failing llm still gets the person a deterministic answer) {
   CAF_CHECK(rec->completions[0].path == answer_path::fallback);
   CAF_CHECK(rec->completions[0].reply.find("not reachable") != std::string::npos);
   CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+}
+
+CAF_TEST(a command in a new conversation is answered without reading its memory) {
+  rec->stored_memory.push_back({"user", "earlier"});
+  auto s = start();
+  self->send(s, atom::route_v, msg("taken"));
+  sched.run();
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->memory_reads, 0);
+  // The model needs the conversation: read once, then kept.
+  self->send(s, atom::route_v, msg("hallo"));
+  self->send(s, atom::route_v, msg("nog iets"));
+  sched.run();
+  CAF_CHECK_EQUAL(rec->memory_reads, 1);
+  CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 2u);
+  CAF_CHECK_EQUAL(rec->llm_requests[0].messages.front().content, "earlier");
+  CAF_CHECK_EQUAL(rec->llm_requests[1].messages.size(), 4u);  // earlier, hallo, reply, nog iets
+}
+
+CAF_TEST(a memory read that fails leaves the message to be answered after the back-off) {
+  rec->failing_reads = 1;
+  auto s = start();
+  self->send(s, atom::route_v, msg("hallo"));
+  sched.run();
+  CAF_CHECK(rec->llm_requests.empty());
+  CAF_CHECK(rec->completions.empty());
+  trigger_timeouts();  // the storage back-off
+  sched.run();
+  CAF_CHECK_EQUAL(rec->memory_reads, 2);
+  CAF_CHECK_EQUAL(rec->llm_requests.size(), 1u);
+  CAF_CHECK_EQUAL(rec->completions.size(), 1u);
 }
 
 CAF_TEST(the llm sees the restored memory capped to the tenant size) {
