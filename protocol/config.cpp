@@ -287,6 +287,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   r.read("http_threads", c.http_threads);
   r.read("body_limit", c.body_limit);
   r.read("session_idle_s", c.session_idle_s);
+  r.read("max_sessions", c.max_sessions);
   r.read("send_max_attempts", c.send_max_attempts);
   r.read("send_backoff_ms", c.send_backoff_ms);
   r.read("send_backoff_max_ms", c.send_backoff_max_ms);
@@ -294,7 +295,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   r.read("send_timeout_ms", c.send_timeout_ms);
   r.read("log_text", c.log_text);
   for (auto [key, value] : {std::pair{"db_pool", c.db_pool}, {"senders", c.senders},
-                            {"http_threads", c.http_threads}})
+                            {"http_threads", c.http_threads}, {"max_sessions", c.max_sessions}})
     if (value < 1)
       r.problem(key, "must be >= 1");
   r.object("llm", [&](object_reader& llm) { read_llm(llm, c.llm, env); });

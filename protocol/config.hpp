@@ -183,6 +183,10 @@ struct config {
   int http_threads = 2;
   std::size_t body_limit = 1 << 20;
   int session_idle_s = 600;      ///< passivate a session idle this long
+  /// At most this many live sessions: beyond it the least recently used is
+  /// passivated (its memory is read again when it speaks next), so memory
+  /// does not grow with the number of people who wrote in the last minutes.
+  int max_sessions = 5000;
   int send_max_attempts = 12;
   int send_backoff_ms = 500;     ///< first retry delay; doubles, capped
   int send_backoff_max_ms = 300000;

@@ -11,6 +11,19 @@ namespace {
 
 using self_ptr = router_actor::stateful_pointer<router_state>;
 
+/// Asks a session to finish what it has and quit; messages for it wait
+/// here until it is gone, so that two sessions never overlap.
+void passivate(self_ptr self, router_state::key_type key) {
+  auto& st = self->state;
+  auto i = st.sessions.find(key);
+  if (i == st.sessions.end())
+    return;
+  self->send(i->second.first, atom::stop_v);
+  st.draining.emplace(key, std::make_pair(i->second.first, std::vector<inbound_message>{}));
+  st.recent.erase(i->second.second);
+  st.sessions.erase(i);
+}
+
 /// Hands a message to its session, spawning the session if needed.
 void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
              const std::shared_ptr<const session_deps>& deps, inbound_message m) {
@@ -27,12 +40,20 @@ void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
       log::warn("message for unknown tenant '" + m.tenant + "' dropped");
       return;
     }
+    // Room first: the least recently used session goes (it finishes its
+    // queue before it quits).
+    while (!st.recent.empty()
+           && st.sessions.size() >= static_cast<size_t>(std::max(1, cfg->max_sessions)))
+      passivate(self, st.recent.back());
     auto s = self->spawn<caf::monitored + caf::linked>(session,
                                          conversation_key{m.tenant, m.chat},
                                          tenant, deps, router_actor{self});
-    i = st.sessions.emplace(key, s).first;
+    st.recent.push_front(key);
+    i = st.sessions.emplace(key, std::make_pair(s, st.recent.begin())).first;
+  } else {
+    st.recent.splice(st.recent.begin(), st.recent, i->second.second);
   }
-  self->send(i->second, atom::route_v, std::move(m));
+  self->send(i->second.first, atom::route_v, std::move(m));
 }
 
 } // namespace
@@ -62,9 +83,10 @@ router(router_actor::stateful_pointer<router_state> self,
       return;
     }
     for (auto i = st.sessions.begin(); i != st.sessions.end(); ++i) {
-      if (i->second.address() != down.source)
+      if (i->second.first.address() != down.source)
         continue;
       auto key = i->first;
+      st.recent.erase(i->second.second);
       st.sessions.erase(i);
       log::error("session " + key.first + "/" + log::who(key.second)
                  + " stopped unexpectedly: " + caf::to_string(down.reason)
@@ -89,17 +111,7 @@ router(router_actor::stateful_pointer<router_state> self,
       deliver(self, cfg, deps, std::move(m));
     },
     [=](atom::idle, const conversation_key& key) {
-      auto& st = self->state;
-      auto i = st.sessions.find({key.tenant, key.chat});
-      if (i == st.sessions.end())
-        return;
-      // The session finishes what it has, then quits; messages for it wait
-      // here until it is gone, so that two sessions never overlap.
-      self->send(i->second, atom::stop_v);
-      st.draining.emplace(i->first,
-                          std::make_pair(i->second,
-                                         std::vector<inbound_message>{}));
-      st.sessions.erase(i);
+      passivate(self, {key.tenant, key.chat});
     },
   };
 }

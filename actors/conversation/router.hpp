@@ -6,6 +6,7 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include <list>
 #include <map>
 #include <memory>
 
@@ -14,7 +15,9 @@ namespace parley {
 struct router_state {
   router_state() = default;
   using key_type = std::pair<std::string, std::string>;
-  std::map<key_type, session_actor> sessions;
+  /// Each live session, with its place in `recent`.
+  std::map<key_type, std::pair<session_actor, std::list<key_type>::iterator>> sessions;
+  std::list<key_type> recent;  ///< the most recently routed to first
   /// Sessions told to stop, with the messages that arrived since; a new
   /// session starts only after the old one is gone, so two never overlap.
   std::map<key_type, std::pair<session_actor, std::vector<inbound_message>>>

@@ -1,5 +1,6 @@
 #define CAF_SUITE session
 #include "actors/errors.hpp"
+#include "actors/conversation/router.hpp"
 #include "actors/conversation/session.hpp"
 
 #define FAIL CAF_FAIL
@@ -361,6 +362,33 @@ CAF_TEST(a memory read that fails leaves the message to be answered after the ba
   CAF_CHECK_EQUAL(rec->memory_reads, 2);
   CAF_CHECK_EQUAL(rec->llm_requests.size(), 1u);
   CAF_CHECK_EQUAL(rec->completions.size(), 1u);
+}
+
+CAF_TEST(beyond max_sessions the least recently used session is passivated and loses nothing) {
+  auto cfg = std::make_shared<const config>(parse_config(
+    R"({"max_sessions": 2, "tenants": [{"id": "ops", "kind": "personal",
+        "phone_number_id": "1", "owner": "316"}]})",
+    [](const std::string&) { return std::nullopt; }));
+  auto r = sys.spawn(parley::router, cfg, deps, std::vector<std::string>{"meta"});
+  auto say = [&](const std::string& chat, const std::string& text) {
+    auto m = msg(text);
+    m.chat = chat;
+    self->send(r, atom::route_v, m);
+    sched.run();
+  };
+  say("a", "hallo");
+  say("b", "hallo");
+  say("a", "nog iets");  // a is now the most recently used
+  CAF_CHECK_EQUAL(rec->memory_reads, 2);
+  say("c", "hallo");     // a third session: b, the least recent, goes
+  say("a", "en verder"); // a stayed: its memory is still in the session
+  CAF_CHECK_EQUAL(rec->memory_reads, 3);
+  say("b", "daar ben ik weer");  // b comes back: its memory is read again
+  CAF_CHECK_EQUAL(rec->memory_reads, 4);
+  CAF_CHECK_EQUAL(rec->llm_requests.size(), 6u);
+  CAF_CHECK_EQUAL(rec->completions.size(), 6u);
+  self->send_exit(r, caf::exit_reason::user_shutdown);
+  sched.run();
 }
 
 CAF_TEST(the llm sees the restored memory capped to the tenant size) {
