@@ -1,10 +1,9 @@
 #include "actors/business/booking_calendar.hpp"
 
+#include "actors/connectors/calendar_events.hpp"
 #include "actors/connectors/google_tokens.hpp"
 #include "net/http_client.hpp"
-#include "protocol/base64.hpp"
 #include "protocol/booking_entry.hpp"
-#include "protocol/caldav.hpp"
 #include "protocol/google_api.hpp"
 #include "protocol/ical.hpp"
 #include "protocol/time_zone.hpp"
@@ -54,49 +53,11 @@ bool booking_calendar::serves(const tenant_config& t) const {
 
 std::vector<booked_span> booking_calendar::busy(int64_t from_ms, int64_t to_ms,
                                                 std::string& error) {
-  if (tokens_) {
-    auto res = tokens_->get(api_url_ + google::events_target(cal_.calendar_id, from_ms, to_ms,
-                                                             zone_),
-                            error);
-    if (!error.empty())
-      return {};
-    if (res.status != 200) {
-      error = describe_failure("Google Calendar",
-                               outcome_of(res, timeout_ms_, google::error_message(res.body)), "");
-      return {};
-    }
-    auto parsed = google::parse_events(res.body, zone_);
-    if (!parsed.error.empty()) {
-      error = "Google Calendar sent an unreadable answer: " + parsed.error;
-      return {};
-    }
-    return busy_spans(parsed.events, places_);
-  }
-  net::client_request req;
-  req.method = "REPORT";
-  req.url = cal_.url;
-  req.body = caldav::calendar_query(from_ms, to_ms);
-  req.repeatable = true;
-  req.timeout = std::chrono::milliseconds(timeout_ms_);
-  req.headers = {{"Depth", "1"}, {"Content-Type", "application/xml; charset=utf-8"}};
-  if (!cal_.username.empty())
-    req.headers.emplace_back("Authorization",
-                             "Basic " + base64_encode(cal_.username + ":" + cal_.password));
-  auto res = http_->send(req);
-  if (res.status != 207) {
-    error = describe_failure("the CalDAV server", outcome_of(res, timeout_ms_), caldav_credential);
-    return {};
-  }
-  std::vector<calendar_event> events;
-  for (auto& text : caldav::calendar_data(res.body)) {
-    auto parsed = ical::events_between(text, from_ms, to_ms, zone_);
-    if (!parsed.error.empty()) {
-      error = "the CalDAV server sent calendar data parley cannot read: " + parsed.error;
-      return {};
-    }
-    events.insert(events.end(), parsed.events.begin(), parsed.events.end());
-  }
-  return busy_spans(events, places_);
+  auto events = tokens_ ? google_events(*tokens_, api_url_, cal_.calendar_id, from_ms, to_ms,
+                                        zone_, timeout_ms_, error)
+                        : dav_events(*http_, cal_, from_ms, to_ms, zone_, timeout_ms_,
+                                     caldav_credential, error);
+  return error.empty() ? busy_spans(events, places_) : std::vector<booked_span>{};
 }
 
 write_outcome booking_calendar::write(const booking_record& b) {
@@ -159,9 +120,8 @@ write_outcome booking_calendar::write_caldav(const booking_record& b) {
   req.url = cal_.url + (cal_.url.back() == '/' ? "" : "/") + entry.uid + ".ics";
   req.timeout = std::chrono::milliseconds(timeout_ms_);
   req.repeatable = true;  // by name: a repeat writes the same state
-  if (!cal_.username.empty())
-    req.headers.emplace_back("Authorization",
-                             "Basic " + base64_encode(cal_.username + ":" + cal_.password));
+  if (auto auth = dav_authorization(cal_); !auth.first.empty())
+    req.headers.push_back(std::move(auth));
   bool cancelled = b.status == "cancelled";
   if (cancelled) {
     req.method = "DELETE";

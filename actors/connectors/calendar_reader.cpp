@@ -4,12 +4,9 @@
 
 #include "actors/connectors/sources.hpp"
 
+#include "actors/connectors/calendar_events.hpp"
 #include "actors/connectors/google_tokens.hpp"
 #include "net/http_client.hpp"
-#include "protocol/google_api.hpp"
-#include "protocol/base64.hpp"
-#include "protocol/caldav.hpp"
-#include "protocol/ical.hpp"
 #include "protocol/live_text.hpp"
 #include "protocol/time_zone.hpp"
 
@@ -51,18 +48,10 @@ source_factory google_calendar(const config& cfg, const tenant_config& t,
       auto from = tz::instant_of(zone, date, "00:00");
       auto to = tz::instant_of(zone, tz::add_days(date, 1), "00:00");
       std::string error;
-      auto res = tokens->get(api + google::events_target(calendar_id, from, to, zone), error);
+      auto events = google_events(*tokens, api, calendar_id, from, to, zone, timeout, error);
       if (!error.empty())
         return failing_report("calendar", error);
-      if (res.status != 200)
-        return failing_report("calendar",
-                              describe_failure("Google Calendar",
-                                               outcome_of(res, timeout, google::error_message(res.body)),
-                                               ""));
-      auto parsed = google::parse_events(res.body, zone);
-      if (!parsed.error.empty())
-        return failing_report("calendar", "Google Calendar sent an unreadable answer: " + parsed.error);
-      return day_report(std::move(parsed.events), zone, lang);
+      return day_report(std::move(events), zone, lang);
     };
   };
 }
@@ -82,36 +71,11 @@ source_factory calendar_reader(const config& cfg, const tenant_config& t,
     return [=](const std::string&, const std::string& date) {
       auto from = tz::instant_of(zone, date, "00:00");
       auto to = tz::instant_of(zone, tz::add_days(date, 1), "00:00");
-      net::client_request req;
-      req.timeout = std::chrono::milliseconds(timeout);
-      req.url = cal.url;
-      bool caldav = cal.provider == "caldav";
-      auto server = caldav ? std::string("the CalDAV server") : std::string("the ICS feed");
-      if (caldav) {
-        req.method = "REPORT";
-        req.body = caldav::calendar_query(from, to);
-        req.repeatable = true;  // a read
-        req.headers = {{"Depth", "1"}, {"Content-Type", "application/xml; charset=utf-8"}};
-        if (!cal.username.empty())
-          req.headers.emplace_back("Authorization",
-                                   "Basic " + base64_encode(cal.username + ":" + cal.password));
-      } else {
-        req.method = "GET";
-      }
-      auto res = http->send(req);
-      if (res.status != (caldav ? 207 : 200))
-        return failing_report("calendar",
-                       describe_failure(server, outcome_of(res, timeout),
-                                        caldav ? "tenants[].connectors.calendar.password_env" : ""));
-      std::vector<calendar_event> events;
-      auto texts = caldav ? caldav::calendar_data(res.body) : std::vector<std::string>{res.body};
-      for (auto& text : texts) {
-        auto parsed = ical::events_between(text, from, to, zone);
-        if (!parsed.error.empty())
-          return failing_report("calendar", server + " sent calendar data parley cannot read: "
-                                       + parsed.error);
-        events.insert(events.end(), parsed.events.begin(), parsed.events.end());
-      }
+      std::string error;
+      auto events = dav_events(*http, cal, from, to, zone, timeout,
+                               "tenants[].connectors.calendar.password_env", error);
+      if (!error.empty())
+        return failing_report("calendar", error);
       return day_report(std::move(events), zone, lang);
     };
   };

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from harness import OWNER, ParleyTestCase, text_webhook
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from fakes.connectors import FakeGoogle  # noqa: E402
 from fakes.servers import completion, tool_call_completion  # noqa: E402
 from real_servers import Radicale  # noqa: E402
 from test_google import GoogleSetup  # noqa: E402
@@ -551,16 +550,9 @@ class GoogleCalendarBookings(CalendarBookings, BusinessSetup, GoogleSetup):
 
     def prepare(self):
         super().prepare()
-        self.google = FakeGoogle()
-        self.addCleanup(self.google.close)
+        self.start_google()
         self.tenant_extra["business"]["calendar"] = {"provider": "google",
                                                      "calendar_id": "primary"}
-        self.config_extra = {"google": {
-            "client_id_env": "GOOGLE_CLIENT_ID", "client_secret_env": "GOOGLE_CLIENT_SECRET",
-            "auth_url": self.google.url + "/o/oauth2/v2/auth",
-            "token_url": self.google.url + "/token", "api_url": self.google.url}}
-        self.parley_env = {"GOOGLE_CLIENT_ID": self.google.client_id,
-                           "GOOGLE_CLIENT_SECRET": self.google.client_secret}
 
     def setUp(self):
         super().setUp()

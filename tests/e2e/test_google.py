@@ -27,11 +27,15 @@ class GoogleSetup(ParleyTestCase):
     llm_enabled = False
 
     def prepare(self):
-        self.google = FakeGoogle()
-        self.addCleanup(self.google.close)
+        self.start_google()
         self.tenant_extra = {"timezone": ZONE, "connectors": {
             "calendar": {"provider": "google", "calendar_id": "primary"},
             "mail": {"provider": "gmail"}}}
+
+    def start_google(self):
+        """The fake Google, and parley's google block and client pointing at it."""
+        self.google = FakeGoogle()
+        self.addCleanup(self.google.close)
         self.config_extra = {"google": {
             "client_id_env": "GOOGLE_CLIENT_ID", "client_secret_env": "GOOGLE_CLIENT_SECRET",
             "auth_url": self.google.url + "/o/oauth2/v2/auth",
