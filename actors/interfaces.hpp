@@ -70,13 +70,30 @@ using llm_actor = caf::typed_actor<
   // status, bad body).
   caf::replies_to<atom::generate, llm_request>::with<llm_answer>>;
 
+/// The OUTBOX KEEPER: a detached actor with its own connection, one per
+/// sender (linked to it): the sender's database work, in steps.
+using outbox_keeper_actor = caf::typed_actor<
+  // Records the outcomes, then marks the rows to send in flight; the rows
+  // still pending, free to go (store::outbox_step).
+  caf::replies_to<atom::send, std::vector<outbox_outcome>, std::vector<int64_t>>::with<
+    std::vector<outbox_claim>>,
+  // Outbox rows of these channels not yet sent, for recovery.
+  caf::replies_to<atom::pending, std::vector<std::string>>::with<
+    std::vector<outbox_item>>>;
+
 /// The SENDER: owns the outbox rows it is given; delivers them in order per
-/// chat, retrying with back-off.
+/// chat, retrying with back-off. It never blocks: the sends run on the
+/// event loop's connection pool, the database work on its outbox keeper,
+/// and what is ready at the same time goes there as one step.
 using sender_actor = caf::typed_actor<
   // Delivers a committed outbox row.
   caf::reacts_to<atom::send, outbox_item>,
   // Internal: the back-off for a chat's head row has elapsed.
   caf::reacts_to<atom::retry, std::string>,
+  // Internal: the keeper's step failed (the database is down); again.
+  caf::reacts_to<atom::retry>,
+  // Internal: the HTTP answer to a row's send (row id, the answer).
+  caf::reacts_to<atom::send, int64_t, net::client_response>,
   // Internal, after a restart: reloads this sender's unsent rows.
   caf::reacts_to<atom::recover>,
   // Marks an incoming message read with a typing indicator (best effort).

@@ -5,25 +5,6 @@
 
 namespace parley {
 
-namespace {
-
-/// Runs a query and turns a database failure into an error reply.
-template <class State, class F>
-auto guarded(State& st, const char* what, F&& f)
-  -> caf::result<decltype(st.db->with(f))> {
-  try {
-    return st.db->with(f);
-  } catch (const storage::pg_error& e) {
-    return make_error(errc::storage_unavailable,
-                      std::string(what) + ": " + e.what());
-  } catch (const std::exception& e) {
-    return make_error(errc::storage_unavailable,
-                      std::string(what) + ": " + e.what());
-  }
-}
-
-} // namespace
-
 storage_actor::behavior_type
 storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
                std::string conninfo) {
@@ -31,57 +12,57 @@ storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
   return {
     [=](atom::load, const conversation_key& key,
         int32_t limit) -> caf::result<std::vector<memory_entry>> {
-      return guarded(self->state, "loading memory", [&](storage::store& s) {
+      return guarded_query(*self->state.db, "loading memory", [&](storage::store& s) {
         return s.load_memory(key.tenant, key.chat, limit);
       });
     },
     [=](atom::complete, const completion& c,
         const std::string& channel) -> caf::result<completion_result> {
-      return guarded(self->state, "completing an event",
+      return guarded_query(*self->state.db, "completing an event",
                      [&](storage::store& s) { return s.complete(c, channel); });
     },
     [=](atom::pending, const std::vector<std::string>& providers)
       -> caf::result<std::vector<inbound_message>> {
-      return guarded(self->state, "reading pending events",
+      return guarded_query(*self->state.db, "reading pending events",
                      [&](storage::store& s) {
                        return s.pending_messages(providers);
                      });
     },
     [=](atom::pending, atom::send, const std::vector<std::string>& channels)
       -> caf::result<std::vector<outbox_item>> {
-      return guarded(self->state, "reading the outbox", [&](storage::store& s) {
+      return guarded_query(*self->state.db, "reading the outbox", [&](storage::store& s) {
         return s.pending_outbox(channels);
       });
     },
     [=](atom::decisions, const std::string& tenant, const std::string& chat)
       -> caf::result<std::vector<decision_record>> {
-      return guarded(self->state, "reading decisions", [&](storage::store& s) {
+      return guarded_query(*self->state.db, "reading decisions", [&](storage::store& s) {
         return s.decisions(tenant, chat, 200);
       });
     },
     [=](atom::tasks, const std::string& tenant, const std::string& chat)
       -> caf::result<std::vector<std::string>> {
-      return guarded(self->state, "reading tasks", [&](storage::store& s) {
+      return guarded_query(*self->state.db, "reading tasks", [&](storage::store& s) {
         return s.open_tasks(tenant, chat);
       });
     },
     [=](atom::claim, const std::string& tenant, const std::string& date)
       -> caf::result<bool> {
-      return guarded(self->state, "claiming the brief", [&](storage::store& s) {
+      return guarded_query(*self->state.db, "claiming the brief", [&](storage::store& s) {
         return s.claim_brief(tenant, date);
       });
     },
     [=](atom::brief, const brief_delivery& d) -> caf::result<brief_queued> {
-      return guarded(self->state, "queueing the brief",
+      return guarded_query(*self->state.db, "queueing the brief",
                      [&](storage::store& s) { return s.queue_brief(d); });
     },
     [=](atom::send, const outbox_item& item) -> caf::result<outbox_item> {
-      return guarded(self->state, "storing a message",
+      return guarded_query(*self->state.db, "storing a message",
                      [&](storage::store& s) { return s.enqueue(item); });
     },
     [=](atom::brief, atom::status, const std::string& tenant,
         const std::string& date) -> caf::result<brief_record> {
-      return guarded(self->state, "reading the brief", [&](storage::store& s) {
+      return guarded_query(*self->state.db, "reading the brief", [&](storage::store& s) {
         return s.brief_of(tenant, date);
       });
     },
@@ -95,7 +76,7 @@ event_writer(event_writer_actor::stateful_pointer<event_writer_state> self,
   return {
     [=](atom::write, const std::vector<storage::event_row>& rows)
       -> caf::result<std::vector<storage::insert_outcome>> {
-      return guarded(self->state, "storing webhook events",
+      return guarded_query(*self->state.db, "storing webhook events",
                      [&](storage::store& s) { return s.insert_events(rows); });
     },
   };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/errors.hpp"
 #include "actors/interfaces.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
@@ -39,6 +40,18 @@ private:
   std::string conninfo_;
   std::optional<storage::store> store_;
 };
+
+/// Runs a query and turns a database failure into an error reply
+/// (storage_unavailable, "what: why").
+template <class F>
+auto guarded_query(store_handle& db, const char* what, F&& f)
+  -> caf::result<decltype(db.with(f))> {
+  try {
+    return db.with(f);
+  } catch (const std::exception& e) {
+    return make_error(errc::storage_unavailable, std::string(what) + ": " + e.what());
+  }
+}
 
 struct storage_worker_state {
   storage_worker_state() = default;

@@ -4,6 +4,7 @@
 // `inspect`. Built with CAF_ENABLE_TYPE_ID_CHECKS, so a message type missing
 // here is a compile error.
 
+#include "net/client_types.hpp"
 #include "protocol/types.hpp"
 #include "storage/store.hpp"
 
@@ -223,6 +224,17 @@ typename Inspector::result_type inspect(Inspector& f, brief_record& x) {
            x.how, x.body, x.error);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outbox_outcome& x) {
+  return f(caf::meta::type_name("outbox_outcome"), x.id, x.state, x.attempts,
+           x.provider_message_id, x.error_code, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, outbox_claim& x) {
+  return f(caf::meta::type_name("outbox_claim"), x.id, x.last_inbound_ms);
+}
+
 inline bool operator==(const memory_entry& a, const memory_entry& b) {
   return a.role == b.role && a.content == b.content;
 }
@@ -249,6 +261,16 @@ typename Inspector::result_type inspect(Inspector& f, insert_outcome& x) {
 }
 
 } // namespace parley::storage
+
+namespace parley::net {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_response& x) {
+  return f(caf::meta::type_name("client_response"), x.status, x.body, x.error,
+           x.timed_out, x.written);
+}
+
+} // namespace parley::net
 
 // A webhook batch carries a callback into the HTTP connection that waits for
 // the commit. It never leaves the process, so it needs no serialisation.
@@ -301,6 +323,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (parley::brief_delivery))
   CAF_ADD_TYPE_ID(parley, (parley::brief_queued))
   CAF_ADD_TYPE_ID(parley, (parley::brief_record))
+  CAF_ADD_TYPE_ID(parley, (parley::outbox_outcome))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::outbox_outcome>))
+  CAF_ADD_TYPE_ID(parley, (parley::outbox_claim))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::outbox_claim>))
+  CAF_ADD_TYPE_ID(parley, (std::vector<int64_t>))
+  CAF_ADD_TYPE_ID(parley, (parley::net::client_response))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].

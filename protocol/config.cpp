@@ -284,6 +284,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   trim_slashes(c.public_url);
   r.read("db_pool", c.db_pool);
   r.read("senders", c.senders);
+  r.read("send_connections", c.send_connections);
   r.read("http_threads", c.http_threads);
   r.read("body_limit", c.body_limit);
   r.read("session_idle_s", c.session_idle_s);
@@ -295,6 +296,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   r.read("send_timeout_ms", c.send_timeout_ms);
   r.read("log_text", c.log_text);
   for (auto [key, value] : {std::pair{"db_pool", c.db_pool}, {"senders", c.senders},
+                            {"send_connections", c.send_connections},
                             {"http_threads", c.http_threads}, {"max_sessions", c.max_sessions}})
     if (value < 1)
       r.problem(key, "must be >= 1");

@@ -180,6 +180,8 @@ struct config {
   std::string base_url() const;
   int db_pool = 4;               ///< storage connections for sessions
   int senders = 2;               ///< outbox workers (per-chat order kept)
+  /// Kept-alive connections the senders keep open to one host at most.
+  int send_connections = 16;
   int http_threads = 2;
   std::size_t body_limit = 1 << 20;
   int session_idle_s = 600;      ///< passivate a session idle this long

@@ -91,6 +91,23 @@ struct outbox_item {
   }
 };
 
+/// What became of an attempt at sending an outbox row, to be recorded.
+struct outbox_outcome {
+  int64_t id = 0;
+  std::string state;                ///< "sent", "retrying" or "failed"
+  int32_t attempts = 0;
+  std::string provider_message_id;  ///< sent: the provider's message id
+  int64_t error_code = 0;           ///< failed: the provider's code, 0 for none
+  std::string error;                ///< retrying, failed: why
+};
+
+/// An outbox row marked in flight, free to go; with when its recipient last
+/// wrote in that tenant (ms, 0: never), for Meta's 24-hour window.
+struct outbox_claim {
+  int64_t id = 0;
+  int64_t last_inbound_ms = 0;
+};
+
 /// Which way a message was answered; stored in `runs.path`.
 enum class answer_path : uint8_t { command, llm, fallback, ignored, action, silent };
 

@@ -344,67 +344,6 @@ store::pending_outbox(const std::vector<std::string>& channels) {
   return read_outbox(r);
 }
 
-std::optional<int64_t> store::outbox_attempting(int64_t id) {
-  auto r = db_.exec("UPDATE outbox o SET in_flight = true WHERE id = $1"
-                    " AND state = 'pending' RETURNING"
-                    " coalesce((SELECT (extract(epoch FROM c.last_inbound_at) * 1000)::bigint"
-                    " FROM conversations c WHERE c.tenant = o.tenant AND c.chat = o.recipient),"
-                    " 0)",
-                    {num(id)});
-  if (r.rows() == 0)
-    return std::nullopt;
-  return r.int64(0, 0);
-}
-
-bool store::outbox_unsettled(int64_t id) {
-  auto r = db_.exec("SELECT 1 FROM outbox WHERE id = $1 AND state = 'pending'",
-                    {num(id)});
-  return r.rows() == 1;
-}
-
-namespace {
-
-/// Records what became of a send. Only the mark before a send must be on
-/// disk before the request leaves; a lost outcome leaves the row in flight,
-/// which recovery already treats as in doubt. So the outcome commits
-/// without waiting for the WAL flush (lost only if PostgreSQL itself
-/// crashes, never when parley does).
-void record_outcome(connection& db, std::string sql, std::vector<param> params) {
-  transaction tx(db);
-  tx.commit({{"SET LOCAL synchronous_commit = off", {}},
-             {std::move(sql), std::move(params)}});
-}
-
-} // namespace
-
-void store::outbox_sent(int64_t id, const std::string& provider_message_id,
-                        int attempts) {
-  // A status webhook may have got here first and moved the state on.
-  record_outcome(db_,
-                 "UPDATE outbox SET state = CASE state WHEN 'pending' THEN 'sent'"
-                 " ELSE state END, provider_message_id = $2, in_flight = false,"
-                 " attempts = $3, sent_at = now(), updated_at = now(),"
-                 " error_code = NULL, error_title = NULL WHERE id = $1",
-                 {num(id), opt(provider_message_id), std::to_string(attempts)});
-}
-
-void store::outbox_retrying(int64_t id, int attempts, const std::string& error) {
-  record_outcome(db_,
-                 "UPDATE outbox SET attempts = $2, error_title = $3, in_flight = false,"
-                 " updated_at = now() WHERE id = $1",
-                 {num(id), std::to_string(attempts), opt(error)});
-}
-
-void store::outbox_failed(int64_t id, int attempts, int64_t code,
-                          const std::string& title) {
-  record_outcome(db_,
-                 "UPDATE outbox SET state = 'failed', in_flight = false,"
-                 " attempts = $2, error_code = $3,"
-                 " error_title = $4, updated_at = now() WHERE id = $1",
-                 {num(id), std::to_string(attempts), code ? param{num(code)} : param{},
-                  opt(title)});
-}
-
 std::vector<outbox_item> store::held_replies(const std::string& tenant,
                                             const std::string& state,
                                             int limit) {

@@ -108,18 +108,15 @@ public:
   /// Outbox rows not yet sent, oldest first.
   std::vector<outbox_item> pending_outbox(const std::vector<std::string>& channels);
 
-  /// Marks a row in flight before its send (see migration 0006); returns
-  /// when its recipient last wrote in that tenant (ms, 0: never), for
-  /// Meta's 24-hour window, in the same round trip. Nothing when the row is
-  /// no longer pending (a reminder withdrawn, a status that overtook it).
-  std::optional<int64_t> outbox_attempting(int64_t id);
-  /// True while a row is still to be sent (no outcome, no status webhook).
-  bool outbox_unsettled(int64_t id);
-  void outbox_sent(int64_t id, const std::string& provider_message_id,
-                   int attempts);
-  void outbox_retrying(int64_t id, int attempts, const std::string& error);
-  void outbox_failed(int64_t id, int attempts, int64_t code,
-                     const std::string& title);
+  /// One step of a sender, in one round trip: records `outcomes`, then
+  /// marks the rows `to_send` in flight before their sends (see migration
+  /// 0006) and returns those still pending (not withdrawn, no status that
+  /// overtook them). The marks must be on disk before a request leaves, so
+  /// the step commits synchronously when it marks; outcomes alone commit
+  /// without waiting for the WAL flush (a lost outcome leaves the row in
+  /// flight, which recovery treats as in doubt).
+  std::vector<outbox_claim> outbox_step(const std::vector<outbox_outcome>& outcomes,
+                                        const std::vector<int64_t>& to_send);
 
   /// Group relevance decisions, newest first; empty tenant or chat: all.
   std::vector<decision_record> decisions(const std::string& tenant,

@@ -17,6 +17,8 @@
 #include "actors/conversation/router.hpp"
 #include "actors/storage_worker.hpp"
 #include "actors/supervisor.hpp"
+#include "net/event_loop.hpp"
+#include "net/http_pool.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "storage/migrations.hpp"
 
@@ -52,6 +54,13 @@ database open_database(const config& cfg, bool quiet) {
 }
 
 namespace {
+
+/// The senders' event loop and its connection pool (destroyed first).
+struct send_loop {
+  explicit send_loop(size_t per_host) : pool(loop.context(), {}, per_host) {}
+  net::event_loop loop;
+  net::http_pool pool;
+};
 
 /// Watches the router, the ingest and every supervised slot; an unexpected
 /// death (a slot escalates after repeated crashes) stops the whole process
@@ -92,9 +101,16 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       llm_.push_back(spawn_supervised<llm_actor>(
         sys, "llm worker " + std::to_string(i), detached_worker(llm, cfg->llm)));
   auto pacer = std::make_shared<number_pacer>();
+  // Every sender's requests go out on one event loop's connection pool.
+  auto sending = std::make_shared<send_loop>(static_cast<size_t>(cfg->send_connections));
+  send_transport transport = [sending](net::client_request req,
+                                       std::function<void(net::client_response)> done) {
+    sending->pool.send(std::move(req), std::move(done));
+  };
   for (int i = 0; i < cfg->senders; ++i) {
     sender_options so;
     so.pacer = pacer;
+    so.transport = transport;
     so.console = opts.console;
     so.channels = channels_;
     so.shard = static_cast<size_t>(i);
@@ -104,7 +120,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
       [cfg, conninfo, so](caf::event_based_actor* slot, size_t restarts) {
         auto opts = so;
         opts.recover = restarts > 0;
-        return spawn_detached_worker(slot, sender, cfg, conninfo, opts);
+        return caf::actor_cast<caf::actor>(
+          slot->spawn<caf::monitored>(sender, cfg, conninfo, opts));
       }));
   }
   writer_ = spawn_supervised<event_writer_actor>(

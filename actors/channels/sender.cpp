@@ -1,8 +1,8 @@
 #include "actors/channels/sender.hpp"
 
+#include "actors/channels/outbox_keeper.hpp"
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
-#include "net/http_client.hpp"
 #include "protocol/backoff.hpp"
 #include "protocol/evolution.hpp"
 #include "protocol/graph_api.hpp"
@@ -15,24 +15,6 @@ namespace parley {
 namespace {
 
 using self_ptr = sender_actor::stateful_pointer<sender_state>;
-
-/// Records an outcome; a database outage is retried until it works, because
-/// a sent row that is not recorded as sent would be sent again on restart.
-template <class F>
-void record(self_ptr self, F&& f) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      self->state.db->with(f);
-      return;
-    } catch (const storage::pg_error& e) {
-      if (attempt == 0)
-        log::warn(std::string("sender cannot record an outcome, retrying: ")
-                  + e.what());
-      std::this_thread::sleep_for(std::chrono::milliseconds(
-        std::min(5000, 100 << std::min(attempt, 6))));
-    }
-  }
-}
 
 /// The HTTP request that sends a row through its channel (Meta's Graph API
 /// or Evolution's sendText); empty with `why` set when the tenant cannot send.
@@ -75,26 +57,14 @@ std::optional<net::client_request> channel_request(const config& cfg,
   return req;
 }
 
-/// One attempt at delivering a row through its channel.
-send_result deliver(self_ptr self, const config& cfg, const console_sink& console,
-                    const outbox_item& item, bool as_template) {
-  send_result result;
-  if (item.channel == "console") {
-    if (console)
-      console(item);
-    result.kind = send_result::sent;
-    return result;
-  }
-  auto req = channel_request(cfg, item, as_template, result.error_title);
-  if (!req)
-    return result; // failed: nothing to send from
-  auto res = self->state.http->send(*req);
-  result = item.channel == "evolution" ? evolution::classify_send(res.status, res.body)
+/// What an HTTP answer means for a row of `channel`.
+send_result classify(const std::string& channel, const net::client_response& res) {
+  auto result = channel == "evolution" ? evolution::classify_send(res.status, res.body)
                                        : graph::classify_send(res.status, res.body);
   if (res.status == 0) {
     result.error_title = res.error;
     // Meta may have delivered it; its status webhook will tell.
-    if (res.written && item.channel == "meta")
+    if (res.written && channel == "meta")
       result.kind = send_result::in_doubt;
   }
   return result;
@@ -106,97 +76,140 @@ int64_t now_wall_ms() {
     .count();
 }
 
-/// A free-form row whose recipient has not written for 24 hours, and no
-/// template to send instead: never attempted (Meta would refuse it, 131047).
-void fail_outside_window(self_ptr self, const outbox_item& item) {
-  log::warn("reply " + std::to_string(item.id) + " not sent: outside Meta's 24-hour window"
-            " and no template to send instead");
-  record(self, [&](storage::store& s) {
-    s.outbox_failed(item.id, item.attempts, 0, "outside_24h_window");
-  });
-}
+/// Everything the handlers share.
+struct sender_core {
+  self_ptr self;
+  std::shared_ptr<const config> cfg;
+  console_sink console;
 
-/// A row that may have gone out (in flight when parley stopped, or sent
-/// without an answer): unless a status webhook has since proved that it
-/// arrived, it is sent again.
-bool still_unsent(self_ptr self, outbox_item& item) {
-  item.in_doubt = false;
-  bool unsent = true;
-  record(self, [&](storage::store& s) { unsent = s.outbox_unsettled(item.id); });
-  if (unsent)
-    log::warn("reply " + std::to_string(item.id) + " may have been sent and no"
-              " status proves it arrived: sending it again");
-  else
-    log::info("reply " + std::to_string(item.id) + " may have been sent; its"
-              " status webhook proves it arrived: not sent again");
-  return unsent;
-}
+  sender_state& st() const { return self->state; }
 
-/// Sends the head of a chat's queue, and the rows after it, until one has to
-/// wait for a retry.
-void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
-           const console_sink& console, const std::string& chat) {
-  auto& st = self->state;
-  auto& queue = st.queues[chat];
-  while (!queue.empty() && st.backing_off.count(chat) == 0) {
-    auto& item = queue.front();
-    if (item.in_doubt && !still_unsent(self, item)) {
-      st.known.erase(item.id);
-      queue.pop_front();
-      continue;
-    }
-    auto tenant = cfg->tenant_by_id(item.tenant);
-    auto number = item.channel == "meta" && tenant ? tenant->phone_number_id : std::string();
-    // Meta's rate per business number, across the whole pool.
-    if (!number.empty()) {
-      auto wait = st.pacer->reserve(number, tenant->messages_per_second);
-      if (wait.count() > 0) {
-        st.backing_off.insert(chat);
-        self->delayed_send(self, std::chrono::duration_cast<std::chrono::milliseconds>(wait)
-                                   + std::chrono::milliseconds(1),
-                           atom::retry_v, chat);
-        return;
-      }
-    }
-    std::optional<int64_t> last_inbound_ms = 0;
-    if (item.channel != "console")
-      record(self, [&](storage::store& s) { last_inbound_ms = s.outbox_attempting(item.id); });
-    if (!last_inbound_ms) {
-      log::info("reply " + std::to_string(item.id) + " is no longer pending (withdrawn"
-                " or settled): not sent");
-      st.known.erase(item.id);
-      queue.pop_front();
-      continue;
-    }
-    // Meta: free-form text only within 24 hours of the person's last message;
-    // outside it the row's template, or nothing at all.
-    bool as_template = false;
-    if (item.channel == "meta" && !meta::window_open(*last_inbound_ms, now_wall_ms())) {
-      as_template = !item.template_name.empty();
-      if (!as_template) {
-        fail_outside_window(self, item);
-        st.known.erase(item.id);
-        queue.pop_front();
+  void record(outbox_outcome o) { st().outcomes.push_back(std::move(o)); }
+
+  /// Sends the keeper what is ready: the outcomes so far and the rows to
+  /// mark in flight. One step at a time; what arrives meanwhile goes with
+  /// the next one (group commit).
+  void step() {
+    auto& s = st();
+    if (s.stepping || (s.outcomes.empty() && s.to_claim.empty()))
+      return;
+    s.stepping = true;
+    auto outcomes = std::move(s.outcomes);
+    auto claims = std::move(s.to_claim);
+    s.outcomes.clear();
+    s.to_claim.clear();
+    auto core = *this;
+    self->request(s.keeper, caf::infinite, atom::send_v, outcomes, claims)
+      .then(
+        [core, claims](std::vector<outbox_claim>& claimed) mutable {
+          core.st().stepping = false;
+          core.st().failed_steps = 0;
+          core.claimed(claims, claimed);
+          core.step();
+        },
+        [core, outcomes, claims](caf::error& err) mutable {
+          // The database is down: the same step again after a back-off,
+          // ahead of what has gathered since. Nothing is sent meanwhile.
+          auto& s = core.st();
+          s.stepping = false;
+          if (s.failed_steps++ == 0)
+            log::warn("sender cannot reach the database, retrying: " + describe(err));
+          outcomes.insert(outcomes.end(), s.outcomes.begin(), s.outcomes.end());
+          claims.insert(claims.end(), s.to_claim.begin(), s.to_claim.end());
+          s.outcomes = std::move(outcomes);
+          s.to_claim = std::move(claims);
+          core.self->delayed_send(core.self,
+                                  std::chrono::milliseconds(std::min(
+                                    5000, 100 << std::min(s.failed_steps - 1, 6))),
+                                  atom::retry_v);
+        });
+  }
+
+  /// The keeper marked `claimed` of `asked` in flight: those go out; the
+  /// others are no longer pending and are dropped.
+  void claimed(const std::vector<int64_t>& asked,
+               const std::vector<outbox_claim>& claimed) {
+    std::map<int64_t, int64_t> last_inbound;
+    for (auto& c : claimed)
+      last_inbound[c.id] = c.last_inbound_ms;
+    for (auto id : asked) {
+      auto f = st().flights.find(id);
+      if (f == st().flights.end())
+        continue;
+      auto chat = f->second.chat;
+      auto& item = st().queues[chat].front();
+      auto go = last_inbound.find(id);
+      if (go == last_inbound.end()) {
+        if (item.in_doubt)
+          log::info("reply " + std::to_string(id) + " may have been sent; its"
+                    " status webhook proves it arrived: not sent again");
+        else
+          log::info("reply " + std::to_string(id) + " is no longer pending (withdrawn"
+                    " or settled): not sent");
+        done_with_head(chat);
         continue;
       }
+      if (item.in_doubt) {
+        log::warn("reply " + std::to_string(id) + " may have been sent and no"
+                  " status proves it arrived: sending it again");
+        item.in_doubt = false;
+      }
+      // Meta: free-form text only within 24 hours of the person's last
+      // message; outside it the row's template, or nothing at all.
+      if (item.channel == "meta" && !meta::window_open(go->second, now_wall_ms())) {
+        if (item.template_name.empty()) {
+          log::warn("reply " + std::to_string(id) + " not sent: outside Meta's 24-hour"
+                    " window and no template to send instead");
+          record({id, "failed", item.attempts, "", 0, "outside_24h_window"});
+          done_with_head(chat);
+          continue;
+        }
+        f->second.as_template = true;
+      }
+      ++item.attempts;
+      deliver(item, f->second.as_template);
     }
-    ++item.attempts;
-    auto result = deliver(self, *cfg, console, item, as_template);
+  }
+
+  /// One attempt at delivering the head row through its channel; the answer
+  /// comes back as a message.
+  void deliver(const outbox_item& item, bool as_template) {
+    send_result cannot;
+    auto req = channel_request(*cfg, item, as_template, cannot.error_title);
+    if (!req)
+      return answered(item.id, cannot);
+    sender_actor me = caf::actor_cast<sender_actor>(self);
+    st().transport(std::move(*req), [me, id = item.id](net::client_response res) {
+      caf::anon_send(me, atom::send_v, id, std::move(res));
+    });
+  }
+
+  /// What an attempt came to: recorded, retried, or waited on.
+  void answered(int64_t id, send_result result) {
+    auto f = st().flights.find(id);
+    if (f == st().flights.end())
+      return;
+    auto& fl = f->second;
+    auto chat = fl.chat;
+    auto& item = st().queues[chat].front();
+    auto tenant = cfg->tenant_by_id(item.tenant);
+    auto number = item.channel == "meta" && tenant ? tenant->phone_number_id : std::string();
     auto delay_floor = std::chrono::milliseconds(0);
     if (item.channel == "meta" && result.kind != send_result::sent)
       switch (meta::rule_of(result.error_code)) {
         case meta::send_rule::window_closed:  // Meta's clock says the window is closed
-          if (!as_template && !item.template_name.empty())
-            result = deliver(self, *cfg, console, item, true);
-          else
-            result.error_title = "outside_24h_window";
+          if (!fl.as_template && !item.template_name.empty()) {
+            fl.as_template = true;
+            return deliver(item, true);
+          }
+          result.error_title = "outside_24h_window";
           break;
         case meta::send_rule::number_throttled: {
           // The whole number waits, in every sender; this chat retries.
           auto pause = backoff_delay(item.attempts - 1, cfg->send_backoff_ms,
                                      cfg->send_backoff_max_ms, 1.0);
           if (!number.empty())
-            st.pacer->hold(number, pause);
+            st().pacer->hold(number, pause);
           result.kind = send_result::retry;
           break;
         }
@@ -213,21 +226,16 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
       result.error_title = "gave up after " + std::to_string(item.attempts)
                            + " attempts: " + result.error_title;
     }
-    auto id = item.id;
-    auto attempts = item.attempts;
     switch (result.kind) {
       case send_result::sent:
-        record(self, [&](storage::store& s) {
-          s.outbox_sent(id, result.message_id, attempts);
-        });
+        record({id, "sent", item.attempts, result.message_id, 0, ""});
+        done_with_head(chat);
         break;
       case send_result::failed:
         log::warn("reply " + std::to_string(id) + " failed: "
-                  + std::to_string(result.error_code) + " "
-                  + result.error_title);
-        record(self, [&](storage::store& s) {
-          s.outbox_failed(id, attempts, result.error_code, result.error_title);
-        });
+                  + std::to_string(result.error_code) + " " + result.error_title);
+        record({id, "failed", item.attempts, "", result.error_code, result.error_title});
+        done_with_head(chat);
         break;
       case send_result::in_doubt:
         // As after a crash: the row stays in flight and its chat waits for
@@ -236,29 +244,95 @@ void drain(self_ptr self, const std::shared_ptr<const config>& cfg,
                   " sent (" + result.error_title + "); waiting "
                   + std::to_string(cfg->send_in_doubt_ms) + " ms for its status");
         item.in_doubt = true;
-        st.backing_off.insert(chat);
-        self->delayed_send(self, std::chrono::milliseconds(cfg->send_in_doubt_ms),
-                           atom::retry_v, chat);
-        return;
+        wait_then_retry(chat, std::chrono::milliseconds(cfg->send_in_doubt_ms));
+        break;
       case send_result::retry: {
-        record(self, [&](storage::store& s) {
-          s.outbox_retrying(id, attempts, result.error_title);
-        });
+        record({id, "retrying", item.attempts, "", 0, result.error_title});
         std::uniform_real_distribution<double> unit(0.0, 1.0);
-        auto delay = std::max<std::chrono::milliseconds>(
-          delay_floor, backoff_delay(attempts - 1, cfg->send_backoff_ms,
-                                     cfg->send_backoff_max_ms, unit(st.rng)));
-        st.backing_off.insert(chat);
-        self->delayed_send(self, delay, atom::retry_v, chat);
-        return;
+        wait_then_retry(chat, std::max<std::chrono::milliseconds>(
+                                delay_floor,
+                                backoff_delay(item.attempts - 1, cfg->send_backoff_ms,
+                                              cfg->send_backoff_max_ms, unit(st().rng))));
+        break;
       }
     }
-    st.known.erase(id);
-    queue.pop_front();
+    step();
   }
-  if (queue.empty())
-    st.queues.erase(chat);
-}
+
+  /// The head row is settled (or dropped): the next one may go.
+  void done_with_head(const std::string& chat) {
+    auto& queue = st().queues[chat];
+    st().flights.erase(queue.front().id);
+    st().known.erase(queue.front().id);
+    queue.pop_front();
+    drain(chat);
+  }
+
+  void wait_then_retry(const std::string& chat, std::chrono::milliseconds delay) {
+    st().flights.erase(st().queues[chat].front().id);
+    st().backing_off.insert(chat);
+    self->delayed_send(self, delay, atom::retry_v, chat);
+  }
+
+  /// Puts the chat's head row on its way, unless it is already, or the chat
+  /// waits for a retry. Console rows are printed at once.
+  void drain(const std::string& chat) {
+    auto& s = st();
+    auto q = s.queues.find(chat);
+    bool printed = false;
+    while (q != s.queues.end() && !q->second.empty() && s.backing_off.count(chat) == 0) {
+      auto& item = q->second.front();
+      if (s.flights.count(item.id))
+        return;
+      if (item.channel == "console") {
+        if (console)
+          console(item);
+        record({item.id, "sent", item.attempts + 1, "", 0, ""});
+        s.known.erase(item.id);
+        q->second.pop_front();
+        printed = true;
+        continue;
+      }
+      auto tenant = cfg->tenant_by_id(item.tenant);
+      if (item.channel == "meta" && tenant && !tenant->phone_number_id.empty()) {
+        // Meta's rate per business number, across the whole pool.
+        auto wait = s.pacer->reserve(tenant->phone_number_id, tenant->messages_per_second);
+        if (wait.count() > 0) {
+          s.backing_off.insert(chat);
+          self->delayed_send(self,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(wait)
+                               + std::chrono::milliseconds(1),
+                             atom::retry_v, chat);
+          return;
+        }
+      }
+      s.flights[item.id] = flight{chat, false};
+      s.to_claim.push_back(item.id);
+      step();
+      return;
+    }
+    if (q != s.queues.end() && q->second.empty())
+      s.queues.erase(q);
+    if (printed)
+      step();
+  }
+
+  void enqueue(outbox_item&& item) {
+    auto chat = item.tenant + "/" + item.chat;
+    auto& s = st();
+    // A row in flight at a crash gives Meta's status webhook time to settle
+    // it; the chat waits with it, so replies keep their order.
+    bool hold = item.in_doubt && item.channel == "meta";
+    s.queues[chat].push_back(std::move(item));
+    if (hold) {
+      if (s.backing_off.insert(chat).second)
+        self->delayed_send(self, std::chrono::milliseconds(cfg->send_in_doubt_ms),
+                           atom::retry_v, chat);
+      return;
+    }
+    drain(chat);
+  }
+};
 
 } // namespace
 
@@ -266,61 +340,53 @@ sender_actor::behavior_type
 sender(sender_actor::stateful_pointer<sender_state> self,
        std::shared_ptr<const config> cfg, std::string conninfo,
        sender_options opts) {
-  self->state.db = std::make_unique<store_handle>(std::move(conninfo));
-  self->state.http = std::make_shared<net::http_client>();
-  self->state.pacer = opts.pacer ? opts.pacer : std::make_shared<number_pacer>();
-  auto console = opts.console;
-  auto enqueue = [=](outbox_item&& item) {
-    auto chat = item.tenant + "/" + item.chat;
-    auto& st = self->state;
-    // A row in flight at a crash gives Meta's status webhook time to settle
-    // it; the chat waits with it, so replies keep their order.
-    bool hold = item.in_doubt && item.channel == "meta";
-    st.queues[chat].push_back(std::move(item));
-    if (hold) {
-      if (st.backing_off.insert(chat).second)
-        self->delayed_send(self, std::chrono::milliseconds(cfg->send_in_doubt_ms),
-                           atom::retry_v, chat);
-      return;
-    }
-    drain(self, cfg, console, chat);
-  };
+  auto& st = self->state;
+  st.keeper = opts.keeper ? opts.keeper
+                          : self->spawn<caf::detached + caf::linked>(outbox_keeper,
+                                                                     std::move(conninfo));
+  st.transport = opts.transport;
+  st.pacer = opts.pacer ? opts.pacer : std::make_shared<number_pacer>();
+  sender_core core{self, cfg, opts.console};
   if (opts.recover)
     self->send(self, atom::recover_v);
   return {
-    [=](atom::send, outbox_item& item) {
-      auto& st = self->state;
-      if (st.recovered.count(item.id) || !st.known.insert(item.id).second)
+    [=](atom::send, outbox_item& item) mutable {
+      auto& s = self->state;
+      if (s.recovered.count(item.id) || !s.known.insert(item.id).second)
         return; // already queued or reloaded: each row is sent once
-      enqueue(std::move(item));
+      core.enqueue(std::move(item));
     },
-    [=](atom::recover) {
-      std::vector<outbox_item> rows;
-      try {
-        rows = self->state.db->with(
-          [&](storage::store& s) { return s.pending_outbox(opts.channels); });
-      } catch (const storage::pg_error& e) {
-        log::warn(std::string("sender cannot reload unsent replies yet: ")
-                  + e.what());
-        self->delayed_send(self, std::chrono::seconds(1), atom::recover_v);
+    [=](atom::send, int64_t id, net::client_response& res) mutable {
+      auto f = self->state.flights.find(id);
+      if (f == self->state.flights.end())
         return;
-      }
-      for (auto& row : rows) {
-        auto& st = self->state;
-        if (shard_of(row.chat, opts.shards) != opts.shard
-            || st.known.count(row.id))
-          continue;
-        st.recovered.insert(row.id);
-        st.known.insert(row.id);
-        enqueue(std::move(row));
-      }
+      auto& item = self->state.queues[f->second.chat].front();
+      core.answered(id, classify(item.channel, res));
     },
-    [=](atom::retry, const std::string& chat) {
+    [=](atom::recover) mutable {
+      self->request(self->state.keeper, caf::infinite, atom::pending_v, opts.channels)
+        .then(
+          [=](std::vector<outbox_item>& rows) mutable {
+            for (auto& row : rows) {
+              auto& s = self->state;
+              if (shard_of(row.chat, opts.shards) != opts.shard || s.known.count(row.id))
+                continue;
+              s.recovered.insert(row.id);
+              s.known.insert(row.id);
+              core.enqueue(std::move(row));
+            }
+          },
+          [=](caf::error& err) {
+            log::warn("sender cannot reload unsent replies yet: " + describe(err));
+            self->delayed_send(self, std::chrono::seconds(1), atom::recover_v);
+          });
+    },
+    [=](atom::retry, const std::string& chat) mutable {
       self->state.backing_off.erase(chat);
-      drain(self, cfg, console, chat);
+      core.drain(chat);
     },
-    [=](atom::mark_read, const std::string& tenant_id,
-        const std::string& message_id) {
+    [=](atom::retry) mutable { core.step(); },
+    [=](atom::mark_read, const std::string& tenant_id, const std::string& message_id) {
       auto tenant = cfg->tenant_by_id(tenant_id);
       if (!tenant || tenant->phone_number_id.empty() || message_id.empty())
         return;
@@ -331,11 +397,11 @@ sender(sender_actor::stateful_pointer<sender_state> self,
       req.timeout = std::chrono::milliseconds(2000);
       req.repeatable = true;  // marking a message read twice is harmless
       req.headers.emplace_back("Authorization", "Bearer " + tenant->access_token);
-      auto res = self->state.http->send(req);
-      if (res.status != 200)
-        log::warn("marking a message read failed: "
-                  + (res.status ? "HTTP " + std::to_string(res.status)
-                                : res.error));
+      self->state.transport(std::move(req), [](net::client_response res) {
+        if (res.status != 200)
+          log::warn("marking a message read failed: "
+                    + (res.status ? "HTTP " + std::to_string(res.status) : res.error));
+      });
     },
   };
 }

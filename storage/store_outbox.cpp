@@ -1,0 +1,75 @@
+// A sender's step: what became of its last sends, and the rows it sends next
+// marked in flight, in one round trip.
+
+#include "storage/store.hpp"
+
+#include <string>
+
+namespace parley::storage {
+
+namespace {
+
+/// Applies outcomes row by row from parallel arrays. A status webhook may
+/// have moved a row on already: `sent` then keeps that state.
+const char* record_outcomes =
+  "UPDATE outbox o SET"
+  " state = CASE WHEN u.state = 'failed' THEN 'failed'"
+  "   WHEN u.state = 'sent' AND o.state = 'pending' THEN 'sent' ELSE o.state END,"
+  " provider_message_id = CASE WHEN u.state = 'sent' THEN nullif(u.mid, '')"
+  "   ELSE o.provider_message_id END,"
+  " sent_at = CASE WHEN u.state = 'sent' THEN now() ELSE o.sent_at END,"
+  " error_code = CASE u.state WHEN 'sent' THEN NULL"
+  "   WHEN 'failed' THEN nullif(u.code::bigint, 0) ELSE o.error_code END,"
+  " error_title = CASE WHEN u.state = 'sent' THEN NULL ELSE nullif(u.error, '') END,"
+  " in_flight = false, attempts = u.attempts::int, updated_at = now()"
+  " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
+  "   AS u(id, state, attempts, mid, code, error)"
+  " WHERE o.id = u.id::bigint";
+
+const char* mark_in_flight =
+  "UPDATE outbox o SET in_flight = true"
+  " WHERE id = ANY($1::bigint[]) AND state = 'pending' RETURNING id,"
+  " coalesce((SELECT (extract(epoch FROM c.last_inbound_at) * 1000)::bigint"
+  "   FROM conversations c WHERE c.tenant = o.tenant AND c.chat = o.recipient), 0)";
+
+} // namespace
+
+std::vector<outbox_claim> store::outbox_step(const std::vector<outbox_outcome>& outcomes,
+                                             const std::vector<int64_t>& to_send) {
+  std::vector<statement> statements;
+  if (to_send.empty())
+    statements.push_back({"SET LOCAL synchronous_commit = off", {}});
+  if (!outcomes.empty()) {
+    std::vector<std::string> ids, states, attempts, mids, codes, errors;
+    for (auto& o : outcomes) {
+      ids.push_back(std::to_string(o.id));
+      states.push_back(o.state);
+      attempts.push_back(std::to_string(o.attempts));
+      mids.push_back(o.provider_message_id);
+      codes.push_back(std::to_string(o.error_code));
+      errors.push_back(o.error);
+    }
+    statements.push_back({record_outcomes,
+                          {text_array(ids), text_array(states), text_array(attempts),
+                           text_array(mids), text_array(codes), text_array(errors)}});
+  }
+  if (!to_send.empty()) {
+    std::string ids = "{";
+    for (auto id : to_send)
+      ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    statements.push_back({mark_in_flight, {ids + "}"}});
+  }
+  std::vector<outbox_claim> claims;
+  if (statements.size() == 1 && to_send.empty())
+    return claims;  // nothing to do
+  transaction tx(db_);
+  auto results = tx.commit(std::move(statements));
+  if (!to_send.empty()) {
+    auto& marked = results.back();  // the marks are the last statement
+    for (int i = 0; i < marked.rows(); ++i)
+      claims.push_back({marked.int64(i, 0), marked.int64(i, 1)});
+  }
+  return claims;
+}
+
+} // namespace parley::storage
