@@ -41,8 +41,15 @@ using storage_actor = caf::typed_actor<
   // Completes an event in one transaction: command, memory, outbox, run.
   caf::replies_to<atom::complete, completion, std::string>::with<
     completion_result>,
-  // Messages whose events are not complete, for recovery.
+  // The ids of messages whose events are not complete (for recovery: they
+  // wait in storage until the router has room for them).
   caf::replies_to<atom::pending, std::vector<std::string>>::with<
+    std::vector<int64_t>>,
+  // The messages among these ids still not complete, in arrival order.
+  caf::replies_to<atom::load, std::vector<int64_t>>::with<
+    std::vector<inbound_message>>,
+  // One conversation's messages not complete (its session crashed).
+  caf::replies_to<atom::pending, conversation_key>::with<
     std::vector<inbound_message>>,
   // Outbox rows not yet sent, for recovery.
   caf::replies_to<atom::pending, atom::send, std::vector<std::string>>::with<
@@ -111,8 +118,15 @@ using session_actor = caf::typed_actor<
 
 /// The ROUTER: maps (tenant, chat) to its session, spawning on demand.
 using router_actor = caf::typed_actor<
-  // A committed message; forwarded to its conversation's session.
+  // A committed message; forwarded to its conversation's session, or left
+  // in storage while max_queued_messages are in the sessions' hands.
   caf::reacts_to<atom::route, inbound_message>,
+  // A session is done with one message (answered, or dropped as a repeat).
+  caf::reacts_to<atom::done, conversation_key>,
+  // Committed messages that wait in storage (recovery at start).
+  caf::reacts_to<atom::pending, std::vector<int64_t>>,
+  // Read the waiting messages again after storage failed.
+  caf::reacts_to<atom::tick>,
   // A session that has been idle asks to be passivated.
   caf::reacts_to<atom::idle, conversation_key>>;
 

@@ -22,10 +22,22 @@ storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
                      [&](storage::store& s) { return s.complete(c, channel); });
     },
     [=](atom::pending, const std::vector<std::string>& providers)
-      -> caf::result<std::vector<inbound_message>> {
+      -> caf::result<std::vector<int64_t>> {
       return guarded_query(*self->state.db, "reading pending events",
                      [&](storage::store& s) {
-                       return s.pending_messages(providers);
+                       return s.pending_message_ids(providers);
+                     });
+    },
+    [=](atom::load, const std::vector<int64_t>& ids)
+      -> caf::result<std::vector<inbound_message>> {
+      return guarded_query(*self->state.db, "reading waiting messages",
+                     [&](storage::store& s) { return s.pending_messages(ids); });
+    },
+    [=](atom::pending, const conversation_key& key)
+      -> caf::result<std::vector<inbound_message>> {
+      return guarded_query(*self->state.db, "reading a conversation's pending events",
+                     [&](storage::store& s) {
+                       return s.pending_messages(key.tenant, key.chat);
                      });
     },
     [=](atom::pending, atom::send, const std::vector<std::string>& channels)

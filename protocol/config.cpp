@@ -289,6 +289,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   r.read("body_limit", c.body_limit);
   r.read("session_idle_s", c.session_idle_s);
   r.read("max_sessions", c.max_sessions);
+  r.read("max_queued_messages", c.max_queued_messages);
   r.read("send_max_attempts", c.send_max_attempts);
   r.read("send_backoff_ms", c.send_backoff_ms);
   r.read("send_backoff_max_ms", c.send_backoff_max_ms);
@@ -297,9 +298,25 @@ config parse_config(const std::string& text, const env_lookup& env) {
   r.read("log_text", c.log_text);
   for (auto [key, value] : {std::pair{"db_pool", c.db_pool}, {"senders", c.senders},
                             {"send_connections", c.send_connections},
-                            {"http_threads", c.http_threads}, {"max_sessions", c.max_sessions}})
+                            {"http_threads", c.http_threads}, {"max_sessions", c.max_sessions},
+                            {"max_queued_messages", c.max_queued_messages}})
     if (value < 1)
       r.problem(key, "must be >= 1");
+  r.object("http", [&](object_reader& h) {
+    auto& l = c.http;
+    h.read("head_timeout_s", l.head_timeout_s);
+    h.read("idle_timeout_s", l.idle_timeout_s);
+    h.read("body_min_rate", l.body_min_rate);
+    h.read("max_connections", l.max_connections);
+    h.read("max_connections_per_address", l.max_connections_per_address);
+    for (auto [key, value] : {std::pair{"head_timeout_s", l.head_timeout_s},
+                              {"idle_timeout_s", l.idle_timeout_s},
+                              {"body_min_rate", l.body_min_rate},
+                              {"max_connections", l.max_connections},
+                              {"max_connections_per_address", l.max_connections_per_address}})
+      if (value < 1)
+        h.problem(key, "must be >= 1");
+  });
   r.object("llm", [&](object_reader& llm) { read_llm(llm, c.llm, env); });
   r.object("meta", [&](object_reader& m) {
     m.read("graph_url", c.meta.graph_url);

@@ -184,11 +184,24 @@ struct config {
   int send_connections = 16;
   int http_threads = 2;
   std::size_t body_limit = 1 << 20;
+  /// The HTTP edge's limits (see net/http_server.hpp for what each bounds).
+  struct http_limits {
+    int head_timeout_s = 10;   ///< a request head, from its first byte
+    int idle_timeout_s = 60;   ///< a kept-alive connection with nothing asked
+    int body_min_rate = 16384; ///< bytes/s a body must keep up
+    int max_connections = 4096;
+    int max_connections_per_address = 256;
+  } http;
   int session_idle_s = 600;      ///< passivate a session idle this long
   /// At most this many live sessions: beyond it the least recently used is
   /// passivated (its memory is read again when it speaks next), so memory
   /// does not grow with the number of people who wrote in the last minutes.
   int max_sessions = 5000;
+  /// At most this many acknowledged messages are in the sessions' hands;
+  /// beyond it the rest wait in PostgreSQL (the router keeps their ids) and
+  /// are read in arrival order as the sessions drain, so memory does not
+  /// grow with the backlog.
+  int max_queued_messages = 1000;
   int send_max_attempts = 12;
   int send_backoff_ms = 500;     ///< first retry delay; doubles, capped
   int send_backoff_max_ms = 300000;

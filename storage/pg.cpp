@@ -243,6 +243,13 @@ std::string text_array(const std::vector<std::string>& xs) {
   return out + "}";
 }
 
+std::string bigint_array(const std::vector<int64_t>& xs) {
+  std::string out = "{";
+  for (auto x : xs)
+    out += (out.size() > 1 ? "," : "") + std::to_string(x);
+  return out + "}";
+}
+
 std::vector<std::string> result::text_array(int row, int col) const {
   // PostgreSQL's text form of a one-dimensional text[]: {a,"b c","d\"e"}.
   std::vector<std::string> out;

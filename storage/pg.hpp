@@ -39,6 +39,9 @@ struct statement {
 /// escaped, so any string round-trips.
 std::string text_array(const std::vector<std::string>& xs);
 
+/// A bigint[] parameter literal (`$1::bigint[]`).
+std::string bigint_array(const std::vector<int64_t>& xs);
+
 class result {
 public:
   explicit result(pg_result* r) : res_(r, &clear) {}

@@ -2,10 +2,6 @@
 
 #include "storage/outbox_rows.hpp"
 
-#include "protocol/commands.hpp"
-#include "protocol/group.hpp"
-#include "protocol/signature.hpp"
-#include "protocol/whatsapp_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +10,13 @@
 #include <map>
 
 namespace parley::storage {
+
+#define MESSAGE_COLUMNS \
+  "id, provider, tenant, chat, sender, coalesce(sender_name, '')," \
+  " coalesce(message_id, ''), coalesce(msg_type, ''), coalesce(body, '')," \
+  " (extract(epoch FROM received_at) * 1000)::bigint, is_group," \
+  " coalesce(mentions, '{}'), coalesce(quoted_id, '')," \
+  " coalesce(quoted_sender, ''), coalesce(bot_id, '')"
 
 namespace {
 
@@ -43,53 +46,12 @@ inbound_message read_message(const result& r, int i) {
   return m;
 }
 
-/// Runs a deterministic command against the tasks table and returns the reply.
-std::string run_command(transaction& tx, const completion& c) {
-  auto& lang = c.language;
-  auto& m = c.message;
-  auto cmd = parse_command(c.command_line);
-  auto open_titles = [&] {
-    auto r = tx.exec("SELECT id, title FROM tasks WHERE tenant = $1 AND chat = $2"
-                     " AND done_at IS NULL ORDER BY id",
-                     {m.tenant, m.chat});
-    std::vector<std::pair<int64_t, std::string>> out;
-    for (int i = 0; i < r.rows(); ++i)
-      out.emplace_back(r.int64(i, 0), r.text(i, 1));
-    return out;
-  };
-  switch (cmd.kind) {
-    case command_kind::help:
-      return help_reply(lang);
-    case command_kind::add_task: {
-      tx.exec("INSERT INTO tasks (tenant, chat, title) VALUES ($1, $2, $3)",
-              {m.tenant, m.chat, cmd.title});
-      auto count = static_cast<int>(open_titles().size());
-      return task_added_reply(lang, count, cmd.title);
-    }
-    case command_kind::list_tasks: {
-      std::vector<std::string> titles;
-      for (auto& t : open_titles())
-        titles.push_back(t.second);
-      return task_list_reply(lang, titles);
-    }
-    case command_kind::complete_task: {
-      auto open = open_titles();
-      if (cmd.number < 1 || static_cast<size_t>(cmd.number) > open.size())
-        return no_such_task_reply(lang, cmd.number, open.size());
-      auto& task = open[cmd.number - 1];
-      tx.exec("UPDATE tasks SET done_at = now() WHERE id = $1",
-              {num(task.first)});
-      return task_done_reply(lang, cmd.number, task.second);
-    }
-    case command_kind::usage:
-      return usage_reply(lang, cmd.word);
-    case command_kind::none:
-    case command_kind::shell:   // the session takes these to the policy gate
-    case command_kind::approve:
-    case command_kind::deny:
-      break;
-  }
-  return help_reply(lang);
+std::vector<inbound_message> read_messages(const result& r) {
+  std::vector<inbound_message> out;
+  out.reserve(r.rows());
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(read_message(r, i));
+  return out;
 }
 
 } // namespace
@@ -221,120 +183,34 @@ std::vector<memory_entry> store::load_memory(const std::string& tenant,
   return out;
 }
 
-completion_result store::complete(const completion& c,
-                                  const std::string& channel) {
-  completion_result out;
-  auto& m = c.message;
-  transaction tx(db_);
-  auto claimed = tx.exec("UPDATE events SET state = 'done', done_at = now()"
-                         " WHERE id = $1 AND state = 'pending' RETURNING id",
-                         {num(m.event_id)});
-  if (claimed.rows() == 0) {
-    // Already complete: never a second reply. Its unsent rows come back, for
-    // when the first answer was committed but lost on the way (a timeout):
-    // the sender sends each row once, whoever hands it over.
-    out.outbox = read_outbox(tx.exec("SELECT " OUTBOX_COLUMNS " FROM outbox"
-                                     " WHERE event_id = $1 AND state = 'pending'"
-                                     " ORDER BY id", {num(m.event_id)}));
-    return out;
-  }
-  out.applied = true;
-  // A task command runs here, in the transaction; live-data commands come
-  // with their reply.
-  if (c.path == answer_path::command && !c.command_line.empty())
-    out.reply = run_command(tx, c);
-  else
-    out.reply = c.reply;
-  // The rest goes in one round trip with the COMMIT.
-  std::vector<statement> writes;
-  std::vector<std::pair<size_t, outbox_item>> sent_rows;  // result index, row
-  // The person wrote: Meta's 24-hour window runs from when it arrived (also
-  // in a silent, handed-over chat, where a person may answer).
-  if (c.path != answer_path::ignored)
-    writes.push_back({"INSERT INTO conversations (tenant, chat, last_inbound_at)"
-                      " VALUES ($1, $2, CASE WHEN $3::bigint > 0"
-                      " THEN to_timestamp($3::bigint / 1000.0) ELSE now() END)"
-                      " ON CONFLICT (tenant, chat) DO UPDATE SET last_at = now(),"
-                      " last_inbound_at = greatest(conversations.last_inbound_at,"
-                      " excluded.last_inbound_at)",
-                      {m.tenant, m.chat, std::to_string(m.received_ms)}});
-  if (c.path == answer_path::silent) { // heard in a group, not answered
-    writes.push_back({"INSERT INTO messages (tenant, chat, role, content, event_id)"
-                      " VALUES ($1, $2, 'user', $3, $4)",
-                      {m.tenant, m.chat, memory_text(m), num(m.event_id)}});
-  } else if (c.path != answer_path::ignored) {
-    writes.push_back({"INSERT INTO messages (tenant, chat, role, content, event_id)"
-                      " VALUES ($1, $2, 'user', $3, $4), ($1, $2, 'assistant', $5, $4)",
-                      {m.tenant, m.chat, memory_text(m), num(m.event_id), out.reply}});
-    // Held replies stay in the outbox as drafts or records; only pending
-    // rows go to the sender. An approval prompt's last part carries the
-    // approval, so it can be sent with buttons.
-    auto state = c.hold.empty() ? std::string("pending") : c.hold;
-    auto parts = split_message(out.reply);
-    // In a group the reply goes to the group, quotes the message it answers
-    // (first part) and mentions its author.
-    auto group = m.context.group;
-    auto recipient = group ? m.chat : m.sender;
-    for (size_t part = 0; part < parts.size(); ++part) {
-      auto item = outbox_item::to(0, m.tenant, m.chat, channel, recipient, parts[part]);
-      item.approval_id = part + 1 == parts.size() ? c.approval_id : 0;
-      if (group && part == 0) {
-        item.quoted_id = m.message_id;
-        item.quoted_text = m.text;
-        item.mention = m.sender;
-      }
-      writes.push_back({"INSERT INTO outbox (event_id, tenant, chat, channel,"
-                        " recipient, part, body, state, approval_id, quoted_id,"
-                        " quoted_text, mention)"
-                        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
-                        {num(m.event_id), m.tenant, m.chat, channel, recipient,
-                         std::to_string(part + 1), parts[part], state,
-                         item.approval_id ? param{num(item.approval_id)} : param{},
-                         opt(item.quoted_id), opt(item.quoted_text), opt(item.mention)}});
-      if (c.hold.empty())
-        sent_rows.emplace_back(writes.size() - 1, std::move(item));
-    }
-  }
-  auto latency = c.started_us ? steady_us() - c.started_us : 0;
-  if (!c.decision.method.empty()) {
-    auto& d = c.decision;
-    writes.push_back({"INSERT INTO decisions (event_id, tenant, chat, sender_name, message,"
-                      " score, reason, threshold, method, replied, latency_us)"
-                      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-                      {num(m.event_id), m.tenant, m.chat, opt(m.sender_name), m.text,
-                       std::to_string(d.score), d.reason, std::to_string(d.threshold),
-                       d.method, c.path == answer_path::silent ? "false" : "true",
-                       num(latency)}});
-  }
-  writes.push_back({"INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us,"
-                    " error, steps) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, '')::jsonb)",
-                    {num(m.event_id), m.tenant, sha256_hex(m.sender).substr(0, 16),
-                     to_string(c.path), num(latency), opt(c.error), c.trace}});
-  auto results = tx.commit(std::move(writes));
-  for (auto& [index, item] : sent_rows) {
-    item.id = results[index].int64(0, 0);
-    out.outbox.push_back(std::move(item));
-  }
+std::vector<int64_t>
+store::pending_message_ids(const std::vector<std::string>& providers) {
+  auto r = db_.exec("SELECT id FROM events WHERE state = 'pending' AND kind = 'message'"
+                    " AND provider = ANY($1::text[]) ORDER BY id",
+                    {text_array(providers)});
+  std::vector<int64_t> out;
+  out.reserve(r.rows());
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(r.int64(i, 0));
   return out;
 }
 
 std::vector<inbound_message>
-store::pending_messages(const std::vector<std::string>& providers) {
-  auto r = db_.exec(
-    "SELECT id, provider, tenant, chat, sender, coalesce(sender_name, ''),"
-    " coalesce(message_id, ''), coalesce(msg_type, ''), coalesce(body, ''),"
-    " (extract(epoch FROM received_at) * 1000)::bigint, is_group,"
-    " coalesce(mentions, '{}'), coalesce(quoted_id, ''),"
-    " coalesce(quoted_sender, ''), coalesce(bot_id, '')"
-    " FROM events WHERE state = 'pending' AND kind = 'message'"
-    " AND provider = ANY($1::text[]) ORDER BY id",
-    {text_array(providers)});
-  std::vector<inbound_message> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back(read_message(r, i));
-  return out;
+store::pending_messages(const std::vector<int64_t>& ids) {
+  if (ids.empty())
+    return {};
+  return read_messages(db_.exec("SELECT " MESSAGE_COLUMNS " FROM events"
+                                " WHERE id = ANY($1::bigint[]) AND state = 'pending'"
+                                " ORDER BY id", {bigint_array(ids)}));
 }
 
+std::vector<inbound_message>
+store::pending_messages(const std::string& tenant, const std::string& chat) {
+  return read_messages(db_.exec("SELECT " MESSAGE_COLUMNS " FROM events"
+                                " WHERE state = 'pending' AND kind = 'message'"
+                                " AND tenant = $1 AND chat = $2 ORDER BY id",
+                                {tenant, chat}));
+}
 
 std::vector<outbox_item>
 store::pending_outbox(const std::vector<std::string>& channels) {

@@ -97,13 +97,23 @@ public:
   std::vector<memory_entry> load_memory(const std::string& tenant,
                                         const std::string& chat, int limit);
 
-  /// Completes an event: runs its command, stores memory, the outbox rows
-  /// and the run, all in one transaction. Not applied if the event was
-  /// already complete.
+  /// Completes an event: runs its command, stores memory, the outbox rows,
+  /// the decision and the run, in one statement (a task command: in one
+  /// transaction). Not applied if the event was already complete.
   completion_result complete(const completion& c, const std::string& channel);
 
-  /// Messages whose events are not complete, in arrival order.
-  std::vector<inbound_message> pending_messages(const std::vector<std::string>& providers);
+  /// The ids of messages whose events are not complete, in arrival order:
+  /// what waits to be answered, without holding the messages in memory.
+  std::vector<int64_t> pending_message_ids(const std::vector<std::string>& providers);
+
+  /// The messages among `ids` whose events are still not complete, in
+  /// arrival order.
+  std::vector<inbound_message> pending_messages(const std::vector<int64_t>& ids);
+
+  /// One conversation's messages whose events are not complete, in arrival
+  /// order (a session that crashed left them).
+  std::vector<inbound_message> pending_messages(const std::string& tenant,
+                                                const std::string& chat);
 
   /// Outbox rows not yet sent, oldest first.
   std::vector<outbox_item> pending_outbox(const std::vector<std::string>& channels);

@@ -53,12 +53,8 @@ std::vector<outbox_claim> store::outbox_step(const std::vector<outbox_outcome>& 
                           {text_array(ids), text_array(states), text_array(attempts),
                            text_array(mids), text_array(codes), text_array(errors)}});
   }
-  if (!to_send.empty()) {
-    std::string ids = "{";
-    for (auto id : to_send)
-      ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
-    statements.push_back({mark_in_flight, {ids + "}"}});
-  }
+  if (!to_send.empty())
+    statements.push_back({mark_in_flight, {bigint_array(to_send)}});
   std::vector<outbox_claim> claims;
   if (statements.size() == 1 && to_send.empty())
     return claims;  // nothing to do

@@ -213,7 +213,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   deps.idle = std::chrono::seconds(cfg->session_idle_s);
   deps.log_text = cfg->log_text;
   deps.metrics = metrics_;
-  router_ = sys.spawn(parley::router, cfg, deps, providers_);
+  router_ = sys.spawn(parley::router, cfg, deps);
   ingest_ = sys.spawn(parley::ingest, writer_, router_, metrics_);
   auto watch = [&](const auto& child) {
     caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(child));
@@ -265,16 +265,18 @@ bool app::recover() {
         log::error("recovery cannot read the outbox: " + describe(err));
         ok = false;
       });
+  // Messages acknowledged before the restart wait in storage; the router
+  // reads them as its sessions have room, so a large backlog is never in
+  // memory at once.
   self
     ->request(storage_.front(), std::chrono::seconds(60), atom::pending_v,
               providers_)
     .receive(
-      [&](const std::vector<inbound_message>& pending) {
+      [&](const std::vector<int64_t>& pending) {
         if (!pending.empty())
           log::info("recovery: answering " + std::to_string(pending.size())
                     + " messages received before the restart");
-        for (auto& m : pending)
-          self->send(router_, atom::route_v, m);
+        self->send(router_, atom::pending_v, pending);
       },
       [&](const caf::error& err) {
         log::error("recovery cannot read pending events: " + describe(err));

@@ -5,64 +5,138 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <algorithm>
+
 namespace parley {
 
 namespace {
 
 using self_ptr = router_actor::stateful_pointer<router_state>;
+using key_type = router_state::key_type;
+
+struct wiring {
+  std::shared_ptr<const config> cfg;
+  std::shared_ptr<const session_deps> deps;
+};
 
 /// Asks a session to finish what it has and quit; messages for it wait
 /// here until it is gone, so that two sessions never overlap.
-void passivate(self_ptr self, router_state::key_type key) {
+void passivate(self_ptr self, const key_type& key) {
   auto& st = self->state;
   auto i = st.sessions.find(key);
   if (i == st.sessions.end())
     return;
-  self->send(i->second.first, atom::stop_v);
-  st.draining.emplace(key, std::make_pair(i->second.first, std::vector<inbound_message>{}));
-  st.recent.erase(i->second.second);
+  self->send(i->second.handle, atom::stop_v);
+  st.leaving.emplace(key, router_state::leaving_session{i->second.handle,
+                                                         i->second.in_hand, {}});
+  st.recent.erase(i->second.place);
   st.sessions.erase(i);
 }
 
-/// Hands a message to its session, spawning the session if needed.
-void deliver(self_ptr self, const std::shared_ptr<const config>& cfg,
-             const std::shared_ptr<const session_deps>& deps, inbound_message m) {
+/// Hands a message already counted in `in_hand` to its session, spawning
+/// the session if needed.
+void deliver(self_ptr self, const wiring& w, inbound_message m) {
   auto key = std::make_pair(m.tenant, m.chat);
   auto& st = self->state;
-  if (auto d = st.draining.find(key); d != st.draining.end()) {
-    d->second.second.push_back(std::move(m));
+  if (auto l = st.leaving.find(key); l != st.leaving.end()) {
+    l->second.arrived.push_back(std::move(m));
     return;
   }
   auto i = st.sessions.find(key);
   if (i == st.sessions.end()) {
-    auto tenant = cfg->tenant_by_id(m.tenant);
+    auto tenant = w.cfg->tenant_by_id(m.tenant);
     if (!tenant) {
       log::warn("message for unknown tenant '" + m.tenant + "' dropped");
+      --st.in_hand;
       return;
     }
     // Room first: the least recently used session goes (it finishes its
     // queue before it quits).
     while (!st.recent.empty()
-           && st.sessions.size() >= static_cast<size_t>(std::max(1, cfg->max_sessions)))
+           && st.sessions.size() >= static_cast<size_t>(std::max(1, w.cfg->max_sessions)))
       passivate(self, st.recent.back());
     auto s = self->spawn<caf::monitored + caf::linked>(session,
                                          conversation_key{m.tenant, m.chat},
-                                         tenant, deps, router_actor{self});
+                                         tenant, w.deps, router_actor{self});
     st.recent.push_front(key);
-    i = st.sessions.emplace(key, std::make_pair(s, st.recent.begin())).first;
+    i = st.sessions.emplace(key, router_state::live_session{s, st.recent.begin(), 0}).first;
   } else {
-    st.recent.splice(st.recent.begin(), st.recent, i->second.second);
+    st.recent.splice(st.recent.begin(), st.recent, i->second.place);
   }
-  self->send(i->second.first, atom::route_v, std::move(m));
+  ++i->second.in_hand;
+  self->send(i->second.handle, atom::route_v, std::move(m));
+}
+
+void admit(self_ptr self, const wiring& w, inbound_message m) {
+  ++self->state.in_hand;
+  deliver(self, w, std::move(m));
+}
+
+/// Reads the oldest waiting messages once the sessions hold half the limit
+/// or less: one read for many messages, while the other half keeps the
+/// sessions busy.
+void refill(self_ptr self, const wiring& w) {
+  auto& st = self->state;
+  auto limit = std::max(1, w.cfg->max_queued_messages);
+  if (st.reading || st.waiting.empty() || st.in_hand > limit / 2)
+    return;
+  auto count = std::min(st.waiting.size(), static_cast<size_t>(limit - st.in_hand));
+  std::vector<int64_t> ids(st.waiting.begin(), st.waiting.begin() + count);
+  st.reading = true;
+  auto& store = w.deps->pick(w.deps->storage, std::to_string(ids.front()));
+  self->request(store, std::chrono::seconds(30), atom::load_v, ids)
+    .then(
+      [=](std::vector<inbound_message>& messages) {
+        auto& st = self->state;
+        st.reading = false;
+        // Those no longer pending were answered meanwhile (a repeat, a
+        // crashed session's recovery): they are dropped with their ids.
+        st.waiting.erase(st.waiting.begin(), st.waiting.begin() + count);
+        for (auto& m : messages)
+          admit(self, w, std::move(m));
+        refill(self, w);
+      },
+      [=](const caf::error& err) {
+        self->state.reading = false;
+        log::warn("cannot read the waiting messages, retrying: " + describe(err));
+        self->delayed_send(self, w.deps->storage_retry, atom::tick_v);
+      });
+}
+
+/// A session went away with messages in hand (a crash): its chat's pending
+/// events are read again before anything that arrived for it meanwhile.
+void recover(self_ptr self, const wiring& w, const key_type& key,
+             std::vector<inbound_message> arrived) {
+  self->state.leaving[key] = router_state::leaving_session{{}, 0, std::move(arrived)};
+  auto resume = [=](std::vector<inbound_message> pending) {
+    auto& st = self->state;
+    auto i = st.leaving.find(key);
+    if (i == st.leaving.end())
+      return;
+    auto arrived = std::move(i->second.arrived);
+    st.leaving.erase(i);
+    for (auto& m : pending)
+      admit(self, w, std::move(m));
+    for (auto& m : arrived)  // repeats of pending ones are dropped by the session
+      deliver(self, w, std::move(m));
+  };
+  self
+    ->request(w.deps->pick(w.deps->storage, key.second), std::chrono::seconds(30),
+              atom::pending_v, conversation_key{key.first, key.second})
+    .then(resume, [=](const caf::error& err) {
+      log::error("cannot re-read the pending events of " + key.first + "/"
+                 + log::who(key.second) + " (answered at the next start): "
+                 + describe(err));
+      resume({});
+    });
 }
 
 } // namespace
 
 router_actor::behavior_type
 router(router_actor::stateful_pointer<router_state> self,
-       std::shared_ptr<const config> cfg, session_deps plain_deps,
-       std::vector<std::string> providers) {
-  auto deps = std::make_shared<const session_deps>(std::move(plain_deps));
+       std::shared_ptr<const config> cfg, session_deps plain_deps) {
+  wiring w{cfg, std::make_shared<const session_deps>(std::move(plain_deps))};
   // Sessions are linked so that they stop with the router. Their own exits
   // (normal after passivation, or a crash) are handled by the down handler;
   // only a shutdown request stops the router.
@@ -73,43 +147,65 @@ router(router_actor::stateful_pointer<router_state> self,
   });
   self->set_down_handler([=](const caf::down_msg& down) {
     auto& st = self->state;
-    for (auto i = st.draining.begin(); i != st.draining.end(); ++i) {
-      if (i->second.first.address() != down.source)
+    for (auto i = st.leaving.begin(); i != st.leaving.end(); ++i) {
+      if (!i->second.handle || i->second.handle.address() != down.source)
         continue;
-      auto buffered = std::move(i->second.second);
-      st.draining.erase(i);
-      for (auto& m : buffered)
-        deliver(self, cfg, deps, std::move(m));
+      auto key = i->first;
+      auto lost = i->second.in_hand;  // 0 unless it crashed while draining
+      auto arrived = std::move(i->second.arrived);
+      st.leaving.erase(i);
+      st.in_hand -= lost;
+      if (lost > 0)
+        recover(self, w, key, std::move(arrived));
+      else
+        for (auto& m : arrived)
+          deliver(self, w, std::move(m));
+      refill(self, w);
       return;
     }
     for (auto i = st.sessions.begin(); i != st.sessions.end(); ++i) {
-      if (i->second.first.address() != down.source)
+      if (i->second.handle.address() != down.source)
         continue;
       auto key = i->first;
-      st.recent.erase(i->second.second);
+      st.in_hand -= i->second.in_hand;
+      st.recent.erase(i->second.place);
       st.sessions.erase(i);
       log::error("session " + key.first + "/" + log::who(key.second)
                  + " stopped unexpectedly: " + caf::to_string(down.reason)
                  + "; routing its pending events again");
-      self
-        ->request(deps->pick(deps->storage, key.second), std::chrono::seconds(30),
-                  atom::pending_v, providers)
-        .then(
-          [=](const std::vector<inbound_message>& pending) {
-            for (auto& m : pending)
-              if (m.tenant == key.first && m.chat == key.second)
-                deliver(self, cfg, deps, m);
-          },
-          [=](const caf::error& err) {
-            log::error("cannot re-read pending events: " + describe(err));
-          });
+      recover(self, w, key, {});
+      refill(self, w);
       return;
     }
   });
   return {
     [=](atom::route, inbound_message& m) {
-      deliver(self, cfg, deps, std::move(m));
+      auto& st = self->state;
+      // Behind waiting messages, or at the limit: it waits in storage too
+      // (it is committed), so that a chat's messages keep their order.
+      if (m.event_id != 0
+          && (!st.waiting.empty() || st.in_hand >= std::max(1, cfg->max_queued_messages))) {
+        st.waiting.push_back(m.event_id);
+        return refill(self, w);
+      }
+      admit(self, w, std::move(m));
     },
+    [=](atom::done, const conversation_key& key) {
+      auto& st = self->state;
+      auto k = std::make_pair(key.tenant, key.chat);
+      if (auto i = st.sessions.find(k); i != st.sessions.end())
+        --i->second.in_hand;
+      else if (auto l = st.leaving.find(k); l != st.leaving.end())
+        --l->second.in_hand;
+      --st.in_hand;
+      refill(self, w);
+    },
+    [=](atom::pending, std::vector<int64_t>& ids) {
+      auto& st = self->state;
+      st.waiting.insert(st.waiting.end(), ids.begin(), ids.end());
+      refill(self, w);
+    },
+    [=](atom::tick) { refill(self, w); },
     [=](atom::idle, const conversation_key& key) {
       passivate(self, {key.tenant, key.chat});
     },

@@ -6,6 +6,7 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include <deque>
 #include <list>
 #include <map>
 #include <memory>
@@ -15,22 +16,38 @@ namespace parley {
 struct router_state {
   router_state() = default;
   using key_type = std::pair<std::string, std::string>;
-  /// Each live session, with its place in `recent`.
-  std::map<key_type, std::pair<session_actor, std::list<key_type>::iterator>> sessions;
+  struct live_session {
+    session_actor handle;
+    std::list<key_type>::iterator place;  ///< in `recent`
+    int in_hand = 0;                      ///< messages routed to it, not done
+  };
+  /// A session told to stop (or gone, its pending events being read again),
+  /// with the messages for its chat that arrived since: a new session starts
+  /// only after the old one is gone, so two never overlap.
+  struct leaving_session {
+    session_actor handle;  ///< none while its pending events are read again
+    int in_hand = 0;
+    std::vector<inbound_message> arrived;
+  };
+  std::map<key_type, live_session> sessions;
   std::list<key_type> recent;  ///< the most recently routed to first
-  /// Sessions told to stop, with the messages that arrived since; a new
-  /// session starts only after the old one is gone, so two never overlap.
-  std::map<key_type, std::pair<session_actor, std::vector<inbound_message>>>
-    draining;
+  std::map<key_type, leaving_session> leaving;
+  /// Messages routed and not done yet: in sessions' queues or held here.
+  int in_hand = 0;
+  /// Committed messages left in storage while `in_hand` was at the limit,
+  /// oldest first: only their ids are kept, whatever the backlog.
+  std::deque<int64_t> waiting;
+  bool reading = false;  ///< a read of waiting messages is under way
   static inline const char* name = "router";
 };
 
 /// Spawns one session per (tenant, chat) on demand and passivates idle ones.
-/// A session that crashes is replaced, and its committed events are routed
-/// again from storage.
+/// At most max_queued_messages are in the sessions' hands; the rest wait in
+/// storage and are read, in arrival order, as the sessions drain. A session
+/// that crashes is replaced, and its committed events are routed again from
+/// storage.
 router_actor::behavior_type
 router(router_actor::stateful_pointer<router_state> self,
-       std::shared_ptr<const config> cfg, session_deps deps,
-       std::vector<std::string> providers);
+       std::shared_ptr<const config> cfg, session_deps deps);
 
 } // namespace parley

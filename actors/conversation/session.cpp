@@ -62,6 +62,7 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
         for (auto& item : r.outbox)
           self->send(out, atom::send_v, item);
         st.queue.pop_front();
+        self->send(router, atom::done_v, st.key);
         st.busy = false;
         next(self, deps, router);
       },
@@ -643,7 +644,7 @@ session(session_actor::stateful_pointer<session_state> self,
       // live delivery) is dropped here; storage drops any that slip through.
       for (auto& q : st.queue)
         if (q.event_id == m.event_id)
-          return;
+          return self->send(router, atom::done_v, st.key);
       st.queue.push_back(std::move(m));
       ++st.generation;
       next(self, *shared_deps, router);

@@ -47,7 +47,9 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
   return {
     [=](atom::load, const conversation_key&, int32_t) { return std::vector<memory_entry>{}; },
     [=](atom::complete, const completion&, const std::string&) { return completion_result{}; },
-    [=](atom::pending, const std::vector<std::string>&) { return std::vector<inbound_message>{}; },
+    [=](atom::pending, const std::vector<std::string>&) { return std::vector<int64_t>{}; },
+    [=](atom::load, const std::vector<int64_t>&) { return std::vector<inbound_message>{}; },
+    [=](atom::pending, const conversation_key&) { return std::vector<inbound_message>{}; },
     [=](atom::pending, atom::send, const std::vector<std::string>&) {
       return std::vector<outbox_item>{};
     },
