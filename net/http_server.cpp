@@ -1,5 +1,10 @@
 #include "net/http_server.hpp"
 
+#include "net/connection_limits.hpp"
+#include "protocol/http_framing.hpp"
+
+#include <boost/asio/write.hpp>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -29,60 +34,181 @@ http_response json_error(unsigned status, const std::string& code,
 
 namespace {
 
-constexpr auto read_timeout = std::chrono::seconds(30);
+constexpr auto write_timeout = std::chrono::seconds(30);
+/// A chunk header's extensions beyond this are refused: parley reads none,
+/// and an unbounded one would be held in memory while it arrives.
+constexpr std::size_t max_chunk_extension = 1024;
+
+/// The length of the head at the start of `data` (request line, fields and
+/// the empty line that ends them), or npos while it is incomplete. A bare LF
+/// also ends a line here, so that a head with one is refused as soon as it
+/// is complete instead of waiting for a CRLF that never comes.
+std::size_t head_length(std::string_view data) {
+  for (std::size_t i = data.find('\n'); i != std::string_view::npos;
+       i = data.find('\n', i + 1)) {
+    auto next = i + 1;
+    if (next < data.size() && data[next] == '\n')
+      return next + 1;
+    if (next + 1 < data.size() && data[next] == '\r' && data[next + 1] == '\n')
+      return next + 2;
+  }
+  return std::string_view::npos;
+}
+
+/// The number of header fields in a head that check_request_head accepted.
+std::size_t field_count(std::string_view head) {
+  std::size_t lines = 0;
+  for (auto c : head)
+    lines += c == '\n';
+  return lines >= 2 ? lines - 2 : 0;  // less the request line and the end
+}
 
 class session : public std::enable_shared_from_this<session> {
 public:
-  session(tcp::socket&& socket, std::size_t body_limit,
-          std::shared_ptr<http_handler> handler)
-    : stream_(std::move(socket)), body_limit_(body_limit),
-      handler_(std::move(handler)) {
-    // A webhook is a few KB: read it in one system call, not in 512-byte
-    // steps.
-    buffer_.reserve(16 * 1024);
-  }
+  session(tcp::socket&& socket, const server_limits& limits,
+          std::shared_ptr<http_handler> handler, connection_limits& registry,
+          edge_counters& counters)
+    : stream_(std::move(socket)), buffer_(max_buffered), limits_(limits),
+      handler_(std::move(handler)), registry_(registry), counters_(counters) {}
 
-  void run() {
+  ~session() { registry_.release(ticket_); }
+
+  /// Starts reading, if the limits admit the connection from `address`.
+  void run(const std::string& address) {
+    std::weak_ptr<session> weak = shared_from_this();
+    auto executor = stream_.get_executor();
+    ticket_ = registry_.admit(address, [weak, executor] {
+      asio::post(executor, [weak] {
+        if (auto self = weak.lock())
+          self->close();
+      });
+    });
+    if (ticket_ == 0)
+      return close();  // refused: the other side sees the connection end
     asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&session::read, shared_from_this()));
+                   beast::bind_front_handler(&session::read_head, shared_from_this()));
   }
 
 private:
-  void read() {
+  /// Bytes held before they are parsed: a head, a chunk header, a read. A
+  /// body goes into its message as it is parsed.
+  static constexpr std::size_t max_buffered = 64 * 1024;
+
+  std::string_view buffered() const {
+    auto data = buffer_.data();
+    return {static_cast<const char*>(data.data()), data.size()};
+  }
+
+  /// Reads until the buffer holds a whole head (a pipelined request may
+  /// already be there). Between requests the idle timeout applies; from
+  /// the first byte of a head, the head deadline, which more bytes do not
+  /// extend.
+  void read_head() {
+    auto data = buffered();
+    if (auto n = head_length(data); n != std::string_view::npos)
+      return on_head(n);
+    if (data.size() >= max_head_bytes)
+      return refuse(431, "header_too_large",
+                    "the request head exceeds " + std::to_string(max_head_bytes) + " bytes");
+    if (data.empty()) {
+      stream_.expires_after(limits_.idle_timeout);
+      registry_.idle(ticket_);  // may be closed to make room from now on
+    } else if (!head_started_) {
+      head_started_ = true;
+      registry_.busy(ticket_);
+      stream_.expires_after(limits_.head_timeout);
+    }
+    stream_.async_read_some(buffer_.prepare(max_head_bytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec == beast::error::timeout)
+                                ++(self->head_started_ ? self->counters_.head_timeouts
+                                                       : self->counters_.idle_timeouts);
+                              if (ec)
+                                return self->close();  // gone, reset or too slow
+                              self->buffer_.commit(n);
+                              self->read_head();
+                            });
+  }
+
+  /// Checks the head before Beast parses it (Debian's Beast predates its
+  /// request-smuggling fixes), then reads the body within a deadline that
+  /// grows with its size.
+  void on_head(std::size_t length) {
+    head_started_ = false;
+    registry_.busy(ticket_);  // a whole head may come in the first read
+    auto head = buffered().substr(0, length);
+    verdict_ = check_request_head(head);
+    if (!verdict_.acceptable())
+      return refuse(verdict_.status, verdict_.code, verdict_.detail);
+    if (verdict_.content_length && *verdict_.content_length > limits_.body_limit)
+      return refuse(413, "payload_too_large",
+                    "the body exceeds the limit of " + std::to_string(limits_.body_limit)
+                      + " bytes");
+    head_fields_ = field_count(head);
+    auto expected = verdict_.content_length.value_or(verdict_.chunked ? limits_.body_limit : 0);
+    stream_.expires_after(limits_.head_timeout
+                          + std::chrono::seconds(expected / limits_.body_min_rate));
     parser_.emplace();
-    parser_->body_limit(body_limit_);
-    stream_.expires_after(read_timeout);
+    parser_->header_limit(static_cast<std::uint32_t>(max_head_bytes));
+    parser_->body_limit(limits_.body_limit);
+    chunk_check_ = [](std::uint64_t, beast::string_view extensions, beast::error_code& ec) {
+      if (extensions.size() > max_chunk_extension)
+        ec = http::error::bad_chunk_extension;
+    };
+    parser_->on_chunk_header(chunk_check_);
+    if (verdict_.expect_continue)
+      return continue_then_read();
+    read_body();
+  }
+
+  /// The client waits for this before it sends a body it announced.
+  void continue_then_read() {
+    static const std::string interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(stream_, asio::buffer(interim),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec)
+                          return self->close();
+                        self->read_body();
+                      });
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&session::on_read,
-                                               shared_from_this()));
+                     beast::bind_front_handler(&session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream || ec == asio::error::eof)
-      return close();
-    if (ec == http::error::body_limit) {
-      keep_alive_ = false;
-      return write(json_error(413, "payload_too_large",
-                              "the body exceeds the limit of "
-                                + std::to_string(body_limit_) + " bytes"),
-                   11);
-    }
+    if (ec == beast::error::timeout)
+      ++counters_.body_timeouts;
+    if (ec == http::error::body_limit)
+      return refuse(413, "payload_too_large",
+                    "the body exceeds the limit of " + std::to_string(limits_.body_limit)
+                      + " bytes");
     if (ec == beast::error::timeout || ec == asio::error::operation_aborted
-        || ec == asio::error::connection_reset)
+        || ec == asio::error::connection_reset || ec == asio::error::eof
+        || ec == http::error::end_of_stream || ec == http::error::partial_message)
       return close();
-    if (ec) {
-      keep_alive_ = false;
-      return write(json_error(400, "bad_request",
-                              "the HTTP request is malformed: " + ec.message()),
-                   11);
-    }
+    if (ec)
+      return refuse(400, "bad_request", "the HTTP request is malformed: " + ec.message());
     auto msg = parser_->release();
+    // Beast adds a chunked body's trailer to the fields: any beyond the
+    // head's are the trailer, which must not carry framing.
+    std::vector<std::string> trailer;
+    std::size_t index = 0;
+    for (auto& field : msg)
+      if (index++ >= head_fields_)
+        trailer.emplace_back(field.name_string());
+    if (auto t = check_trailer_fields(trailer); !t.acceptable())
+      return refuse(t.status, t.code, t.detail);
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     http_request req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
+    index = 0;
     for (auto& field : msg) {
+      if (index++ >= head_fields_)
+        break;
       std::string name(field.name_string());
       for (auto& c : name)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -100,6 +226,15 @@ private:
     (*handler_)(std::move(req), std::move(respond));
   }
 
+  /// Answers a request that cannot be read safely and closes the
+  /// connection: what follows on it cannot be framed with confidence.
+  void refuse(unsigned status, const std::string& code, const std::string& detail) {
+    ++counters_.bad_requests;
+    keep_alive_ = false;
+    refused_ = true;
+    write(json_error(status, code, detail), 11);
+  }
+
   void write(http_response res, unsigned version) {
     auto msg = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(res.status), version);
@@ -108,13 +243,17 @@ private:
     msg->keep_alive(keep_alive_);
     msg->body() = std::move(res.body);
     msg->prepare_payload();
-    stream_.expires_after(read_timeout);
+    stream_.expires_after(write_timeout);
     http::async_write(stream_, *msg,
                       [self = shared_from_this(), msg](beast::error_code ec,
                                                        std::size_t) {
+                        if (!ec && self->refused_)
+                          return self->drain_and_close();
                         if (ec || !self->keep_alive_)
                           return self->close();
-                        self->read();
+                        // The parsed request's bytes are gone from the
+                        // buffer; a pipelined one may follow.
+                        self->read_head();
                       });
   }
 
@@ -122,14 +261,48 @@ private:
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.socket().close(ec);
+    registry_.release(ticket_);
+  }
+
+  /// After a refusal the client may still be sending what it meant as the
+  /// body: closing with unread bytes would reset the connection, and the
+  /// client could lose the answer. So the send side closes first and what
+  /// arrives is read and dropped, for a short while.
+  void drain_and_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    buffer_.consume(buffer_.size());
+    stream_.expires_after(std::chrono::seconds(2));
+    drain(0);
+  }
+
+  void drain(std::size_t drained) {
+    if (drained > limits_.body_limit)
+      return close();
+    stream_.async_read_some(buffer_.prepare(16 * 1024),
+                            [self = shared_from_this(), drained](beast::error_code ec,
+                                                                 std::size_t n) {
+                              if (ec)
+                                return self->close();
+                              self->buffer_.consume(n);
+                              self->drain(drained + n);
+                            });
   }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  server_limits limits_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::size_t body_limit_;
+  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> chunk_check_;
+  head_verdict verdict_;
+  std::size_t head_fields_ = 0;
+  bool head_started_ = false;
   std::shared_ptr<http_handler> handler_;
+  connection_limits& registry_;
+  edge_counters& counters_;
+  connection_limits::id ticket_ = 0;
   bool keep_alive_ = true;
+  bool refused_ = false;
   unsigned version_ = 11;
 };
 
@@ -138,8 +311,10 @@ private:
 struct http_server::impl {
   asio::io_context ioc;
   tcp::acceptor acceptor{asio::make_strand(ioc)};
-  std::size_t body_limit;
+  server_limits limits;
   std::shared_ptr<http_handler> handler;
+  std::shared_ptr<edge_counters> counters;
+  std::unique_ptr<connection_limits> registry;
   std::vector<std::thread> threads;
   bool stopped = false;
 
@@ -150,9 +325,11 @@ struct http_server::impl {
                               return;
                             if (!ec) {
                               socket.set_option(tcp::no_delay(true), ec);
-                              std::make_shared<session>(std::move(socket),
-                                                        body_limit, handler)
-                                ->run();
+                              auto peer = socket.remote_endpoint(ec);
+                              auto address = ec ? std::string() : peer.address().to_string();
+                              std::make_shared<session>(std::move(socket), limits, handler,
+                                                        *registry, *counters)
+                                ->run(address);
                             }
                             accept();
                           });
@@ -160,10 +337,13 @@ struct http_server::impl {
 };
 
 http_server::http_server(const std::string& host, uint16_t port,
-                         std::size_t body_limit, http_handler handler,
+                         const server_limits& limits, http_handler handler,
                          int threads)
   : impl_(std::make_unique<impl>()) {
-  impl_->body_limit = body_limit;
+  impl_->limits = limits;
+  impl_->counters = limits.counters ? limits.counters : std::make_shared<edge_counters>();
+  impl_->registry = std::make_unique<connection_limits>(
+    limits.max_connections, limits.max_connections_per_address, *impl_->counters);
   impl_->handler = std::make_shared<http_handler>(std::move(handler));
   beast::error_code ec;
   auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host,

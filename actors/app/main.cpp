@@ -7,6 +7,8 @@
 #include "actors/channels/webhook_listener.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
+
+#include <sys/resource.h>
 #include "protocol/signature.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "storage/migrations.hpp"
@@ -100,9 +102,24 @@ sigset_t block_stop_signals() {
   return set;
 }
 
+/// Each connection is a file descriptor: the soft limit (often 1,024) is
+/// raised to the hard one so that http.max_connections can be reached.
+void raise_open_file_limit(int max_connections) {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+    return;
+  r.rlim_cur = r.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &r);
+  // Room for the database, the senders and the log beside the connections.
+  if (r.rlim_cur != RLIM_INFINITY && r.rlim_cur < static_cast<rlim_t>(max_connections) + 256)
+    log::warn("the open-file limit (" + std::to_string(r.rlim_cur) + ") is below "
+              "http.max_connections + 256: raise LimitNOFILE or lower the setting");
+}
+
 int serve(const std::string& config_path, bool explicit_config) {
   auto cfg = load_config(config_path, explicit_config);
   auto signals = block_stop_signals();
+  raise_open_file_limit(cfg->http.max_connections);
   int lock_fd = storage::lock_data_dir(cfg->data_dir);
   auto db = open_database(*cfg);
   load_api_tenants(*cfg, db.conninfo, env);
@@ -118,7 +135,16 @@ int serve(const std::string& config_path, bool explicit_config) {
     if (!a.recover())
       log::warn("recovery was incomplete; it runs again at the next start");
     a.start_schedules();
-    net::http_server server(cfg->listen_host, cfg->listen_port, cfg->body_limit,
+    net::server_limits limits;
+    limits.body_limit = cfg->body_limit;
+    limits.head_timeout = std::chrono::seconds(cfg->http.head_timeout_s);
+    limits.idle_timeout = std::chrono::seconds(cfg->http.idle_timeout_s);
+    limits.body_min_rate = static_cast<std::size_t>(cfg->http.body_min_rate);
+    limits.max_connections = static_cast<std::size_t>(cfg->http.max_connections);
+    limits.max_connections_per_address
+      = static_cast<std::size_t>(cfg->http.max_connections_per_address);
+    limits.counters = a.metrics()->edge;
+    net::http_server server(cfg->listen_host, cfg->listen_port, limits,
                             make_http_handler(cfg, a.ingest(), a.metrics(), a.admin(), a.board()),
                             cfg->http_threads);
     log::info("parley " + std::string(version) + " listening on http://"

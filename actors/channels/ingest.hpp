@@ -1,6 +1,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "net/connection_limits.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -18,6 +19,8 @@ struct ingest_metrics {
   std::atomic<uint64_t> failures{0};
   std::atomic<uint64_t> completed{0};  ///< messages done with (sessions count them)
   std::atomic<bool> storage_ok{true};
+  /// What the HTTP edge refused or cut short.
+  std::shared_ptr<net::edge_counters> edge = std::make_shared<net::edge_counters>();
 };
 
 struct ingest_state {

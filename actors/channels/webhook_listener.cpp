@@ -274,6 +274,20 @@ net::http_response metrics_text(const ingest_metrics& m) {
   counter("parley_messages_completed_total",
           "Messages done with: answered, heard in a group or ignored.",
           m.completed);
+  auto& e = *m.edge;
+  out += "# HELP parley_http_connections_open Connections open now.\n"
+         "# TYPE parley_http_connections_open gauge\n"
+         "parley_http_connections_open " + std::to_string(e.open.load()) + "\n";
+  out += "# HELP parley_http_refused_total Connections and requests the HTTP edge "
+         "refused or cut short, by reason.\n# TYPE parley_http_refused_total counter\n";
+  for (auto [reason, value] :
+       {std::pair{"connection_cap", e.refused_at_cap.load()},
+        {"per_address", e.refused_per_address.load()},
+        {"idle_evicted", e.idle_evicted.load()}, {"head_timeout", e.head_timeouts.load()},
+        {"idle_timeout", e.idle_timeouts.load()}, {"body_timeout", e.body_timeouts.load()},
+        {"bad_request", e.bad_requests.load()}})
+    out += std::string("parley_http_refused_total{reason=\"") + reason + "\"} "
+           + std::to_string(value) + "\n";
   return {200, "text/plain; version=0.0.4", out};
 }
 
