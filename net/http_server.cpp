@@ -309,12 +309,14 @@ private:
 } // namespace
 
 struct http_server::impl {
+  // Sessions still queued in the io_context when it is destroyed release
+  // their place then: the limits outlive it.
+  std::shared_ptr<edge_counters> counters;
+  std::unique_ptr<connection_limits> registry;
   asio::io_context ioc;
   tcp::acceptor acceptor{asio::make_strand(ioc)};
   server_limits limits;
   std::shared_ptr<http_handler> handler;
-  std::shared_ptr<edge_counters> counters;
-  std::unique_ptr<connection_limits> registry;
   std::vector<std::thread> threads;
   bool stopped = false;
 

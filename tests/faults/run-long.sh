@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export PARLEY_FAULT_SECONDS=${1:-120}
 export PARLEY_BIN=${PARLEY_BIN:-$(cd ../.. && pwd)/build/parley}
-python3 -m unittest -v test_faults
+python3 -m unittest -v test_faults test_database_faults

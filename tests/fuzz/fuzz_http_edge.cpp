@@ -1,0 +1,103 @@
+// Raw bytes from a client into parley's HTTP edge: the strict head check,
+// Beast's parser, the limits and the hand-over to the handler together, over
+// a real loopback connection to the real server. The properties: the server
+// never crashes, every answer it writes is well-formed HTTP, and the handler
+// is only ever given a request whose head passes the strict check (so a
+// smuggled request can never reach it).
+#include "net/http_server.hpp"
+#include "protocol/http_framing.hpp"
+#include "tests/fuzz/check.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+using namespace parley;
+using fuzz::require;
+
+namespace {
+
+std::atomic<int> handled{0};
+
+net::http_server& server() {
+  static net::server_limits limits = [] {
+    net::server_limits l;
+    l.body_limit = 4096;
+    l.head_timeout = std::chrono::seconds(1);
+    l.idle_timeout = std::chrono::seconds(1);
+    return l;
+  }();
+  static net::http_server s(
+    "127.0.0.1", 0, limits,
+    [](net::http_request req, net::respond_fn respond) {
+      ++handled;
+      require(!req.method.empty(), "a handled request has a method");
+      require(!(req.headers.count("content-length") && req.headers.count("transfer-encoding")),
+              "a handled request never has both framings");
+      respond({200, "text/plain", req.body});
+    },
+    1);
+  return s;
+}
+
+/// Checks that `out` is a sequence of complete HTTP/1.1 responses (the last
+/// may be cut short only if the server closed mid-answer, which it must not).
+int count_responses(const std::string& out) {
+  int n = 0;
+  std::size_t at = 0;
+  while (at < out.size()) {
+    auto end = out.find("\r\n\r\n", at);
+    require(end != std::string::npos, "an answer's head is complete");
+    auto head = out.substr(at, end - at);
+    require(head.rfind("HTTP/1.", 0) == 0, "an answer starts with a status line");
+    auto cl = head.find("Content-Length: ");
+    auto length = cl == std::string::npos ? 0 : std::stoul(head.substr(cl + 16));
+    at = end + 4 + length;
+    require(at <= out.size(), "an answer's body is complete");
+    if (head.find(" 100 Continue") == std::string::npos)
+      ++n;
+  }
+  return n;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto port = server().port();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  require(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0,
+          "the server accepts a connection");
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int before = handled.load();
+  std::size_t sent = 0;
+  while (sent < size) {
+    auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n <= 0)
+      break;  // the server refused and closed early
+    sent += static_cast<std::size_t>(n);
+  }
+  ::shutdown(fd, SHUT_WR);
+  std::string out;
+  char buf[4096];
+  while (true) {
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0)
+      break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  int answers = count_responses(out);
+  require(handled.load() - before <= answers, "every handled request is answered");
+  return 0;
+}
