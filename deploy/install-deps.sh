@@ -16,9 +16,10 @@ packages=(
   clang libclang-rt-14-dev   # the fuzz targets: libFuzzer, ASan, UBSan
 )
 # --test: also what only the test suite needs: the real CalDAV, IMAP and
-# SMTP servers it starts on loopback (never as system services of their own).
+# SMTP servers it starts on loopback (never as system services of their own),
+# and libfaketime, which steps parley's wall clock in a fault test.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(radicale dovecot-imapd python3-aiosmtpd)
+  packages+=(radicale dovecot-imapd python3-aiosmtpd faketime)
 fi
 missing=()
 for p in "${packages[@]}"; do

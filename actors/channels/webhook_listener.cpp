@@ -254,6 +254,10 @@ net::http_response health(const config& cfg, const ingest_metrics& m,
     {"channels", {{"meta", {{"status", cfg.meta.app_secret.empty() ? "unconfigured" : "ok"}}},
                   {"evolution", {{"status", cfg.evolution.enabled() ? "ok" : "unconfigured"}}}}},
     {"tenants", tenants},
+    // parley's wall clock, so that an operator can see a skewed one.
+    {"time", tz::rfc3339_utc(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count())},
   };
   return {db ? 200u : 503u, "application/json", j.dump()};
 }
