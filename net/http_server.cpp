@@ -247,7 +247,10 @@ private:
     http::async_write(stream_, *msg,
                       [self = shared_from_this(), msg](beast::error_code ec,
                                                        std::size_t) {
-                        if (!ec && self->refused_)
+                        // After a refusal, or an answer that ends the
+                        // connection, the client may have sent more
+                        // (pipelined requests, the rest of a body).
+                        if (!ec && (self->refused_ || !self->keep_alive_))
                           return self->drain_and_close();
                         if (ec || !self->keep_alive_)
                           return self->close();
@@ -264,10 +267,10 @@ private:
     registry_.release(ticket_);
   }
 
-  /// After a refusal the client may still be sending what it meant as the
-  /// body: closing with unread bytes would reset the connection, and the
-  /// client could lose the answer. So the send side closes first and what
-  /// arrives is read and dropped, for a short while.
+  /// Closing with unread bytes would reset the connection, and the client
+  /// could lose the answer it has not read yet (Linux drops it on a reset).
+  /// So the send side closes first and what still arrives is read and
+  /// dropped, for a short while (a lingering close).
   void drain_and_close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -19,6 +19,20 @@ inline int64_t steady_us() {
     .count();
 }
 
+/// Wall-clock milliseconds that never step: the wall clock read once, when
+/// the process first asks, advanced by the monotonic clock. A duration that
+/// must outlive a restart (an approval's time to live) is stored as a wall
+/// deadline from this and compared with this while parley runs, so a step
+/// of the system clock neither expires nor extends it; only a restart
+/// re-reads the wall clock.
+inline int64_t steady_wall_ms() {
+  using namespace std::chrono;
+  static const auto anchor = std::make_pair(system_clock::now(), steady_clock::now());
+  auto now = anchor.first + duration_cast<system_clock::duration>(
+                              steady_clock::now() - anchor.second);
+  return duration_cast<milliseconds>(now.time_since_epoch()).count();
+}
+
 /// Where a message sits in a group chat (Evolution API): what it mentions
 /// and quotes. Empty for direct chats and Meta.
 struct group_context {

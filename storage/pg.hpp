@@ -42,6 +42,18 @@ std::string text_array(const std::vector<std::string>& xs);
 /// A bigint[] parameter literal (`$1::bigint[]`).
 std::string bigint_array(const std::vector<int64_t>& xs);
 
+/// SQL for parley's steady wall clock (steady_wall_ms), passed as the
+/// parameter `p` in milliseconds: what an expiry is measured on instead of
+/// the server's now(), so that a step of the system clock does not move it.
+inline std::string steady_now(const std::string& p) {
+  return "to_timestamp(" + p + "::bigint / 1000.0)";
+}
+
+/// That clock plus the parameter `secs` seconds: a deadline.
+inline std::string steady_deadline(const std::string& now, const std::string& secs) {
+  return "(" + steady_now(now) + " + make_interval(secs => " + secs + "::int))";
+}
+
 class result {
 public:
   explicit result(pg_result* r) : res_(r, &clear) {}

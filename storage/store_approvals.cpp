@@ -7,16 +7,20 @@ namespace parley::storage {
 namespace {
 
 /// A pending approval past its expiry reads as expired; reads never write.
-#define PARLEY_APPROVAL_STATE \
-  "(CASE WHEN state = 'pending' AND expires_at <= now() THEN 'expired'" \
-  " ELSE state END)"
+/// `now` names the parameter that carries parley's steady wall clock (see
+/// steady_wall_ms): expiry is measured on it, not on the server's clock.
+std::string approval_state(const std::string& now) {
+  return "(CASE WHEN state = 'pending' AND expires_at <= " + now
+         + " THEN 'expired' ELSE state END)";
+}
 
-constexpr const char* approval_columns =
-  "id, tenant, chat, channel, kind, summary, requested_by, reason, "
-  PARLEY_APPROVAL_STATE ","
-  " coalesce(decided_by, ''), coalesce(decided_via, ''), coalesce(outcome, ''),"
-  " (extract(epoch FROM created_at) * 1000)::bigint,"
-  " (extract(epoch FROM expires_at) * 1000)::bigint";
+std::string approval_columns(const std::string& now) {
+  return "id, tenant, chat, channel, kind, summary, requested_by, reason, "
+         + approval_state(now)
+         + ", coalesce(decided_by, ''), coalesce(decided_via, ''), coalesce(outcome, ''),"
+           " (extract(epoch FROM created_at) * 1000)::bigint,"
+           " (extract(epoch FROM expires_at) * 1000)::bigint";
+}
 
 approval_record read_approval(const result& r, int i) {
   approval_record a;
@@ -70,13 +74,14 @@ int64_t store::create_approval(const approval_record& a, int ttl_s) {
   auto r = db_.exec(
     "INSERT INTO approvals (tenant, chat, channel, kind, argv, summary,"
     " requested_by, reason, expires_at, event_id) VALUES ($1, $2, $3, $4,"
-    " $5::text[], $6, $7, $8, now() + make_interval(secs => $9::int), $10)"
+    " $5::text[], $6, $7, $8, " + steady_deadline("$11", "$9") + ", $10)"
     // A message handled again after a crash finds its approval, not a new one.
     " ON CONFLICT (event_id) DO UPDATE SET event_id = EXCLUDED.event_id"
     " RETURNING id",
     {a.tenant, a.chat, a.channel, a.kind, text_array(a.argv), a.summary,
      a.requested_by, a.reason, std::to_string(ttl_s),
-     a.event_id ? param{std::to_string(a.event_id)} : param{}});
+     a.event_id ? param{std::to_string(a.event_id)} : param{},
+     std::to_string(steady_wall_ms())});
   return r.int64(0, 0);
 }
 
@@ -87,11 +92,11 @@ store::decide_approval(int64_t id, const std::string& tenant, bool approve,
   auto r = db_.exec(std::string("UPDATE approvals SET state = $2,"
                                 " decided_by = $3, decided_via = $4,"
                                 " decided_at = now() WHERE id = $1"
-                                " AND state = 'pending' AND expires_at > now()"
-                                " AND ($5 = '' OR tenant = $5) RETURNING ")
-                      + approval_columns,
+                                " AND state = 'pending' AND expires_at > " + steady_now("$6")
+                                + " AND ($5 = '' OR tenant = $5) RETURNING ")
+                      + approval_columns(steady_now("$6")),
                     {std::to_string(id), approve ? "approved" : "denied", by,
-                     via, tenant});
+                     via, tenant, std::to_string(steady_wall_ms())});
   decided = r.rows() == 1;
   if (decided)
     return single(db_, r);
@@ -103,8 +108,9 @@ store::decide_approval(int64_t id, const std::string& tenant, bool approve,
 
 std::vector<int64_t> store::pending_approvals(const std::string& tenant) {
   auto r = db_.exec("SELECT id FROM approvals WHERE tenant = $1"
-                    " AND state = 'pending' AND expires_at > now() ORDER BY id",
-                    {tenant});
+                    " AND state = 'pending' AND expires_at > " + steady_now("$2")
+                      + " ORDER BY id",
+                    {tenant, std::to_string(steady_wall_ms())});
   std::vector<int64_t> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back(r.int64(i, 0));
@@ -128,19 +134,19 @@ outbox_item store::report_to_chat(const approval_record& a,
 }
 
 std::optional<approval_record> store::approval(int64_t id) {
-  auto r = db_.exec(std::string("SELECT ") + approval_columns
+  auto r = db_.exec("SELECT " + approval_columns(steady_now("$2"))
                       + " FROM approvals WHERE id = $1",
-                    {std::to_string(id)});
+                    {std::to_string(id), std::to_string(steady_wall_ms())});
   return single(db_, r);
 }
 
 std::vector<approval_record> store::approvals(const std::string& state,
                                               int limit) {
-  auto r = db_.exec(std::string("SELECT ") + approval_columns
-                      + " FROM approvals WHERE ($1 = '' OR "
-                        PARLEY_APPROVAL_STATE " = $1)"
-                        " ORDER BY id DESC LIMIT $2",
-                    {state, std::to_string(limit)});
+  auto now = steady_now("$3");
+  auto r = db_.exec("SELECT " + approval_columns(now)
+                      + " FROM approvals WHERE ($1 = '' OR " + approval_state(now)
+                      + " = $1) ORDER BY id DESC LIMIT $2",
+                    {state, std::to_string(limit), std::to_string(steady_wall_ms())});
   std::vector<approval_record> out;
   for (int i = 0; i < r.rows(); ++i)
     out.push_back(read_approval(r, i));

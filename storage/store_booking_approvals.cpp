@@ -33,10 +33,11 @@ booking_decision store::decide_booking(int64_t approval_id, const std::string& t
     auto decided = tx.exec("UPDATE approvals SET state = $2, decided_by = $3, decided_via = $4,"
                            " decided_at = now(), finished_at = now(), outcome = $5"
                            " WHERE id = $1 AND kind = 'booking' AND state = 'pending'"
-                           " AND expires_at > now() AND ($6 = '' OR tenant = $6)"
-                           " RETURNING channel",
+                           " AND expires_at > " + steady_now("$7")
+                             + " AND ($6 = '' OR tenant = $6) RETURNING channel",
                            {id, approve ? "executed" : "denied", by, via,
-                            approve ? "booking confirmed" : "booking declined", tenant});
+                            approve ? "booking confirmed" : "booking declined", tenant,
+                            std::to_string(steady_wall_ms())});
     if (decided.rows() == 1) {
       out.decided = true;
       auto channel = decided.text(0, 0);
@@ -73,9 +74,9 @@ std::vector<outbox_item> store::release_expired_holds(const std::string& tenant,
   auto lapsed = tx.exec("UPDATE approvals a SET state = 'expired', finished_at = now(),"
                         " outcome = 'booking lapsed' FROM bookings b"
                         " WHERE b.approval_id = a.id AND b.tenant = $1 AND b.status = 'pending'"
-                        " AND a.state = 'pending' AND a.expires_at <= now()"
-                        " RETURNING a.id, a.channel",
-                        {tenant});
+                        " AND a.state = 'pending' AND a.expires_at <= " + steady_now("$2")
+                          + " RETURNING a.id, a.channel",
+                        {tenant, std::to_string(steady_wall_ms())});
   for (int i = 0; i < lapsed.rows(); ++i) {
     auto b = tx.exec(std::string("UPDATE bookings SET status = 'cancelled', updated_at = now()"
                                  " WHERE approval_id = $1 AND status = 'pending' RETURNING ")

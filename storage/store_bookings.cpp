@@ -57,10 +57,10 @@ outbox_item hold_for_approval(transaction& tx, const booking_record& b, const bo
   auto summary = booking_approval_summary(b, hold.zone, hold.language);
   auto a = tx.exec("INSERT INTO approvals (tenant, chat, channel, kind, argv, summary,"
                    " requested_by, reason, expires_at) VALUES ($1, $2, $3, 'booking',"
-                   " ARRAY[$4::text], $5, $6, 'approve_bookings',"
-                   " now() + make_interval(secs => $7::int)) RETURNING id",
+                   " ARRAY[$4::text], $5, $6, 'approve_bookings', "
+                   + steady_deadline("$8", "$7") + ") RETURNING id",
                    {b.tenant, hold.owner, hold.channel, ms(b.id), summary, b.customer,
-                    std::to_string(hold.ttl_s)});
+                    std::to_string(hold.ttl_s), std::to_string(steady_wall_ms())});
   auto approval = a.int64(0, 0);
   tx.exec("UPDATE bookings SET approval_id = $2 WHERE id = $1", {ms(b.id), ms(approval)});
   auto row = tx.exec("INSERT INTO outbox (tenant, chat, channel, recipient, body, approval_id)"
