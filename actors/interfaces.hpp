@@ -54,6 +54,11 @@ using storage_actor = caf::typed_actor<
   // Outbox rows not yet sent, for recovery.
   caf::replies_to<atom::pending, atom::send, std::vector<std::string>>::with<
     std::vector<outbox_item>>,
+  // The operator's window, as JSON text: what ("conversations", "messages",
+  // "runs" or "run"), tenant, chat, the cursor (a run's id for "run"), and
+  // the page size. "" for a run that does not exist.
+  caf::replies_to<atom::inspect, std::string, std::string, std::string, std::string,
+                  int32_t>::with<std::string>,
   // Relevance decisions of a tenant and chat ("" for all), newest first.
   caf::replies_to<atom::decisions, std::string, std::string>::with<
     std::vector<decision_record>>,

@@ -46,6 +46,27 @@ storage_worker(storage_actor::stateful_pointer<storage_worker_state> self,
         return s.pending_outbox(channels);
       });
     },
+    [=](atom::inspect, const std::string& what, const std::string& tenant,
+        const std::string& chat, const std::string& before,
+        int32_t limit) -> caf::result<std::string> {
+      return guarded_query(*self->state.db, "reading for the operator",
+                           [&](storage::store& s) -> std::string {
+                             auto cursor = [&] {
+                               try {
+                                 return before.empty() ? int64_t{0} : int64_t{std::stoll(before)};
+                               } catch (const std::exception&) {
+                                 return int64_t{0};
+                               }
+                             };
+                             if (what == "conversations")
+                               return s.inspect_conversations(tenant, before, limit);
+                             if (what == "messages")
+                               return s.inspect_messages(tenant, chat, cursor(), limit);
+                             if (what == "runs")
+                               return s.inspect_runs(tenant, chat, cursor(), limit);
+                             return s.inspect_run(cursor()).value_or("");
+                           });
+    },
     [=](atom::decisions, const std::string& tenant, const std::string& chat)
       -> caf::result<std::vector<decision_record>> {
       return guarded_query(*self->state.db, "reading decisions", [&](storage::store& s) {

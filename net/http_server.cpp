@@ -120,11 +120,15 @@ private:
     }
     stream_.async_read_some(buffer_.prepare(max_head_bytes),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                              if (ec == beast::error::timeout)
+                              if (ec == beast::error::timeout) {
                                 ++(self->head_started_ ? self->counters_.head_timeouts
                                                        : self->counters_.idle_timeouts);
+                                // Answers to pipelined requests may still be
+                                // unread on the other side.
+                                return self->drain_and_close();
+                              }
                               if (ec)
-                                return self->close();  // gone, reset or too slow
+                                return self->close();  // gone or reset
                               self->buffer_.commit(n);
                               self->read_head();
                             });
@@ -178,15 +182,17 @@ private:
   }
 
   void on_read(beast::error_code ec, std::size_t) {
-    if (ec == beast::error::timeout)
+    if (ec == beast::error::timeout) {
       ++counters_.body_timeouts;
+      return drain_and_close();
+    }
     if (ec == http::error::body_limit)
       return refuse(413, "payload_too_large",
                     "the body exceeds the limit of " + std::to_string(limits_.body_limit)
                       + " bytes");
-    if (ec == beast::error::timeout || ec == asio::error::operation_aborted
-        || ec == asio::error::connection_reset || ec == asio::error::eof
-        || ec == http::error::end_of_stream || ec == http::error::partial_message)
+    if (ec == asio::error::operation_aborted || ec == asio::error::connection_reset
+        || ec == asio::error::eof || ec == http::error::end_of_stream
+        || ec == http::error::partial_message)
       return close();
     if (ec)
       return refuse(400, "bad_request", "the HTTP request is malformed: " + ec.message());

@@ -128,6 +128,19 @@ public:
   std::vector<outbox_claim> outbox_step(const std::vector<outbox_outcome>& outcomes,
                                         const std::vector<int64_t>& to_send);
 
+  /// The operator's window (JSON text, newest first, `limit` a page, `next`
+  /// the cursor for the page after): conversations with their last
+  /// activity, message count, paused or not; a conversation's messages with
+  /// the path each answer took and its run; runs (traces) of a tenant or
+  /// chat; one run with its send. Empty tenant or chat: all.
+  std::string inspect_conversations(const std::string& tenant, const std::string& before,
+                                    int limit);
+  std::string inspect_messages(const std::string& tenant, const std::string& chat,
+                               int64_t before, int limit);
+  std::string inspect_runs(const std::string& tenant, const std::string& chat,
+                           int64_t before, int limit);
+  std::optional<std::string> inspect_run(int64_t id);
+
   /// Group relevance decisions, newest first; empty tenant or chat: all.
   std::vector<decision_record> decisions(const std::string& tenant,
                                          const std::string& chat, int limit);

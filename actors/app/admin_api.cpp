@@ -234,6 +234,10 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
     return drafts(sys, gate, req, std::move(respond));
   if (path.compare(0, 15, "/api/evolution/") == 0)
     return evolution(sys, actors.evolution, req, std::move(respond));
+  if (path == "/api/conversations" || path == "/api/runs"
+      || path.compare(0, 10, "/api/runs/") == 0
+      || (path.compare(0, 19, "/api/conversations/") == 0 && req.method == "GET"))
+    return inspect_api(sys, cfg, actors, std::move(req), std::move(respond));
   if (path.compare(0, 19, "/api/conversations/") == 0)
     return conversation_control(sys, cfg, actors, std::move(req), std::move(respond));
   if (path == "/api/bookings" || path.compare(0, 14, "/api/bookings/") == 0)

@@ -47,6 +47,11 @@ void bookings_api(caf::actor_system& sys, const config& cfg, admin_actors actors
 void tenants_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
                  net::http_request req, net::respond_fn respond);
 
+/// GET /api/conversations[/{tenant}/{chat}] and GET /api/runs[/{id}]
+/// (admin_inspect.cpp): the operator's window, newest first, paginated.
+void inspect_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
+                 net::http_request req, net::respond_fn respond);
+
 /// POST /api/conversations/{tenant}/{chat}/pause|resume (admin_conversations.cpp).
 void conversation_control(caf::actor_system& sys, const config& cfg, admin_actors actors,
                           net::http_request req, net::respond_fn respond);

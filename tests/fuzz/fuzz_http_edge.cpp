@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -41,8 +42,10 @@ net::http_server& server() {
   static net::server_limits limits = [] {
     net::server_limits l;
     l.body_limit = 4096;
-    l.head_timeout = std::chrono::seconds(1);
-    l.idle_timeout = std::chrono::seconds(1);
+    // The client always ends its side, so no run waits for these; they are
+    // long enough that a stall of a loaded machine does not end a run.
+    l.head_timeout = std::chrono::seconds(5);
+    l.idle_timeout = std::chrono::seconds(5);
     l.counters = counters;
     return l;
   }();
@@ -89,27 +92,44 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  require(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0,
-          "the server accepts a connection");
+  // Out of local ports (connections of earlier runs waiting out TIME_WAIT
+  // on loopback) is this harness's problem, not the server's: wait a little.
+  int tries = 0;
+  while (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if ((errno != EADDRNOTAVAIL && errno != EINTR) || ++tries >= 500)
+      std::fprintf(stderr, "connect: %s\n", std::strerror(errno));
+    require((errno == EADDRNOTAVAIL || errno == EINTR) && tries < 500,
+            "the server accepts a connection");
+    ::close(fd);
+    ::usleep(10000);
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  }
   timeval tv{8, 0};  // under libFuzzer's -timeout=10, so a hang says what it is
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   int before = handled.load();
   std::size_t sent = 0;
   while (sent < size) {
     auto n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
     if (n <= 0)
       break;  // the server refused and closed early
     sent += static_cast<std::size_t>(n);
   }
   ::shutdown(fd, SHUT_WR);
   std::string out;
+  int end_errno = 0;
   char buf[4096];
   while (true) {
     auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 0 && errno == EINTR)
+      continue;  // libFuzzer's timeout watchdog is a signal
     require(!(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)),
             "the server answers and closes within 8 s once the client is done");
-    if (n <= 0)
+    if (n <= 0) {
+      end_errno = n < 0 ? errno : 0;
       break;  // closed (or reset after a refusal)
+    }
     out.append(buf, static_cast<std::size_t>(n));
   }
   // Closed with a reset: a TIME_WAIT per run would use up the ephemeral
@@ -121,7 +141,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int answers = count_responses(out);
   int seen = handled.load() - before;
   if (seen > answers)
-    std::fprintf(stderr, "handled %d, answered %d; the answers:\n%s\n", seen, answers,
+    std::fprintf(stderr, "handled %d, answered %d, the end: %s, sent %zu of %zu; the answers:\n%s\n",
+                 seen, answers, end_errno ? std::strerror(end_errno) : "EOF", sent, size,
                  out.c_str());
   require(seen <= answers, "every handled request is answered");
   return 0;

@@ -53,6 +53,8 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
     [=](atom::pending, atom::send, const std::vector<std::string>&) {
       return std::vector<outbox_item>{};
     },
+    [=](atom::inspect, const std::string&, const std::string&, const std::string&,
+        const std::string&, int32_t) { return std::string("{}"); },
     [=](atom::decisions, const std::string&, const std::string&) {
       return std::vector<decision_record>{};
     },
