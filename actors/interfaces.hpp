@@ -116,9 +116,9 @@ using sender_actor = caf::typed_actor<
 using session_actor = caf::typed_actor<
   // A committed message of this conversation.
   caf::reacts_to<atom::route, inbound_message>,
-  // Internal: checks whether the session has been idle long enough.
-  caf::reacts_to<atom::tick, uint64_t>,
-  // From the router after an idle request: finish the queue, then quit.
+  // Internal: try again after storage failed.
+  caf::reacts_to<atom::tick>,
+  // From the router (idle, or room for another): finish the queue, then quit.
   caf::reacts_to<atom::stop>>;
 
 /// The ROUTER: maps (tenant, chat) to its session, spawning on demand.
@@ -132,8 +132,8 @@ using router_actor = caf::typed_actor<
   caf::reacts_to<atom::pending, std::vector<int64_t>>,
   // Read the waiting messages again after storage failed.
   caf::reacts_to<atom::tick>,
-  // A session that has been idle asks to be passivated.
-  caf::reacts_to<atom::idle, conversation_key>>;
+  // Internal: the sweep that passivates sessions idle for session_idle_s.
+  caf::reacts_to<atom::idle>>;
 
 /// The GROUP-RELEVANCE SCORER: should the bot answer this group message?
 /// A rule first (mention, name, reply to the bot), else the scorer LLM.

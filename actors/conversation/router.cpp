@@ -64,6 +64,7 @@ void deliver(self_ptr self, const wiring& w, inbound_message m) {
     st.recent.splice(st.recent.begin(), st.recent, i->second.place);
   }
   ++i->second.in_hand;
+  i->second.last_active = self->clock().now();
   self->send(i->second.handle, atom::route_v, std::move(m));
 }
 
@@ -131,6 +132,12 @@ void recover(self_ptr self, const wiring& w, const key_type& key,
     });
 }
 
+/// How often idle sessions are looked for: a session goes between one and
+/// one and a quarter session_idle_s after its last message.
+caf::timespan sweep_interval(const session_deps& deps) {
+  return std::max<caf::timespan>(std::chrono::seconds(1), deps.idle / 4);
+}
+
 } // namespace
 
 router_actor::behavior_type
@@ -178,6 +185,7 @@ router(router_actor::stateful_pointer<router_state> self,
       return;
     }
   });
+  self->delayed_send(self, sweep_interval(*w.deps), atom::idle_v);
   return {
     [=](atom::route, inbound_message& m) {
       auto& st = self->state;
@@ -193,8 +201,10 @@ router(router_actor::stateful_pointer<router_state> self,
     [=](atom::done, const conversation_key& key) {
       auto& st = self->state;
       auto k = std::make_pair(key.tenant, key.chat);
-      if (auto i = st.sessions.find(k); i != st.sessions.end())
+      if (auto i = st.sessions.find(k); i != st.sessions.end()) {
         --i->second.in_hand;
+        i->second.last_active = self->clock().now();
+      }
       else if (auto l = st.leaving.find(k); l != st.leaving.end())
         --l->second.in_hand;
       --st.in_hand;
@@ -206,8 +216,17 @@ router(router_actor::stateful_pointer<router_state> self,
       refill(self, w);
     },
     [=](atom::tick) { refill(self, w); },
-    [=](atom::idle, const conversation_key& key) {
-      passivate(self, {key.tenant, key.chat});
+    [=](atom::idle) {
+      // Sessions with nothing in hand and no message for session_idle_s go;
+      // their memory is read again when the chat speaks next.
+      auto now = self->clock().now();
+      std::vector<key_type> idle;
+      for (auto& [key, s] : self->state.sessions)
+        if (s.in_hand == 0 && now - s.last_active >= w.deps->idle)
+          idle.push_back(key);
+      for (auto& key : idle)
+        passivate(self, key);
+      self->delayed_send(self, sweep_interval(*w.deps), atom::idle_v);
     },
   };
 }

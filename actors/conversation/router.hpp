@@ -4,6 +4,7 @@
 #include "actors/conversation/session.hpp"
 #include "protocol/config.hpp"
 
+#include <caf/actor_clock.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include <deque>
@@ -20,6 +21,7 @@ struct router_state {
     session_actor handle;
     std::list<key_type>::iterator place;  ///< in `recent`
     int in_hand = 0;                      ///< messages routed to it, not done
+    caf::actor_clock::time_point last_active;  ///< routed to or done last
   };
   /// A session told to stop (or gone, its pending events being read again),
   /// with the messages for its chat that arrived since: a new session starts
@@ -41,7 +43,8 @@ struct router_state {
   static inline const char* name = "router";
 };
 
-/// Spawns one session per (tenant, chat) on demand and passivates idle ones.
+/// Spawns one session per (tenant, chat) on demand and passivates idle ones
+/// (one sweep every quarter of session_idle_s, not a timer per session).
 /// At most max_queued_messages are in the sessions' hands; the rest wait in
 /// storage and are read, in arrival order, as the sessions drain. A session
 /// that crashes is replaced, and its committed events are routed again from

@@ -73,7 +73,7 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
                   + log::who(self->state.key.chat)
                   + " cannot complete, retrying: " + describe(err));
         self->state.busy = false;
-        self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+        self->delayed_send(self, deps.storage_retry, atom::tick_v);
       });
 }
 
@@ -385,7 +385,7 @@ void retry_desk_later(self_ptr self, const session_deps& deps, const std::string
   log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
             + " cannot " + what + ", retrying: " + describe(err));
   self->state.busy = false;
-  self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+  self->delayed_send(self, deps.storage_retry, atom::tick_v);
 }
 
 /// A customer's message passes the booking desk first: STOP and START, a
@@ -591,10 +591,10 @@ void next(self_ptr self, const session_deps& deps, router_actor router) {
   if (st.busy)
     return;
   if (st.queue.empty()) {
+    // Idle: the router's sweep passivates it after session_idle_s. (A timer
+    // of its own would hold the session alive in CAF's clock that long.)
     if (st.stopping)
-      return self->quit();
-    auto gen = ++st.generation;
-    self->delayed_send(self, deps.idle, atom::tick_v, gen);
+      self->quit();
     return;
   }
   st.busy = true;
@@ -622,7 +622,7 @@ void with_memory(self_ptr self, const session_deps& deps, std::function<void()> 
       [=](const caf::error& err) {
         log::warn("session cannot load its memory, retrying: " + describe(err));
         self->state.busy = false;
-        self->delayed_send(self, deps.storage_retry, atom::tick_v, uint64_t{0});
+        self->delayed_send(self, deps.storage_retry, atom::tick_v);
       });
 }
 
@@ -646,18 +646,10 @@ session(session_actor::stateful_pointer<session_state> self,
         if (q.event_id == m.event_id)
           return self->send(router, atom::done_v, st.key);
       st.queue.push_back(std::move(m));
-      ++st.generation;
       next(self, *shared_deps, router);
     },
-    [=](atom::tick, uint64_t gen) {
-      auto& st = self->state;
-      if (gen == 0) { // a storage retry
-        next(self, *shared_deps, router);
-        return;
-      }
-      if (gen == st.generation && !st.busy && st.queue.empty()
-          && !st.stopping)
-        self->send(router, atom::idle_v, st.key);
+    [=](atom::tick) {  // a retry after storage failed
+      next(self, *shared_deps, router);
     },
     [=](atom::stop) {
       auto& st = self->state;

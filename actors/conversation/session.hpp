@@ -23,7 +23,6 @@ struct session_state {
   bool loaded = false;                ///< memory restored from storage
   bool busy = false;                  ///< handling queue.front()
   bool stopping = false;
-  uint64_t generation = 0;            ///< invalidates stale idle ticks
   std::vector<int64_t> reply_ms;      ///< groups: when the bot last replied (rate limit)
   static inline const char* name = "session";
 };
