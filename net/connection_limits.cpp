@@ -8,7 +8,8 @@ connection_limits::id connection_limits::admit(const std::string& address,
   id c = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (by_address_[address] >= per_address_) {
+    // find, not []: an address refused here must not leave an entry behind.
+    if (auto a = by_address_.find(address); a != by_address_.end() && a->second >= per_address_) {
       ++counters_.refused_per_address;
       return 0;
     }
@@ -46,13 +47,16 @@ void connection_limits::idle(id c) {
   i->second.place = idle_.insert(idle_.end(), c);
 }
 
-void connection_limits::busy(id c) {
+bool connection_limits::busy(id c) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto i = open_.find(c);
-  if (i == open_.end() || !i->second.idle)
-    return;
-  i->second.idle = false;
-  idle_.erase(i->second.place);
+  if (i == open_.end())
+    return false;
+  if (i->second.idle) {
+    i->second.idle = false;
+    idle_.erase(i->second.place);
+  }
+  return true;
 }
 
 void connection_limits::release(id c) {

@@ -42,8 +42,10 @@ public:
   id admit(const std::string& address, close_fn close);
 
   /// The connection waits for a request (idle) or is working on one.
+  /// `busy` is false when the connection was closed to make room meanwhile
+  /// (its close is on its way): it must not start on a request.
   void idle(id c);
-  void busy(id c);
+  bool busy(id c);
 
   /// The connection is closed.
   void release(id c);

@@ -8,6 +8,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -115,20 +116,19 @@ private:
       registry_.idle(ticket_);  // may be closed to make room from now on
     } else if (!head_started_) {
       head_started_ = true;
-      registry_.busy(ticket_);
+      if (!registry_.busy(ticket_))
+        return close();  // closed to make room just before its bytes came
       stream_.expires_after(limits_.head_timeout);
     }
     stream_.async_read_some(buffer_.prepare(max_head_bytes),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                              if (ec == beast::error::timeout) {
+                              // (At a deadline Beast has closed the socket
+                              // already: no lingering is possible then.)
+                              if (ec == beast::error::timeout)
                                 ++(self->head_started_ ? self->counters_.head_timeouts
                                                        : self->counters_.idle_timeouts);
-                                // Answers to pipelined requests may still be
-                                // unread on the other side.
-                                return self->drain_and_close();
-                              }
                               if (ec)
-                                return self->close();  // gone or reset
+                                return self->close();  // gone, reset or too slow
                               self->buffer_.commit(n);
                               self->read_head();
                             });
@@ -139,7 +139,10 @@ private:
   /// grows with its size.
   void on_head(std::size_t length) {
     head_started_ = false;
-    registry_.busy(ticket_);  // a whole head may come in the first read
+    // A whole head may come in the first read; a connection closed to make
+    // room meanwhile takes no request (its answer could not be written).
+    if (!registry_.busy(ticket_))
+      return close();
     auto head = buffered().substr(0, length);
     verdict_ = check_request_head(head);
     if (!verdict_.acceptable())
@@ -184,7 +187,7 @@ private:
   void on_read(beast::error_code ec, std::size_t) {
     if (ec == beast::error::timeout) {
       ++counters_.body_timeouts;
-      return drain_and_close();
+      return close();  // Beast closed the socket at the deadline
     }
     if (ec == http::error::body_limit)
       return refuse(413, "payload_too_large",
@@ -326,6 +329,7 @@ struct http_server::impl {
   tcp::acceptor acceptor{asio::make_strand(ioc)};
   server_limits limits;
   std::shared_ptr<http_handler> handler;
+  asio::steady_timer retry{acceptor.get_executor()};  ///< after a failed accept
   std::vector<std::thread> threads;
   bool stopped = false;
 
@@ -334,7 +338,18 @@ struct http_server::impl {
                           [this](beast::error_code ec, tcp::socket socket) {
                             if (ec == asio::error::operation_aborted)
                               return;
-                            if (!ec) {
+                            if (ec) {
+                              // Out of file descriptors (or another error):
+                              // the connection stays in the backlog, so an
+                              // immediate retry would spin. Wait a little.
+                              retry.expires_after(std::chrono::milliseconds(100));
+                              retry.async_wait([this](beast::error_code e) {
+                                if (!e)
+                                  accept();
+                              });
+                              return;
+                            }
+                            {
                               socket.set_option(tcp::no_delay(true), ec);
                               auto peer = socket.remote_endpoint(ec);
                               auto address = ec ? std::string() : peer.address().to_string();
@@ -396,6 +411,10 @@ void http_server::stop() {
   impl_->ioc.stop();
   for (auto& t : impl_->threads)
     t.join();
+  // The posted close may not have run before the loop stopped: no new
+  // connection may wait in the backlog for a server that will not answer.
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
 }
 
 } // namespace parley::net

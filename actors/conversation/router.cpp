@@ -120,6 +120,7 @@ void recover(self_ptr self, const wiring& w, const key_type& key,
       admit(self, w, std::move(m));
     for (auto& m : arrived)  // repeats of pending ones are dropped by the session
       deliver(self, w, std::move(m));
+    refill(self, w);  // a dropped message may have made room
   };
   self
     ->request(w.deps->pick(w.deps->storage, key.second), std::chrono::seconds(30),
