@@ -39,6 +39,9 @@ struct statement {
 /// escaped, so any string round-trips.
 std::string text_array(const std::vector<std::string>& xs);
 
+/// An integer parameter.
+inline std::string num(int64_t x) { return std::to_string(x); }
+
 /// A bigint[] parameter literal (`$1::bigint[]`).
 std::string bigint_array(const std::vector<int64_t>& xs);
 

@@ -24,8 +24,6 @@ param opt(const std::string& s) {
   return s.empty() ? param{} : param{s};
 }
 
-std::string num(int64_t x) { return std::to_string(x); }
-
 inbound_message read_message(const result& r, int i) {
   inbound_message m;
   m.event_id = r.int64(i, 0);

@@ -19,8 +19,6 @@ param opt(const std::string& s) {
   return s.empty() ? param{} : param{s};
 }
 
-std::string num(int64_t x) { return std::to_string(x); }
-
 std::string boolean(bool b) { return b ? "true" : "false"; }
 
 /// Runs a deterministic command against the tasks table and returns the reply.

@@ -13,10 +13,14 @@ using nlohmann::json;
 
 namespace {
 
-std::string num(int64_t x) { return std::to_string(x); }
-
 json page(const char* name, json items, const std::string& next) {
   return {{name, std::move(items)}, {"next", next.empty() ? json() : json(next)}};
+}
+
+/// The cursor after a full page ordered by the id in column 0; none after
+/// the last page.
+std::string next_id(const result& r, int limit) {
+  return r.rows() == limit ? num(r.int64(r.rows() - 1, 0)) : std::string();
 }
 
 json run_json(const result& r, int i) {
@@ -99,8 +103,7 @@ std::string store::inspect_messages(const std::string& tenant, const std::string
                      {"event_id", r.int64(i, 4)},
                      {"path", r.text(i, 5)},
                      {"run_id", r.int64(i, 6)}});
-  auto next = r.rows() == limit ? num(r.int64(r.rows() - 1, 0)) : std::string();
-  return page("messages", items, next).dump();
+  return page("messages", items, next_id(r, limit)).dump();
 }
 
 std::string store::inspect_runs(const std::string& tenant, const std::string& chat,
@@ -113,8 +116,7 @@ std::string store::inspect_runs(const std::string& tenant, const std::string& ch
   json items = json::array();
   for (int i = 0; i < r.rows(); ++i)
     items.push_back(run_json(r, i));
-  auto next = r.rows() == limit ? num(r.int64(r.rows() - 1, 0)) : std::string();
-  return page("runs", items, next).dump();
+  return page("runs", items, next_id(r, limit)).dump();
 }
 
 std::optional<std::string> store::inspect_run(int64_t id) {

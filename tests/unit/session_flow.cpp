@@ -275,6 +275,16 @@ struct fixture : test_coordinator_fixture<> {
     tenant.shell.enabled = true;
   }
 
+  /// A configuration with the one personal tenant, and `extra` top-level
+  /// keys (JSON members, comma-free at the end).
+  std::shared_ptr<const config> router_config(const std::string& extra = "") {
+    auto text = R"({)" + extra + (extra.empty() ? "" : ", ")
+                + R"("tenants": [{"id": "ops", "kind": "personal",
+                    "phone_number_id": "1", "owner": "316"}]})";
+    return std::make_shared<const config>(
+      parse_config(text, [](const std::string&) { return std::nullopt; }));
+  }
+
   session_actor start() {
     auto s = sys.spawn(session, conversation_key{"ops", "316"},
                        std::make_shared<const tenant_config>(tenant),
@@ -396,10 +406,7 @@ CAF_TEST(a memory read that fails leaves the message to be answered after the ba
 }
 
 CAF_TEST(beyond max_sessions the least recently used session is passivated and loses nothing) {
-  auto cfg = std::make_shared<const config>(parse_config(
-    R"({"max_sessions": 2, "tenants": [{"id": "ops", "kind": "personal",
-        "phone_number_id": "1", "owner": "316"}]})",
-    [](const std::string&) { return std::nullopt; }));
+  auto cfg = router_config(R"("max_sessions": 2)");
   auto r = sys.spawn(parley::router, cfg, deps);
   auto say = [&](const std::string& chat, const std::string& text) {
     auto m = msg(text);
@@ -423,10 +430,7 @@ CAF_TEST(beyond max_sessions the least recently used session is passivated and l
 }
 
 CAF_TEST(beyond max_queued_messages acknowledged messages wait in storage and all are answered in order) {
-  auto cfg = std::make_shared<const config>(parse_config(
-    R"({"max_queued_messages": 2, "tenants": [{"id": "ops", "kind": "personal",
-        "phone_number_id": "1", "owner": "316"}]})",
-    [](const std::string&) { return std::nullopt; }));
+  auto cfg = router_config(R"("max_queued_messages": 2)");
   auto r = sys.spawn(parley::router, cfg, deps);
   // Six acknowledged messages from three chats arrive at once: committed
   // (pending in storage), then routed.
@@ -461,10 +465,7 @@ CAF_TEST(beyond max_queued_messages acknowledged messages wait in storage and al
 }
 
 CAF_TEST(a waiting message answered meanwhile is not answered again) {
-  auto cfg = std::make_shared<const config>(parse_config(
-    R"({"max_queued_messages": 1, "tenants": [{"id": "ops", "kind": "personal",
-        "phone_number_id": "1", "owner": "316"}]})",
-    [](const std::string&) { return std::nullopt; }));
+  auto cfg = router_config(R"("max_queued_messages": 1)");
   auto r = sys.spawn(parley::router, cfg, deps);
   auto first = msg("taken");
   auto second = msg("taken");
@@ -484,10 +485,7 @@ CAF_TEST(a waiting message answered meanwhile is not answered again) {
 }
 
 CAF_TEST(messages waiting at start are read from storage in arrival order) {
-  auto cfg = std::make_shared<const config>(parse_config(
-    R"({"max_queued_messages": 2, "tenants": [{"id": "ops", "kind": "personal",
-        "phone_number_id": "1", "owner": "316"}]})",
-    [](const std::string&) { return std::nullopt; }));
+  auto cfg = router_config(R"("max_queued_messages": 2)");
   auto r = sys.spawn(parley::router, cfg, deps);
   std::vector<int64_t> ids;
   for (auto text : {"taak: a", "taak: b", "taken", "klaar 1", "taken"}) {
@@ -550,10 +548,7 @@ CAF_TEST(a stranger on a personal tenant is recorded and not answered) {
 }
 
 CAF_TEST(the router passivates a session idle for session_idle_s and keeps a busy one) {
-  auto cfg = std::make_shared<const config>(parse_config(
-    R"({"tenants": [{"id": "ops", "kind": "personal", "phone_number_id": "1",
-        "owner": "316"}]})",
-    [](const std::string&) { return std::nullopt; }));
+  auto cfg = router_config();
   deps.idle = std::chrono::seconds(600);
   auto r = sys.spawn(parley::router, cfg, deps);
   auto say = [&](const std::string& chat, const std::string& text) {
