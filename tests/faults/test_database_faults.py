@@ -84,7 +84,7 @@ class LongOutage(FaultCase):
         pg_ctl(self.data_dir, "-m", "fast", "stop")
         down_from = time.monotonic()
         cpu_before = cpu_seconds(self.parley.proc.pid)
-        time.sleep(seconds(10))  # the outage (60 s in the long form's usual run)
+        time.sleep(seconds(10))  # the outage (PARLEY_FAULT_SECONDS in the long form)
         cpu_used = cpu_seconds(self.parley.proc.pid) - cpu_before
         down_until = time.monotonic()
         pg_ctl(self.data_dir, *start_options(self.data_dir), "start")
