@@ -76,6 +76,18 @@ using storage_actor = caf::typed_actor<
   caf::replies_to<atom::brief, atom::status, std::string, std::string>::with<
     brief_record>>;
 
+/// The COMPLETION WRITER: commits the completions of many sessions together
+/// (group commit) on one asynchronous connection, without a thread of its
+/// own; task commands, which need a transaction of their own, stay with the
+/// storage workers.
+using completion_writer_actor = caf::typed_actor<
+  // As the storage worker's atom::complete; answered once its batch is
+  // durable.
+  caf::replies_to<atom::complete, completion, std::string>::with<
+    completion_result>,
+  // Internal: a batch's outcomes, from the connection's event loop.
+  caf::reacts_to<atom::done, uint64_t, std::vector<completion_outcome>>>;
+
 /// The LLM: a detached actor calling an OpenAI-compatible /chat/completions.
 using llm_actor = caf::typed_actor<
   // The assistant's answer (text or tool calls), or an error (timeout, HTTP

@@ -134,6 +134,11 @@ typename Inspector::result_type inspect(Inspector& f, completion_result& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, completion_outcome& x) {
+  return f(caf::meta::type_name("completion_outcome"), x.result, x.error);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_request& x) {
   return f(caf::meta::type_name("llm_request"), x.system_prompt, x.messages,
            x.tools, x.rounds);
@@ -329,6 +334,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(parley, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(parley, (std::vector<parley::outbox_claim>))
   CAF_ADD_TYPE_ID(parley, (std::vector<int64_t>))
   CAF_ADD_TYPE_ID(parley, (parley::net::client_response))
+  CAF_ADD_TYPE_ID(parley, (parley::completion_outcome))
+  CAF_ADD_TYPE_ID(parley, (std::vector<parley::completion_outcome>))
 CAF_END_TYPE_ID_BLOCK(parley)
 
 // Atoms: at most 10 characters from [0-9A-Za-z_].

@@ -161,11 +161,25 @@ struct completion {
   std::string trace;         ///< the agent loop's rounds and calls, JSON ("": none)
 };
 
+/// A task command (`taak: …`, `klaar 2`, `taken`) reads and writes the tasks
+/// in the transaction that completes it; every other completion is one
+/// statement and may be committed together with others.
+inline bool needs_own_transaction(const completion& c) {
+  return c.path == answer_path::command && !c.command_line.empty();
+}
+
 /// What storage answers after committing a completion.
 struct completion_result {
   bool applied = false;  ///< false: the event was already complete
   std::string reply;     ///< the reply as stored in memory
   std::vector<outbox_item> outbox;
+};
+
+/// A completion committed together with others: its result, or why it could
+/// not be stored ("" when it was).
+struct completion_outcome {
+  completion_result result;
+  std::string error;
 };
 
 /// A function call the model asked for.

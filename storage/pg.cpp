@@ -1,6 +1,5 @@
 #include "storage/pg.hpp"
-
-#include "protocol/json_text.hpp"
+#include "storage/pg_bound.hpp"
 
 #include <libpq-fe.h>
 
@@ -52,33 +51,6 @@ void connection::reset() {
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
 }
 
-namespace {
-
-/// A statement's parameters as libpq reads them: C strings, so a NUL becomes
-/// U+FFFD (PostgreSQL text cannot hold one) rather than silently cutting the
-/// value short.
-struct bound_params {
-  explicit bound_params(const std::vector<param>& params) {
-    cleaned.reserve(params.size());
-    values.reserve(params.size());
-    for (auto& p : params) {
-      if (p && p->find('\0') != std::string::npos)
-        values.push_back(cleaned.emplace_back(storable_text(*p)).c_str());
-      else
-        values.push_back(p ? p->c_str() : nullptr);
-    }
-  }
-  int count() const { return static_cast<int>(values.size()); }
-  std::vector<std::string> cleaned;
-  std::vector<const char*> values;
-};
-
-bool succeeded(pg_result* res) {
-  auto status = PQresultStatus(res);
-  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
-}
-
-} // namespace
 
 result connection::exec(const std::string& sql,
                         const std::vector<param>& params) {

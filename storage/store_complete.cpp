@@ -4,6 +4,7 @@
 
 #include "storage/store.hpp"
 
+#include "storage/completion_sql.hpp"
 #include "storage/outbox_rows.hpp"
 
 #include "protocol/commands.hpp"
@@ -110,17 +111,13 @@ constexpr const char* completion_sql =
   " SELECT (SELECT count(*) FROM claimed),"
   "  coalesce((SELECT array_agg(id ORDER BY part) FROM reply), '{}')::text[]";
 
-/// The completion's one statement, and the outbox rows it writes (their ids
-/// come back in part order).
-struct completion_writes {
-  statement sql;
-  std::vector<outbox_item> rows;
-};
+} // namespace
 
 completion_writes completion_statement(const completion& c, const std::string& reply,
                                        const std::string& channel) {
   auto& m = c.message;
   completion_writes out;
+  out.reply = reply;
   std::vector<std::string> roles, contents, parts;
   // The person wrote: Meta's 24-hour window runs from when it arrived (also
   // in a silent, handed-over chat, where a person may answer).
@@ -169,19 +166,20 @@ completion_writes completion_statement(const completion& c, const std::string& r
   return out;
 }
 
-/// The rows still to send of an event completed before: for when the first
-/// answer was committed but lost on the way (a timeout). The sender sends
-/// each row once, whoever hands it over.
-std::vector<outbox_item> unsent_rows(connection& db, int64_t event_id) {
-  return read_outbox(db.exec("SELECT " OUTBOX_COLUMNS " FROM outbox"
-                             " WHERE event_id = $1 AND state = 'pending'"
-                             " ORDER BY id", {num(event_id)}));
+statement unsent_rows_statement(int64_t event_id) {
+  return {"SELECT " OUTBOX_COLUMNS " FROM outbox"
+          " WHERE event_id = $1 AND state = 'pending' ORDER BY id",
+          {num(event_id)}};
 }
 
-completion_result applied(completion_result out, const result& r,
-                          std::vector<outbox_item> rows) {
+bool completion_applied(const result& r) { return r.int64(0, 0) > 0; }
+
+completion_result applied(completion_writes writes, const result& r) {
+  completion_result out;
   out.applied = true;
+  out.reply = std::move(writes.reply);
   auto ids = r.text_array(0, 1);
+  auto& rows = writes.rows;
   for (size_t i = 0; i < rows.size() && i < ids.size(); ++i) {
     rows[i].id = std::stoll(ids[i]);
     out.outbox.push_back(std::move(rows[i]));
@@ -189,21 +187,27 @@ completion_result applied(completion_result out, const result& r,
   return out;
 }
 
+namespace {
+
+/// The rows still to send of an event completed before.
+std::vector<outbox_item> unsent_rows(connection& db, int64_t event_id) {
+  auto s = unsent_rows_statement(event_id);
+  return read_outbox(db.exec(s.sql, s.params));
+}
+
 } // namespace
 
 completion_result store::complete(const completion& c,
                                   const std::string& channel) {
-  completion_result out;
   auto& m = c.message;
-  if (c.path != answer_path::command || c.command_line.empty()) {
+  if (!needs_own_transaction(c)) {
     // Never a second reply: the statement writes nothing when the event was
     // done already.
-    out.reply = c.reply;
-    auto writes = completion_statement(c, out.reply, channel);
+    auto writes = completion_statement(c, c.reply, channel);
     auto r = db_.exec(writes.sql.sql, writes.sql.params);
-    if (r.int64(0, 0) == 0)
+    if (!completion_applied(r))
       return completion_result{false, {}, unsent_rows(db_, m.event_id)};
-    return applied(std::move(out), r, std::move(writes.rows));
+    return applied(std::move(writes), r);
   }
   // A task command runs in the transaction that completes it, with the
   // event locked first so that it runs once.
@@ -214,10 +218,9 @@ completion_result store::complete(const completion& c,
     tx.commit();
     return completion_result{false, {}, unsent_rows(db_, m.event_id)};
   }
-  out.reply = run_command(tx, c);
-  auto writes = completion_statement(c, out.reply, channel);
+  auto writes = completion_statement(c, run_command(tx, c), channel);
   auto results = tx.commit({writes.sql});
-  return applied(std::move(out), results.at(0), std::move(writes.rows));
+  return applied(std::move(writes), results.at(0));
 }
 
 } // namespace parley::storage

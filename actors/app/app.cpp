@@ -15,6 +15,7 @@
 #include "actors/schedule/brief_composer.hpp"
 #include "actors/schedule/scheduler.hpp"
 #include "actors/conversation/router.hpp"
+#include "actors/completion_writer.hpp"
 #include "actors/storage_worker.hpp"
 #include "actors/supervisor.hpp"
 #include "net/event_loop.hpp"
@@ -96,6 +97,12 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     storage_.push_back(spawn_supervised<storage_actor>(
       sys, "storage worker " + std::to_string(i),
       detached_worker(storage_worker, conninfo)));
+  completer_ = spawn_supervised<completion_writer_actor>(
+    sys, "completion writer",
+    [conninfo, metrics = metrics_](caf::event_based_actor* slot, size_t) {
+      return caf::actor_cast<caf::actor>(
+        slot->spawn<caf::monitored>(completion_writer, conninfo, metrics, size_t{256}));
+    });
   if (cfg->llm.enabled())
     for (int i = 0; i < cfg->llm.workers; ++i)
       llm_.push_back(spawn_supervised<llm_actor>(
@@ -206,6 +213,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   deps.gate = gate_;
   deps.scorer = scorer_;
   deps.storage = storage_;
+  deps.completer = completer_;
   deps.llm = llm_;
   deps.senders = senders_;
   deps.llm_timeout = std::chrono::milliseconds(cfg->llm.timeout_ms);
@@ -225,6 +233,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   for (auto& s : senders_)
     watch(s);
   watch(writer_);
+  watch(completer_);
   watch(gate_);
   watch(scorer_);
   if (evolution_)
@@ -319,6 +328,7 @@ void app::shutdown() {
   for (auto& sh : shells_)
     stop(sh);
   stop(writer_);
+  stop(completer_);
   for (auto& s : storage_)
     stop(s);
   for (auto& l : llm_)

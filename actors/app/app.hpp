@@ -84,6 +84,7 @@ private:
   std::shared_ptr<ingest_metrics> metrics_;
   std::shared_ptr<std::atomic<bool>> failed_;
   std::vector<storage_actor> storage_;
+  completion_writer_actor completer_;
   std::vector<llm_actor> llm_;
   std::vector<sender_actor> senders_;
   event_writer_actor writer_;

@@ -18,6 +18,8 @@ struct ingest_metrics {
   std::atomic<uint64_t> duplicates{0};
   std::atomic<uint64_t> failures{0};
   std::atomic<uint64_t> completed{0};  ///< messages done with (sessions count them)
+  std::atomic<uint64_t> completion_batches{0};  ///< group commits of completions
+  std::atomic<uint64_t> completions_batched{0}; ///< completions in them
   std::atomic<bool> storage_ok{true};
   /// What the HTTP edge refused or cut short.
   std::shared_ptr<net::edge_counters> edge = std::make_shared<net::edge_counters>();

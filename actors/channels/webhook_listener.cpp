@@ -278,6 +278,11 @@ net::http_response metrics_text(const ingest_metrics& m) {
   counter("parley_messages_completed_total",
           "Messages done with: answered, heard in a group or ignored.",
           m.completed);
+  counter("parley_completion_batches_total",
+          "Transactions that completed messages together (group commit).",
+          m.completion_batches);
+  counter("parley_completions_batched_total",
+          "Messages completed in those transactions.", m.completions_batched);
   auto& e = *m.edge;
   out += "# HELP parley_http_connections_open Connections open now.\n"
          "# TYPE parley_http_connections_open gauge\n"

@@ -37,44 +37,48 @@ std::string channel_of(const inbound_message& m, const tenant_config& t) {
 void finish(self_ptr self, const session_deps& deps, router_actor router,
             completion c) {
   auto& st = self->state;
-  auto& store = deps.pick(deps.storage, st.key.chat);
   auto channel = channel_of(c.message, *st.tenant);
-  self->request(store, std::chrono::seconds(30), atom::complete_v, c, channel)
-    .then(
-      [=](const completion_result& r) {
-        auto& st = self->state;
-        if (deps.log_text)
-          log::info("text " + st.key.tenant + "/" + log::who(c.message.sender)
-                    + " [" + to_string(c.path) + "] \"" + c.message.text
-                    + "\" -> \"" + r.reply + "\"");
-        if (r.applied && deps.metrics)
-          deps.metrics->completed++;
-        // Memory not read yet holds nothing to append to: storage has the
-        // exchange, and the first read will bring it.
-        if (r.applied && st.loaded && c.path != answer_path::ignored) {
-          st.memory.push_back({"user", memory_text(c.message)});
-          if (c.path != answer_path::silent)
-            st.memory.push_back({"assistant", r.reply});
-          while (st.memory.size() > static_cast<size_t>(st.tenant->memory))
-            st.memory.pop_front();
-        }
-        auto& out = deps.pick(deps.senders, st.key.chat);
-        for (auto& item : r.outbox)
-          self->send(out, atom::send_v, item);
-        st.queue.pop_front();
-        self->send(router, atom::done_v, st.key);
-        st.busy = false;
-        next(self, deps, router);
-      },
-      [=](const caf::error& err) {
-        // Storage is down: keep the message at the head and try again; it is
-        // committed, so nothing is lost if we crash meanwhile.
-        log::warn("session " + self->state.key.tenant + "/"
-                  + log::who(self->state.key.chat)
-                  + " cannot complete, retrying: " + describe(err));
-        self->state.busy = false;
-        self->delayed_send(self, deps.storage_retry, atom::tick_v);
-      });
+  auto committed = [=](const completion_result& r) {
+    auto& st = self->state;
+    if (deps.log_text)
+      log::info("text " + st.key.tenant + "/" + log::who(c.message.sender)
+                + " [" + to_string(c.path) + "] \"" + c.message.text
+                + "\" -> \"" + r.reply + "\"");
+    if (r.applied && deps.metrics)
+      deps.metrics->completed++;
+    // Memory not read yet holds nothing to append to: storage has the
+    // exchange, and the first read will bring it.
+    if (r.applied && st.loaded && c.path != answer_path::ignored) {
+      st.memory.push_back({"user", memory_text(c.message)});
+      if (c.path != answer_path::silent)
+        st.memory.push_back({"assistant", r.reply});
+      while (st.memory.size() > static_cast<size_t>(st.tenant->memory))
+        st.memory.pop_front();
+    }
+    auto& out = deps.pick(deps.senders, st.key.chat);
+    for (auto& item : r.outbox)
+      self->send(out, atom::send_v, item);
+    st.queue.pop_front();
+    self->send(router, atom::done_v, st.key);
+    st.busy = false;
+    next(self, deps, router);
+  };
+  auto failed = [=](const caf::error& err) {
+    // Storage is down: keep the message at the head and try again; it is
+    // committed, so nothing is lost if we crash meanwhile.
+    log::warn("session " + self->state.key.tenant + "/"
+              + log::who(self->state.key.chat)
+              + " cannot complete, retrying: " + describe(err));
+    self->state.busy = false;
+    self->delayed_send(self, deps.storage_retry, atom::tick_v);
+  };
+  if (deps.completer && !needs_own_transaction(c))
+    self->request(deps.completer, std::chrono::seconds(30), atom::complete_v, c, channel)
+      .then(committed, failed);
+  else
+    self->request(deps.pick(deps.storage, st.key.chat), std::chrono::seconds(30),
+                  atom::complete_v, c, channel)
+      .then(committed, failed);
 }
 
 void answer_free_text(self_ptr self, const session_deps& deps,

@@ -19,6 +19,9 @@ namespace parley {
 /// that one conversation always uses the same worker (order is kept).
 struct session_deps {
   std::vector<storage_actor> storage;
+  /// Completions committed together; null: every completion goes to its
+  /// storage worker.
+  completion_writer_actor completer;
   std::vector<llm_actor> llm;  ///< empty: no LLM configured
   std::vector<sender_actor> senders;
   policy_gate_actor gate;      ///< null: actions are refused

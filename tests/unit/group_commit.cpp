@@ -1,0 +1,207 @@
+// The completions' group commit on the asynchronous connection, against a
+// real PostgreSQL (the embedded cluster in a temporary directory): a batch is
+// one transaction, a bad completion fails alone, a repeat writes nothing, and
+// a lost or hanging server fails the batch in flight and is reconnected.
+#define CAF_SUITE group_commit
+#include <caf/test/unit_test.hpp>
+
+#include "net/event_loop.hpp"
+#include "storage/embedded_postgres.hpp"
+#include "storage/group_commit.hpp"
+#include "storage/migrations.hpp"
+#include "storage/store.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <memory>
+
+using namespace parley;
+using namespace parley::storage;
+
+namespace {
+
+/// One cluster for the whole suite: initdb is the slow part.
+struct cluster {
+  cluster() {
+    char dir[] = "/tmp/parley-group-commit.XXXXXX";
+    data_dir = mkdtemp(dir);
+    chmod(data_dir.c_str(), 0755);  // the cluster's own user must get in
+    pg = std::make_unique<embedded_postgres>(data_dir);
+    connection db(pg->conninfo());
+    migrate(db);
+  }
+  ~cluster() {
+    pg.reset();
+    std::filesystem::remove_all(data_dir);
+  }
+  std::string data_dir;
+  std::unique_ptr<embedded_postgres> pg;
+};
+
+cluster& shared_cluster() {
+  static cluster c;
+  return c;
+}
+
+struct fixture {
+  fixture() : conninfo(shared_cluster().pg->conninfo()), db(conninfo) {}
+
+  /// A stored, unanswered message from `sender`; its event id.
+  int64_t message(const std::string& sender, const std::string& text) {
+    event_row row;
+    row.provider = "meta";
+    row.external_id = "wamid." + sender + "." + std::to_string(++made);
+    row.kind = "message";
+    row.tenant = "shop";
+    row.chat = sender;
+    row.sender = sender;
+    row.message_id = row.external_id;
+    row.msg_type = "text";
+    row.body = text;
+    row.payload = "{}";
+    store s(conninfo);
+    return s.insert_events({row}).at(0).id;
+  }
+
+  completion_job answer(int64_t event, const std::string& sender, const std::string& reply) {
+    completion c;
+    c.message.event_id = event;
+    c.message.provider = "meta";
+    c.message.tenant = "shop";
+    c.message.chat = sender;
+    c.message.sender = sender;
+    c.message.text = "hello";
+    c.path = answer_path::fallback;
+    c.reply = reply;
+    return {c, "meta"};
+  }
+
+  std::vector<completion_outcome> commit(async_connection& conn, std::vector<completion_job> jobs) {
+    std::promise<std::vector<completion_outcome>> done;
+    auto got = done.get_future();
+    complete_together(conn, std::move(jobs),
+                      [&done](std::vector<completion_outcome> outs) { done.set_value(std::move(outs)); });
+    return got.get();
+  }
+
+  int64_t count(const std::string& sql) { return db.exec(sql).int64(0, 0); }
+
+  std::string conninfo;
+  connection db;
+  int made = 0;
+  net::event_loop loop;
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(group_commit_tests, fixture)
+
+CAF_TEST(completions of many sessions commit in one transaction) {
+  async_connection conn(loop.context(), conninfo);
+  std::vector<completion_job> jobs;
+  std::vector<int64_t> events;
+  for (int i = 0; i < 5; ++i) {
+    auto sender = "3161000000" + std::to_string(i);
+    events.push_back(message(sender, "hi " + std::to_string(i)));
+    jobs.push_back(answer(events.back(), sender, "answer " + std::to_string(i)));
+  }
+  auto outs = commit(conn, std::move(jobs));
+  CAF_REQUIRE_EQUAL(outs.size(), 5u);
+  for (size_t i = 0; i < outs.size(); ++i) {
+    CAF_CHECK_EQUAL(outs[i].error, "");
+    CAF_CHECK(outs[i].result.applied);
+    CAF_REQUIRE_EQUAL(outs[i].result.outbox.size(), 1u);
+    CAF_CHECK(outs[i].result.outbox[0].id > 0);
+    CAF_CHECK_EQUAL(outs[i].result.outbox[0].body, "answer " + std::to_string(i));
+  }
+  CAF_CHECK_EQUAL(conn.commits(), 1u);
+  auto list = bigint_array(events);
+  // One transaction wrote every run: they share its id.
+  CAF_CHECK_EQUAL(db.exec("SELECT count(DISTINCT xmin::text) FROM runs WHERE event_id = ANY($1::bigint[])",
+                          {list}).int64(0, 0), 1);
+  CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM events WHERE state = 'done' AND id = ANY($1::bigint[])",
+                          {list}).int64(0, 0), 5);
+}
+
+CAF_TEST(a completion that fails does not fail the others) {
+  async_connection conn(loop.context(), conninfo);
+  auto a = message("31620000001", "one");
+  auto b = message("31620000002", "two");
+  auto c = message("31620000003", "three");
+  // Not UTF-8: PostgreSQL refuses the text, so this statement fails.
+  auto outs = commit(conn, {answer(a, "31620000001", "fine"),
+                            answer(b, "31620000002", std::string("bad \xc3\x28 bytes")),
+                            answer(c, "31620000003", "also fine")});
+  CAF_REQUIRE_EQUAL(outs.size(), 3u);
+  CAF_CHECK(outs[0].result.applied);
+  CAF_CHECK_NOT_EQUAL(outs[1].error, "");
+  CAF_CHECK(!outs[1].result.applied);
+  CAF_CHECK(outs[2].result.applied);
+  CAF_CHECK_EQUAL(db.exec("SELECT state FROM events WHERE id = $1", {num(b)}).text(0, 0),
+                  "pending");
+  CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM events WHERE state = 'done' AND id IN ($1, $2)",
+                          {num(a), num(c)}).int64(0, 0), 2);
+}
+
+CAF_TEST(a repeated completion writes nothing and hands back the unsent rows) {
+  async_connection conn(loop.context(), conninfo);
+  auto e = message("31630000001", "hi");
+  auto first = commit(conn, {answer(e, "31630000001", "the answer")});
+  CAF_REQUIRE(first.at(0).result.applied);
+  auto again = commit(conn, {answer(e, "31630000001", "another answer")});
+  CAF_CHECK_EQUAL(again.at(0).error, "");
+  CAF_CHECK(!again.at(0).result.applied);
+  CAF_REQUIRE_EQUAL(again.at(0).result.outbox.size(), 1u);
+  CAF_CHECK_EQUAL(again.at(0).result.outbox[0].id, first.at(0).result.outbox[0].id);
+  CAF_CHECK_EQUAL(again.at(0).result.outbox[0].body, "the answer");
+  CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM outbox WHERE event_id = $1", {num(e)}).int64(0, 0), 1);
+}
+
+CAF_TEST(a lost connection fails what was in flight and the next batch reconnects) {
+  async_connection conn(loop.context(), conninfo);
+  auto e = message("31640000001", "hi");
+  CAF_REQUIRE(commit(conn, {answer(message("31640000009", "warm"), "31640000009", "up")})
+                .at(0).result.applied);
+  db.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+          " WHERE pid <> pg_backend_pid() AND datname = current_database()");
+  // Whether the loop notices the termination before or with this batch, a
+  // failure says the connection was lost, and a retry reconnects.
+  auto outs = commit(conn, {answer(e, "31640000001", "after the loss")});
+  if (!outs.at(0).error.empty()) {
+    CAF_MESSAGE("lost: " << outs.at(0).error);
+    outs = commit(conn, {answer(e, "31640000001", "after the loss")});
+  }
+  CAF_CHECK_EQUAL(outs.at(0).error, "");
+  CAF_CHECK(outs.at(0).result.applied);
+}
+
+CAF_TEST(a server that does not answer fails the batch at the deadline) {
+  async_connection conn(loop.context(), conninfo, std::chrono::milliseconds(300));
+  auto e = message("31650000001", "hi");
+  // Another transaction holds the event's row: the completion waits on it.
+  db.exec("BEGIN");
+  db.exec("SELECT id FROM events WHERE id = $1 FOR UPDATE", {num(e)});
+  auto outs = commit(conn, {answer(e, "31650000001", "late")});
+  CAF_CHECK_NOT_EQUAL(outs.at(0).error.find("did not answer"), std::string::npos);
+  db.exec("ROLLBACK");
+  // The hung connection was dropped, but its transaction may still commit
+  // once the lock is free (the server learns of the loss only later): the
+  // retry on a new connection either completes the event or finds it done
+  // and hands back the one reply to send. Never two.
+  outs = commit(conn, {answer(e, "31650000001", "in time")});
+  CAF_CHECK_EQUAL(outs.at(0).error, "");
+  CAF_REQUIRE_EQUAL(outs.at(0).result.outbox.size(), 1u);
+  CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM outbox WHERE event_id = $1", {num(e)}).int64(0, 0), 1);
+  CAF_CHECK_EQUAL(db.exec("SELECT state FROM events WHERE id = $1", {num(e)}).text(0, 0), "done");
+}
+
+CAF_TEST(a server that cannot be reached is an error and no hang) {
+  async_connection conn(loop.context(), "host=127.0.0.1 port=1 dbname=none connect_timeout=2");
+  auto outs = commit(conn, {answer(1, "31660000001", "nowhere")});
+  CAF_CHECK_NOT_EQUAL(outs.at(0).error.find("cannot connect"), std::string::npos);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
