@@ -10,11 +10,10 @@ namespace {
 
 using self_ptr = completion_writer_actor::stateful_pointer<completion_writer_state>;
 
-/// Sends what has gathered as one batch; its outcomes come back as a message.
-void commit_gathered(self_ptr self, size_t max_batch) {
+/// Sends up to `max_batch` of what has gathered as one batch on connection
+/// `conn`; its outcomes come back as a message.
+void commit_on(self_ptr self, size_t conn, size_t max_batch) {
   auto& st = self->state;
-  if (!st.flights.empty() || st.gathering.empty())
-    return;
   auto n = std::min(max_batch, st.gathering.size());
   std::vector<storage::completion_job> jobs;
   std::vector<caf::typed_response_promise<completion_result>> promises;
@@ -25,16 +24,25 @@ void commit_gathered(self_ptr self, size_t max_batch) {
   st.gathering.erase(st.gathering.begin(), st.gathering.begin() + n);
   auto batch = ++st.batches;
   st.flights.emplace(batch, std::move(promises));
+  st.busy[conn] = batch;
   // The loop's thread answers by message: the actor's state is touched only
   // by the actor. A weak handle, so that a batch in flight does not keep a
   // stopped writer alive.
   auto me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
   storage::complete_together(
-    st.line->db, std::move(jobs), [me, batch](std::vector<completion_outcome> outs) {
+    *st.line->db[conn], std::move(jobs), [me, batch](std::vector<completion_outcome> outs) {
       if (auto strong = caf::actor_cast<caf::strong_actor_ptr>(me))
         caf::anon_send(caf::actor_cast<completion_writer_actor>(strong), atom::done_v,
                        batch, std::move(outs));
     });
+}
+
+/// Every free connection takes a batch of what has gathered.
+void commit_gathered(self_ptr self, size_t max_batch) {
+  auto& st = self->state;
+  for (size_t conn = 0; conn < st.busy.size() && !st.gathering.empty(); ++conn)
+    if (st.busy[conn] == 0)
+      commit_on(self, conn, max_batch);
 }
 
 } // namespace
@@ -42,8 +50,9 @@ void commit_gathered(self_ptr self, size_t max_batch) {
 completion_writer_actor::behavior_type
 completion_writer(completion_writer_actor::stateful_pointer<completion_writer_state> self,
                   std::string conninfo, std::shared_ptr<ingest_metrics> metrics,
-                  size_t max_batch) {
-  self->state.line = std::make_unique<completion_line>(std::move(conninfo));
+                  size_t connections, size_t max_batch) {
+  self->state.line = std::make_unique<completion_line>(conninfo, connections);
+  self->state.busy.assign(self->state.line->db.size(), 0);
   self->state.metrics = std::move(metrics);
   return {
     [=](atom::complete, const completion& c,
@@ -60,6 +69,7 @@ completion_writer(completion_writer_actor::stateful_pointer<completion_writer_st
         return;
       auto promises = std::move(found->second);
       st.flights.erase(found);
+      std::replace(st.busy.begin(), st.busy.end(), batch, uint64_t{0});
       if (st.metrics) {
         st.metrics->completion_batches++;
         st.metrics->completions_batched += promises.size();

@@ -114,6 +114,9 @@ using sender_actor = caf::typed_actor<
   caf::reacts_to<atom::send, outbox_item>,
   // Internal: the back-off for a chat's head row has elapsed.
   caf::reacts_to<atom::retry, std::string>,
+  // Internal: a business number's next send slot is due; the chats waiting
+  // for it go in the order they came.
+  caf::reacts_to<atom::tick, std::string>,
   // Internal: the keeper's step failed (the database is down); again.
   caf::reacts_to<atom::retry>,
   // Internal: the HTTP answer to a row's send (row id, the answer).

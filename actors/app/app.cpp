@@ -101,7 +101,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     sys, "completion writer",
     [conninfo, metrics = metrics_](caf::event_based_actor* slot, size_t) {
       return caf::actor_cast<caf::actor>(
-        slot->spawn<caf::monitored>(completion_writer, conninfo, metrics, size_t{256}));
+        slot->spawn<caf::monitored>(completion_writer, conninfo, metrics,
+                                    size_t{2}, size_t{256}));
     });
   if (cfg->llm.enabled())
     for (int i = 0; i < cfg->llm.workers; ++i)

@@ -274,9 +274,46 @@ struct sender_core {
     self->delayed_send(self, delay, atom::retry_v, chat);
   }
 
+  /// Lines `chat` up for `number`'s next send slot (at the front when it
+  /// was woken for this slot and missed it).
+  void wait_for_slot(const std::string& number, const std::string& chat,
+                     std::chrono::microseconds wait, bool front) {
+    auto& s = st();
+    s.backing_off.insert(chat);
+    auto& line = s.paced[number];
+    if (front)
+      line.push_front(chat);
+    else
+      line.push_back(chat);
+    if (s.slot_timers.insert(number).second)
+      self->delayed_send(self,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(wait)
+                           + std::chrono::milliseconds(1),
+                         atom::tick_v, number);
+  }
+
+  /// `number`'s slot is due: its waiting chats go in turn until one has to
+  /// wait again (which sets the next timer).
+  void slot_due(const std::string& number) {
+    auto& s = st();
+    s.slot_timers.erase(number);
+    auto line = s.paced.find(number);
+    while (line != s.paced.end() && !line->second.empty()
+           && s.slot_timers.count(number) == 0) {
+      auto chat = std::move(line->second.front());
+      line->second.pop_front();
+      s.backing_off.erase(chat);
+      drain(chat, true);
+      line = s.paced.find(number);
+    }
+    if (line != s.paced.end() && line->second.empty())
+      s.paced.erase(line);
+  }
+
   /// Puts the chat's head row on its way, unless it is already, or the chat
-  /// waits for a retry. Console rows are printed at once.
-  void drain(const std::string& chat) {
+  /// waits for a retry or its number's send slot (`woken`: this is its
+  /// turn in the line). Console rows are printed at once.
+  void drain(const std::string& chat, bool woken = false) {
     auto& s = st();
     auto q = s.queues.find(chat);
     bool printed = false;
@@ -295,16 +332,14 @@ struct sender_core {
       }
       auto tenant = cfg->tenant_by_id(item.tenant);
       if (item.channel == "meta" && tenant && !tenant->phone_number_id.empty()) {
-        // Meta's rate per business number, across the whole pool.
-        auto wait = s.pacer->reserve(tenant->phone_number_id, tenant->messages_per_second);
-        if (wait.count() > 0) {
-          s.backing_off.insert(chat);
-          self->delayed_send(self,
-                             std::chrono::duration_cast<std::chrono::milliseconds>(wait)
-                               + std::chrono::milliseconds(1),
-                             atom::retry_v, chat);
-          return;
-        }
+        // Meta's rate per business number, across the whole pool. Behind
+        // chats already waiting for the number, a chat waits its turn.
+        auto& number = tenant->phone_number_id;
+        if (!woken && s.paced.count(number))
+          return wait_for_slot(number, chat, {}, false);
+        auto wait = s.pacer->reserve(number, tenant->messages_per_second);
+        if (wait.count() > 0)
+          return wait_for_slot(number, chat, wait, woken);
       }
       s.flights[item.id] = flight{chat, false};
       s.to_claim.push_back(item.id);
@@ -386,6 +421,7 @@ sender(sender_actor::stateful_pointer<sender_state> self,
       core.drain(chat);
     },
     [=](atom::retry) mutable { core.step(); },
+    [=](atom::tick, const std::string& number) mutable { core.slot_due(number); },
     [=](atom::mark_read, const std::string& tenant_id, const std::string& message_id) {
       auto tenant = cfg->tenant_by_id(tenant_id);
       if (!tenant || tenant->phone_number_id.empty() || message_id.empty())

@@ -53,7 +53,12 @@ struct sender_state {
   send_transport transport;
   std::shared_ptr<number_pacer> pacer;
   std::map<std::string, std::deque<outbox_item>> queues;  ///< per chat
-  std::set<std::string> backing_off;  ///< chats waiting for a retry
+  std::set<std::string> backing_off;  ///< chats waiting for a retry or a slot
+  /// Per business number, the chats waiting for its next send slot, first
+  /// come first: one timer per number wakes them in turn (a timer per chat
+  /// would wake them all to compete for one slot, again and again).
+  std::map<std::string, std::deque<std::string>> paced;
+  std::set<std::string> slot_timers;  ///< numbers whose timer is set
   std::map<int64_t, flight> flights;  ///< head rows being marked or sent
   std::set<int64_t> known;            ///< rows queued, to ignore repeats
   std::set<int64_t> recovered;  ///< reloaded after a restart; sent once

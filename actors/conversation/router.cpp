@@ -4,6 +4,7 @@
 #include "actors/log.hpp"
 
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 
 #include <algorithm>
 
@@ -55,9 +56,9 @@ void deliver(self_ptr self, const wiring& w, inbound_message m) {
     while (!st.recent.empty()
            && st.sessions.size() >= static_cast<size_t>(std::max(1, w.cfg->max_sessions)))
       passivate(self, st.recent.back());
-    auto s = self->spawn<caf::monitored + caf::linked>(session,
-                                         conversation_key{m.tenant, m.chat},
+    auto s = self->spawn<caf::monitored>(session, conversation_key{m.tenant, m.chat},
                                          tenant, w.deps, router_actor{self});
+    st.by_address.emplace(s.address(), key);
     st.recent.push_front(key);
     i = st.sessions.emplace(key, router_state::live_session{s, st.recent.begin(), 0}).first;
   } else {
@@ -141,11 +142,19 @@ caf::timespan sweep_interval(const session_deps& deps) {
 
 } // namespace
 
+router_state::~router_state() {
+  for (auto& [key, s] : sessions)
+    caf::anon_send_exit(s.handle, caf::exit_reason::user_shutdown);
+  for (auto& [key, s] : leaving)
+    if (s.handle)
+      caf::anon_send_exit(s.handle, caf::exit_reason::user_shutdown);
+}
+
 router_actor::behavior_type
 router(router_actor::stateful_pointer<router_state> self,
        std::shared_ptr<const config> cfg, session_deps plain_deps) {
   wiring w{cfg, std::make_shared<const session_deps>(std::move(plain_deps))};
-  // Sessions are linked so that they stop with the router. Their own exits
+  // Sessions stop with the router (its state's destructor). Their own exits
   // (normal after passivation, or a crash) are handled by the down handler;
   // only a shutdown request stops the router.
   self->set_exit_handler([=](const caf::exit_msg& msg) {
@@ -155,10 +164,14 @@ router(router_actor::stateful_pointer<router_state> self,
   });
   self->set_down_handler([=](const caf::down_msg& down) {
     auto& st = self->state;
-    for (auto i = st.leaving.begin(); i != st.leaving.end(); ++i) {
-      if (!i->second.handle || i->second.handle.address() != down.source)
-        continue;
-      auto key = i->first;
+    auto who = st.by_address.find(down.source);
+    if (who == st.by_address.end())
+      return;
+    auto key = who->second;
+    st.by_address.erase(who);
+    if (auto i = st.leaving.find(key);
+        i != st.leaving.end() && i->second.handle
+        && i->second.handle.address() == down.source) {
       auto lost = i->second.in_hand;  // 0 unless it crashed while draining
       auto arrived = std::move(i->second.arrived);
       st.leaving.erase(i);
@@ -171,10 +184,8 @@ router(router_actor::stateful_pointer<router_state> self,
       refill(self, w);
       return;
     }
-    for (auto i = st.sessions.begin(); i != st.sessions.end(); ++i) {
-      if (i->second.handle.address() != down.source)
-        continue;
-      auto key = i->first;
+    if (auto i = st.sessions.find(key);
+        i != st.sessions.end() && i->second.handle.address() == down.source) {
       st.in_hand -= i->second.in_hand;
       st.recent.erase(i->second.place);
       st.sessions.erase(i);
@@ -183,7 +194,6 @@ router(router_actor::stateful_pointer<router_state> self,
                  + "; routing its pending events again");
       recover(self, w, key, {});
       refill(self, w);
-      return;
     }
   });
   self->delayed_send(self, sweep_interval(*w.deps), atom::idle_v);

@@ -4,6 +4,7 @@
 #include "actors/conversation/session.hpp"
 #include "protocol/config.hpp"
 
+#include <caf/actor_addr.hpp>
 #include <caf/actor_clock.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -16,6 +17,10 @@ namespace parley {
 
 struct router_state {
   router_state() = default;
+  /// Sessions stop with the router (they are not linked to it: a link is an
+  /// entry in the router's own list, searched end to end at every session's
+  /// exit, which costs more the more sessions live).
+  ~router_state();
   using key_type = std::pair<std::string, std::string>;
   struct live_session {
     session_actor handle;
@@ -34,6 +39,8 @@ struct router_state {
   std::map<key_type, live_session> sessions;
   std::list<key_type> recent;  ///< the most recently routed to first
   std::map<key_type, leaving_session> leaving;
+  /// Whose exit a down message reports: live and leaving sessions by address.
+  std::map<caf::actor_addr, key_type> by_address;
   /// Messages routed and not done yet: in sessions' queues or held here.
   int in_hand = 0;
   /// Committed messages left in storage while `in_hand` was at the limit,

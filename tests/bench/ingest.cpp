@@ -13,6 +13,10 @@ int ingest(const options& opt) {
   auto to = parse_url(option(opt, "url", ""));
   auto secret = option(opt, "secret", "");
   auto pnid = option(opt, "pnid", "1122334455667");
+  // Business numbers the messages are spread over (pnid, pnid + 1, ...):
+  // Meta lets one number send at most 1,000 messages/s, so one number would
+  // measure that cap instead of parley.
+  uint64_t numbers = std::stoull(option(opt, "numbers", "1"));
   int connections = std::stoi(option(opt, "connections", "16"));
   double seconds = std::stod(option(opt, "seconds", "5"));
   uint64_t first_id = std::stoull(option(opt, "first-id", "0"));
@@ -30,7 +34,8 @@ int ingest(const options& opt) {
       webhook_poster poster(to, secret);
       while (clock_type::now() < deadline) {
         auto n = next++;
-        auto status = poster.post(webhook(n, pnid, std::to_string(31610000000 + n % senders)));
+        auto number = std::to_string(std::stoull(pnid) + n % numbers);
+        auto status = poster.post(webhook(n, number, std::to_string(31610000000 + n % senders)));
         auto us = std::chrono::duration<double, std::micro>(clock_type::now() - poster.written_at);
         if (status == 200)
           latencies[static_cast<size_t>(c)].push_back(us.count());

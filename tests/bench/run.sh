@@ -39,16 +39,23 @@ export BENCH_SECRET=bench-secret BENCH_TOKEN=bench-token
 url="http://127.0.0.1:$parley_port/webhooks/meta/whatsapp"
 
 # start_parley LLM_JSON [EXTRA_TOP_LEVEL] [EXTRA_TENANT]: parley on the data
-# directory, a business tenant (every sender is answered), replies to the
-# fake Graph API on $graph_port. The number sends at Meta's upgraded tier
-# (1,000/s): at the default 80/s the replies, not parley, would be measured.
+# directory, $numbers business tenants (every sender is answered), replies to
+# the fake Graph API on $graph_port. Each number sends at Meta's upgraded tier
+# (1,000/s, its most): at the default 80/s, or with one number, Meta's cap
+# and not parley would be measured. The commands go to the first.
+numbers=8
 start_parley() {
+  local tenants=""
+  for i in $(seq 0 $((numbers - 1))); do
+    tenants+="${tenants:+,}
+   {\"id\": \"bench$i\", \"kind\": \"business\", \"channel\": \"meta\", ${3:-}
+    \"phone_number_id\": \"$((1122334455667 + i))\", \"access_token_env\": \"BENCH_TOKEN\",
+    \"messages_per_second\": 1000, \"language\": \"nl\"}"
+  done
   cat > "$data/parley.json" <<JSON
 {"listen": "127.0.0.1:$parley_port", "data_dir": "$data", "llm": $1, ${2:-}
  "meta": {"graph_url": "http://127.0.0.1:$graph_port", "app_secret_env": "BENCH_SECRET"},
- "tenants": [{"id": "bench", "kind": "business", "channel": "meta", ${3:-}
-              "phone_number_id": "1122334455667", "access_token_env": "BENCH_TOKEN",
-              "messages_per_second": 1000, "language": "nl"}]}
+ "tenants": [$tenants]}
 JSON
   : > "$out/parley.log"
   build/parley serve --config "$data/parley.json" 2>> "$out/parley.log" & parley_pid=$!
@@ -85,7 +92,7 @@ proc_stats > "$out/proc_ingest_before.json"
 for c in 1 16 64; do
   commits0=$(metric parley_ingest_commits_total); events0=$(metric parley_webhook_events_total)
   line=$($bench ingest --url "$url" --secret "$BENCH_SECRET" --connections $c \
-         --seconds "$seconds" --label parley --first-id $next)
+         --seconds "$seconds" --label parley --first-id $next --numbers $numbers)
   commits=$(( $(metric parley_ingest_commits_total) - commits0 ))
   events=$(( $(metric parley_webhook_events_total) - events0 ))
   next=$(field "$line" next_id)

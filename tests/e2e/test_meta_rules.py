@@ -117,3 +117,25 @@ class NoTemplate(BusinessSetup):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PacedNumber(BusinessSetup):
+    """A number allowed 2 messages a second (one second's worth at once)."""
+
+    def prepare(self):
+        super().prepare()
+        self.tenant_extra["messages_per_second"] = 2
+
+    def test_chats_waiting_for_the_numbers_rate_are_each_answered_once(self):
+        # Eight customers write at once: beyond the first second's two, the
+        # replies wait in line for the number's next slot, each woken in turn.
+        customers = ["3161234560%d" % i for i in range(8)]
+        for number in customers:
+            self.post(text_webhook("Wat kost knippen?", self.next_id(), number, name="Klant"))
+        texts = self.graph.wait_texts(len(customers))
+        self.assertIsNotNone(texts, "not every customer was answered")
+        self.assertEqual(sorted(b["to"] for _, b in texts), sorted(customers))
+        rows = self.parley.wait_sql(
+            "SELECT count(*) FROM outbox WHERE state = 'sent' AND recipient LIKE '3161234560%'",
+            lambda r: r == [["8"]])
+        self.assertEqual(rows, [["8"]])

@@ -220,6 +220,7 @@ sender_actor::behavior_type fake_sender(sender_actor::pointer self,
   return {
     [=](atom::send, const outbox_item& item) { rec->sent.push_back(item); },
     [=](atom::retry, const std::string&) {},
+    [=](atom::tick, const std::string&) {},
     [=](atom::retry) {},
     [=](atom::send, int64_t, const net::client_response&) {},
     [=](atom::recover) {},
