@@ -28,6 +28,7 @@ struct job {
   std::vector<outcome> outcomes;
   size_t syncs_left = 0;
   bool failed = false;  ///< a statement failed: its transaction rolled back
+  bool setup = false;   ///< the connection's own, not counted as a commit
   clock::time_point sent_at;
 };
 
@@ -136,6 +137,13 @@ struct async_connection::impl : std::enable_shared_from_this<impl> {
       return close("cannot use PostgreSQL's pipeline mode: " + trimmed(PQerrorMessage(conn)));
     state = ready;
     prepared.clear();
+    // Its statements find rows by key, so a plan made once serves every
+    // parameter: without this, PostgreSQL may plan the completion's large
+    // statement afresh at every execution.
+    auto setup = std::make_shared<job>();
+    setup->statements = {{"SET plan_cache_mode = force_generic_plan", {}}};
+    setup->setup = true;
+    send(std::move(setup));
     auto jobs = std::move(waiting);
     waiting.clear();
     for (auto& j : jobs)
@@ -246,7 +254,7 @@ struct async_connection::impl : std::enable_shared_from_this<impl> {
         return close("PostgreSQL answered out of order");
       auto j = next.owner;
       owing.pop_front();
-      if (!segment_failed)
+      if (!segment_failed && !j->setup)
         ++commits;
       segment_failed = false;
       if (--j->syncs_left == 0)

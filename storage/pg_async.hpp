@@ -56,7 +56,7 @@ public:
   /// Runs each statement in a transaction of its own, all in one round trip.
   void run_each(std::vector<statement> statements, done_fn done);
 
-  /// Transactions committed so far (a batch counts once).
+  /// Callers' transactions committed so far (a batch counts once).
   uint64_t commits() const;
 
 private:

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <malloc.h>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -152,6 +153,7 @@ int serve(const std::string& config_path, bool explicit_config) {
               + " with " + std::to_string(cfg->tenants->all().size()) + " tenant(s)"
               + (cfg->llm.enabled() ? ", LLM " + cfg->llm.model : ", no LLM"));
     timespec tick{1, 0};
+    uint64_t seen = 0, trimmed = 0;
     while (true) {
       int sig = sigtimedwait(&signals, nullptr, &tick);
       if (sig == SIGINT || sig == SIGTERM) {
@@ -162,6 +164,14 @@ int serve(const std::string& config_path, bool explicit_config) {
         rc = 70;
         break;
       }
+      // glibc keeps what a burst freed in its arenas: once the messages
+      // stop for a second, the memory goes back to the system.
+      auto done = a.metrics()->completed.load();
+      if (done == seen && done != trimmed) {
+        malloc_trim(0);
+        trimmed = done;
+      }
+      seen = done;
     }
     server.stop();
     a.shutdown();

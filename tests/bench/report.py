@@ -1,6 +1,6 @@
 """Prints the benchmark's table and writes results.json (tests/bench/run.sh).
 
-   python3 tests/bench/report.py OUT_DIR RSS_IDLE_KB RSS_10K_KB RSS_AFTER_KB DRAIN_S
+   python3 tests/bench/report.py OUT_DIR RSS_IDLE_KB RSS_10K_KB RSS_AFTER_KB DRAIN_S RSS_SETTLED_KB
 """
 import json
 import os
@@ -85,15 +85,17 @@ for name, label in (("command", "command `taken`, 10,000 conversations"),
           " %.1f context switches in parley; %d parley threads" % (
               label, c["answered"], c["parley_cpu_us"], c["pg_cpu_us"], c["switches"],
               c["threads"]))
+rss_settled = int(sys.argv[6])
 print("memory: RSS %.1f MB idle, %.1f MB after %d conversations (%.1f KB each),"
-      " %.1f MB after the ingest steps" % (
+      " %.1f MB right after the ingest steps, %.1f MB 3 s later" % (
           rss_idle / 1024, rss_conversations / 1024, conversations, per_conversation,
-          rss_after / 1024))
+          rss_after / 1024, rss_settled / 1024))
 json.dump({"machine": {"cpu": cpu, "cores": os.cpu_count()},
            "ingest": parley, "answering": answering, "http_ceiling": ceiling, "storage_ceiling": storage,
            "command_end_to_end": e2e, "cost_per_message": costs, "live_command_warm_cache": weather, "llm_overhead": llm,
            "rss_kb": {"idle": rss_idle, "after_conversations": rss_conversations,
                       "conversations": conversations,
-                      "per_conversation_kb": per_conversation, "after_ingest": rss_after}},
+                      "per_conversation_kb": per_conversation, "after_ingest": rss_after,
+                      "after_ingest_settled": rss_settled}},
           open(os.path.join(out, "results.json"), "w"), indent=1)
 print("written: %s/results.json" % os.path.join(out))

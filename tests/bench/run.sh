@@ -117,6 +117,10 @@ drain_seconds=$(python3 -c "import time; print(round(time.time() - $drain_start,
 proc_stats > "$out/proc_ingest_after.json"
 echo $(( $(metric parley_messages_completed_total) - completed0 )) > "$out/ingest_answered"
 rss_after=$(rss_kb $parley_pid)
+# Memory a burst took should go back once it is over (parley trims its heap
+# after a second without messages).
+sleep 3
+rss_settled=$(rss_kb $parley_pid)
 stop_parley
 kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
@@ -167,4 +171,5 @@ $bench e2e --url "$url" --secret "$BENCH_SECRET" --graph-port "$graph_port" \
   --rate 1000 --seconds 10 --text weer --first-id 30001000 --label weather > "$out/weather.json"
 stop_parley
 
-python3 tests/bench/report.py "$out" "$rss_idle" "$rss_conversations" "$rss_after" "$drain_seconds"
+python3 tests/bench/report.py "$out" "$rss_idle" "$rss_conversations" "$rss_after" "$drain_seconds" \
+  "$rss_settled"
