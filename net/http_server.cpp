@@ -76,6 +76,7 @@ public:
 
   /// Starts reading, if the limits admit the connection from `address`.
   void run(const std::string& address) {
+    remote_ = address;
     std::weak_ptr<session> weak = shared_from_this();
     auto executor = stream_.get_executor();
     ticket_ = registry_.admit(address, [weak, executor] {
@@ -93,6 +94,7 @@ public:
 private:
   /// Bytes held before they are parsed: a head, a chunk header, a read. A
   /// body goes into its message as it is parsed.
+  std::string remote_;  ///< the peer's address
   static constexpr std::size_t max_buffered = 64 * 1024;
 
   std::string_view buffered() const {
@@ -224,6 +226,7 @@ private:
       req.headers[name] = std::string(field.value());
     }
     req.body = std::move(msg.body());
+    req.remote = remote_;
     // The handler may answer from any thread: hop back onto our strand.
     auto self = shared_from_this();
     respond_fn respond = [self](http_response res) {
@@ -249,6 +252,8 @@ private:
       static_cast<http::status>(res.status), version);
     msg->set(http::field::server, "parley");
     msg->set(http::field::content_type, res.content_type);
+    for (auto& [name, value] : res.headers)
+      msg->insert(name, value);
     msg->keep_alive(keep_alive_);
     msg->body() = std::move(res.body);
     msg->prepare_payload();

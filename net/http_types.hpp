@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace parley::net {
 
@@ -13,6 +15,7 @@ struct http_request {
   std::string target;  ///< path and query
   std::map<std::string, std::string> headers;  ///< lower-case names
   std::string body;
+  std::string remote;  ///< the peer's address, as the socket says
 
   std::string path() const { return target.substr(0, target.find('?')); }
   std::string header(const std::string& lower_name) const {
@@ -22,9 +25,15 @@ struct http_request {
 };
 
 struct http_response {
+  http_response(unsigned status = 200, std::string content_type = "application/json",
+                std::string body = {},
+                std::vector<std::pair<std::string, std::string>> headers = {})
+    : status(status), content_type(std::move(content_type)), body(std::move(body)),
+      headers(std::move(headers)) {}
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< more fields
 };
 
 /// Completes one request. Callable once, from any thread.

@@ -302,6 +302,13 @@ config parse_config(const std::string& text, const env_lookup& env) {
                             {"max_queued_messages", c.max_queued_messages}})
     if (value < 1)
       r.problem(key, "must be >= 1");
+  r.read("trust_proxy", c.trust_proxy);
+  r.object("dashboard", [&](object_reader& d) {
+    d.read("session_s", c.dashboard.session_s);
+    if (c.dashboard.session_s < 60)
+      d.problem("session_s", "must be >= 60");
+    d.not_yet("password_hash_env");
+  });
   r.object("http", [&](object_reader& h) {
     auto& l = c.http;
     h.read("head_timeout_s", l.head_timeout_s);
@@ -363,7 +370,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
     trim_slashes(c.apis.google_api_url);
   });
   r.secret("secret_key_env", c.secret_key, env);
-  for (auto key : {"log_format", "trust_proxy", "dashboard",
+  for (auto key : {"log_format",
                    "hooks", "workflows", "schedules", "context_dir"})
     r.not_yet(key);
   std::vector<tenant_ptr> read;

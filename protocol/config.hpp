@@ -185,6 +185,13 @@ struct config {
   int http_threads = 2;
   std::size_t body_limit = 1 << 20;
   /// The HTTP edge's limits (see net/http_server.hpp for what each bounds).
+  /// Believe X-Forwarded-For and X-Forwarded-Proto from the reverse proxy in
+  /// front (per-address login limits, Secure cookies). Off: a client could
+  /// claim any address with them.
+  bool trust_proxy = false;
+  struct dashboard_settings {
+    int session_s = 43200;  ///< a login lasts this long (12 hours)
+  } dashboard;
   struct http_limits {
     int head_timeout_s = 10;   ///< a request head, from its first byte
     int idle_timeout_s = 60;   ///< a kept-alive connection with nothing asked

@@ -27,7 +27,8 @@ struct admin_actors {
   tenant_registry_actor tenants;    ///< POST/PATCH/DELETE /api/tenants
 };
 
-/// Answers a request whose path starts with /api/.
+/// Answers a request whose path starts with /api/, once the caller has
+/// checked its credentials (dashboard::refuse_api).
 void handle_admin_api(caf::actor_system& sys, const config& cfg,
                       admin_actors actors, net::http_request req,
                       net::respond_fn respond);

@@ -1,5 +1,7 @@
 #include "actors/channels/webhook_listener.hpp"
 
+#include "actors/app/dashboard.hpp"
+
 #include "protocol/time_zone.hpp"
 
 #include "actors/app/admin_api.hpp"
@@ -309,12 +311,22 @@ net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
                                     std::shared_ptr<const connector_board> board) {
   if (!board)
     board = std::make_shared<connector_board>();
-  return [cfg, ingest, metrics, admin, board](net::http_request req,
-                                       net::respond_fn respond) {
+  auto dash = std::make_shared<dashboard>(cfg);
+  return [cfg, ingest, metrics, admin, board, dash](net::http_request req,
+                                                    net::respond_fn respond) {
     auto path = req.path();
-    if (path.compare(0, 5, "/api/") == 0 && admin.gate && admin.storage)
+    if (path.compare(0, 5, "/api/") == 0 && admin.gate && admin.storage) {
+      auto hardened = [respond](net::http_response res) {
+        dashboard::harden(res);
+        respond(std::move(res));
+      };
+      if (auto refusal = dash->refuse_api(req))
+        return hardened(std::move(*refusal));
       return handle_admin_api(admin.gate->home_system(), *cfg, admin,
-                              std::move(req), std::move(respond));
+                              std::move(req), hardened);
+    }
+    if (path == "/dashboard" || path.compare(0, 11, "/dashboard/") == 0)
+      return dash->handle(req, respond);
     if (path == "/webhooks/meta/whatsapp") {
       if (req.method == "GET")
         return respond(verify_subscription(*cfg, req));

@@ -1,0 +1,179 @@
+// parley's dashboard: one page, views chosen by the URL's fragment, data
+// from the admin API with the session cookie. Text is always set as text
+// (never as HTML), so nothing a WhatsApp user wrote can run here.
+"use strict";
+
+let csrf = "";
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "onclick") node.addEventListener("click", value);
+    else if (key === "width") node.style.width = value;  // CSSOM: allowed by the CSP
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({}, options.headers);
+  if (options.method && options.method !== "GET") headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, Object.assign({}, options, { headers, credentials: "same-origin" }));
+  if (res.status === 401) {
+    location.assign("/dashboard/login");
+    throw new Error("logged out");
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.detail || ("HTTP " + res.status));
+  return body;
+}
+
+function when(ms) {
+  return ms ? new Date(ms).toLocaleString() : "";
+}
+
+function show(title, ...content) {
+  const view = document.getElementById("view");
+  view.replaceChildren(el("h1", {}, title), ...content);
+}
+
+function table(headings, rows) {
+  return el("table", {}, el("thead", {}, el("tr", {}, headings.map((h) => el("th", {}, h)))),
+            el("tbody", {}, rows));
+}
+
+async function overview() {
+  const [health, pending, runs] = await Promise.all([
+    fetch("/health").then((r) => r.json()),
+    api("/api/approvals?state=pending"),
+    api("/api/runs?limit=200"),
+  ]);
+  const status = (name, s) => el("tr", {}, el("td", {}, name),
+                                 el("td", { class: s.status }, s.status), el("td", {}, s.detail || ""));
+  const rows = [status("database", health.database), status("LLM", health.llm)];
+  for (const [name, channel] of Object.entries(health.channels || {}))
+    rows.push(status("channel " + name, channel));
+  for (const [tenant, t] of Object.entries(health.tenants || {}))
+    for (const [name, c] of Object.entries(t.connectors || {}))
+      rows.push(status(tenant + " " + name, { status: c.status, detail: c.error || c.last_success || "" }));
+  const hours = new Map();
+  let failures = 0;
+  for (const run of runs.runs) {
+    const hour = new Date(run.created_ms);
+    hour.setMinutes(0, 0, 0);
+    hours.set(hour.getTime(), (hours.get(hour.getTime()) || 0) + 1);
+    if (run.error) failures++;
+  }
+  const perHour = [...hours.entries()].sort((a, b) => b[0] - a[0])
+    .map(([h, n]) => el("tr", {}, el("td", {}, when(h)), el("td", {}, n)));
+  show("Overview",
+       el("p", {}, "Status: ", el("strong", { class: health.status }, health.status),
+          " · pending approvals: ", el("a", { href: "#/approvals" }, pending.approvals.length),
+          " · failures in the last ", runs.runs.length, " runs: ", failures),
+       table(["part", "status", "detail"], rows),
+       el("h2", {}, "Messages per hour"),
+       table(["hour", "messages"], perHour));
+}
+
+async function conversations() {
+  const page = await api("/api/conversations");
+  const rows = page.conversations.map((c) => el("tr", {},
+    el("td", {}, c.tenant),
+    el("td", {}, el("a", { href: "#/conversation/" + encodeURIComponent(c.tenant) + "/" + encodeURIComponent(c.chat) },
+                    c.chat)),
+    el("td", {}, c.group ? "group" : "direct"),
+    el("td", {}, c.messages),
+    el("td", {}, when(c.last_activity_ms)),
+    el("td", {}, c.paused ? "paused" : "")));
+  show("Conversations", table(["tenant", "chat", "kind", "messages", "last activity", ""], rows));
+}
+
+async function conversation(tenant, chat) {
+  const page = await api("/api/conversations/" + encodeURIComponent(tenant) + "/" + encodeURIComponent(chat));
+  const rows = page.messages.slice().reverse().map((m) => el("tr", {},
+    el("td", {}, when(m.created_ms)),
+    el("td", {}, m.who),
+    el("td", {}, m.text),
+    el("td", {}, m.path ? el("span", { class: "path" }, m.path) : ""),
+    el("td", {}, m.run_id ? el("a", { href: "#/run/" + m.run_id }, "trace " + m.run_id) : "")));
+  show(tenant + " / " + chat, table(["when", "who", "text", "path", ""], rows));
+}
+
+async function runs() {
+  const page = await api("/api/runs");
+  const rows = page.runs.map((r) => el("tr", {},
+    el("td", {}, el("a", { href: "#/run/" + r.id }, r.id)),
+    el("td", {}, r.tenant),
+    el("td", {}, el("span", { class: "path" }, r.path)),
+    el("td", {}, r.latency_ms.toFixed(1) + " ms"),
+    el("td", { class: r.error ? "error" : "" }, r.error || ""),
+    el("td", {}, when(r.created_ms))));
+  show("Traces", table(["run", "tenant", "path", "latency", "error", "when"], rows));
+}
+
+async function run(id) {
+  const r = await api("/api/runs/" + encodeURIComponent(id));
+  // The timeline: each model round and tool call, then each part's send.
+  const parts = [];
+  for (const step of r.steps || []) {
+    parts.push(["model round " + step.round, (step.model_latency_us || 0) / 1000, ""]);
+    for (const call of step.calls || [])
+      parts.push(["tool " + call.name, (call.latency_us || 0) / 1000,
+                  call.arguments + (call.error ? " — " + call.error : "") + " → " + call.result_chars + " chars"]);
+  }
+  for (const send of r.send || [])
+    parts.push(["send part " + send.part + " (" + send.state + ")", send.latency_ms || 0,
+                send.error ? send.error : "attempts: " + send.attempts]);
+  const longest = Math.max(r.latency_ms, ...parts.map((p) => p[1]), 1);
+  const rows = parts.map(([what, ms, detail]) => el("tr", {},
+    el("td", {}, what), el("td", {}, ms.toFixed(1) + " ms"), el("td", {}, detail),
+    el("td", {}, el("div", { class: "bar", width: Math.max(0.5, 100 * ms / longest) + "%" }))));
+  show("Trace " + r.id,
+       el("p", {}, el("span", { class: "path" }, r.path), " · ", r.latency_ms.toFixed(1), " ms in all · tenant ",
+          r.tenant, " · sender ", r.sender_hash, r.error ? el("span", { class: "error" }, " · " + r.error) : ""),
+       el("table", { class: "timeline" }, el("tbody", {}, rows)));
+}
+
+async function approvals() {
+  const page = await api("/api/approvals?state=pending");
+  const decide = (id, verb) => async () => {
+    await api("/api/approvals/" + id + "/" + verb, { method: "POST" });
+    approvals();
+  };
+  const rows = page.approvals.map((a) => el("tr", {},
+    el("td", {}, a.id), el("td", {}, a.tenant), el("td", {}, a.kind),
+    el("td", {}, el("code", {}, JSON.stringify(a.arguments))),
+    el("td", {}, a.summary), el("td", {}, when(a.expires_ms)),
+    el("td", {}, el("button", { class: "primary", onclick: decide(a.id, "approve") }, "Approve"), " ",
+       el("button", { onclick: decide(a.id, "deny") }, "Deny"))));
+  show("Approvals", rows.length ? table(["#", "tenant", "kind", "arguments", "summary", "expires", ""], rows)
+                                : el("p", {}, "Nothing waits for approval."));
+}
+
+async function route() {
+  const [, view, ...rest] = (location.hash || "#/overview").split("/");
+  const args = rest.map(decodeURIComponent);
+  const views = { overview, conversations, conversation, runs, run, approvals };
+  try {
+    await (views[view] || overview)(...args);
+  } catch (err) {
+    show("Something went wrong", el("p", { class: "error" }, err.message));
+  }
+}
+
+async function start() {
+  csrf = (await api("/dashboard/session")).csrf;
+  document.getElementById("logout").addEventListener("click", async () => {
+    await fetch("/dashboard/logout", { method: "POST", headers: { "X-CSRF-Token": csrf },
+                                       credentials: "same-origin" });
+    location.assign("/dashboard/login");
+  });
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+start();
