@@ -43,15 +43,17 @@ net::http_response redirect(const std::string& to, unsigned status = 303) {
   return res;
 }
 
-/// A change a browser sends from another site: its Origin (or Sec-Fetch-
-/// Site) says so. Requests without either (curl, scripts) carry no cookie
-/// a victim's browser would add, so they are judged by their credentials.
+/// A change a browser sends from another site: its Sec-Fetch-Site (or,
+/// from an older browser, its Origin) says so. Requests without either
+/// (curl, scripts) carry no cookie a victim's browser would add, so they
+/// are judged by their credentials. Under Referrer-Policy no-referrer a
+/// browser sends "Origin: null" even from this site, which says nothing.
 bool cross_site(const net::http_request& req) {
   auto site = req.header("sec-fetch-site");
-  if (!site.empty() && site != "same-origin" && site != "none")
-    return true;
+  if (!site.empty())
+    return site != "same-origin" && site != "none";
   auto origin = req.header("origin");
-  if (origin.empty())
+  if (origin.empty() || origin == "null")
     return false;
   auto host = req.header("host");
   return origin != "http://" + host && origin != "https://" + host;

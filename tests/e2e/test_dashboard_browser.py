@@ -1,0 +1,73 @@
+"""The dashboard in a real browser: Debian's chromium, driven headless by
+playwright-core (tests/browser/drive.mjs). An operator logs in, finds the
+conversation and the trace of its answer, approves a pending command and
+sees its output reach the person once; a change without the CSRF token, a
+form posted from another site, a frame on another site and a browser
+without the session are all refused. Screenshots: build/screenshots/."""
+
+import json
+import os
+import subprocess
+import unittest
+
+from harness import BIN, OWNER
+from test_approvals import ShellWorkdir
+
+BROWSER_DIR = os.path.join(os.path.dirname(__file__), "..", "browser")
+SHOTS = os.path.join(os.path.dirname(os.path.abspath(BIN)), "screenshots")
+
+
+class DashboardInABrowser(ShellWorkdir):
+    llm_enabled = False
+
+    def drive(self):
+        os.makedirs(SHOTS, exist_ok=True)
+        run = subprocess.run(
+            ["node", os.path.join(BROWSER_DIR, "drive.mjs"),
+             "http://127.0.0.1:%d" % self.parley.port, "admin", SHOTS, OWNER],
+            capture_output=True, text=True, timeout=300, cwd=BROWSER_DIR)
+        self.assertEqual(run.returncode, 0, run.stderr + run.stdout)
+        return json.loads(run.stdout.strip().splitlines()[-1])
+
+    def test_an_operator_follows_a_message_and_approves_a_command(self):
+        self.say("taak: bel de boekhouder")
+        self.assertIn("bel de boekhouder", self.reply(1))
+        self.say("shell: ./count.sh")
+        n = self.approval_in(2)
+
+        seen = self.drive()
+
+        self.assertEqual(seen["first_url"], "/dashboard/login")
+        self.assertIn("not the admin token", seen["wrong_token"])
+        self.assertEqual(seen["overview_title"], "Overview")
+        self.assertTrue(any(OWNER in row for row in seen["conversations"]), seen["conversations"])
+        self.assertIn("command", seen["transcript_paths"])
+        self.assertIn("taak: bel de boekhouder", seen["transcript_texts"])
+        self.assertEqual(seen["trace_title"].split()[0], "Trace")
+        self.assertEqual(seen["trace_path"], "command")
+        self.assertGreaterEqual(seen["trace_bars"], 1)  # the send, at least
+        self.assertEqual(seen["change_without_csrf"], 403)
+        self.assertEqual(len(seen["approvals"]), 1)
+        self.assertIn("./count.sh", seen["approvals"][0])
+        self.assertTrue(seen["approved"])
+        # The click ran the command once, and its output reached the person once.
+        self.assertIn("counted", self.reply(3))
+        self.parley.wait_sql("SELECT count(*) FROM outbox WHERE state = 'pending'",
+                             lambda rows: rows == [["0"]])
+        self.assertEqual(self.runs(), 1)
+        self.assertEqual(sum("counted" in self.graph.body(b) for _, b in self.graph.answered
+                             if isinstance(b, dict) and b.get("type") in ("text", "interactive")), 1)
+        status, body = self.api("GET", "/api/approvals/%d" % n)
+        self.assertEqual((body["state"], body["decided_via"]), ("executed", "http"))
+        # Another site's form reaches the API without the session.
+        self.assertIn(seen["cross_site_post"], (401, 403))
+        # The dashboard refuses to be drawn inside another site's page.
+        self.assertFalse(seen["framed_view"])
+        self.assertNotIn("/dashboard", seen["framed_url"])
+        self.assertEqual(seen["api_without_session"], 401)
+        # No script error and no refusal by the CSP on any page.
+        self.assertEqual(seen["errors"], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
