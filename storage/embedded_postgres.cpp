@@ -307,6 +307,8 @@ embedded_postgres::embedded_postgres(const std::string& data_dir,
 
 embedded_postgres::~embedded_postgres() { stop(); }
 
+std::string postgres_bin_dir() { return find_bin_dir(); }
+
 std::string embedded_postgres::conninfo() const {
   return "host=" + socket_dir_ + " dbname=parley user=parley";
 }

@@ -39,6 +39,10 @@ private:
   int users_fd_ = -1;     ///< shared flock while this process uses the cluster
 };
 
+/// The directory of the distribution's PostgreSQL programs (the newest
+/// under /usr/lib/postgresql, or PARLEY_PG_BIN); throws cluster_error.
+std::string postgres_bin_dir();
+
 /// Takes an exclusive lock on <data_dir>/parley.lock for the lifetime of the
 /// returned descriptor; throws cluster_error if another `parley serve` holds
 /// it.

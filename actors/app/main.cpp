@@ -10,6 +10,7 @@
 
 #include <sys/resource.h>
 #include "protocol/signature.hpp"
+#include "storage/backup.hpp"
 #include "storage/embedded_postgres.hpp"
 #include "storage/migrations.hpp"
 
@@ -457,6 +458,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   replay_cmd->add_option("--url", url, "webhook URL (default: from listen)");
   replay_cmd->add_option("files", files, "payload files")->required();
+  std::string backup_file;
+  auto* backup_cmd = cli.add_subcommand(
+    "backup", "write the whole database to FILE (pg_dump; safe while parley runs)");
+  auto* backup_cfg = add_config(backup_cmd);
+  backup_cmd->add_option("file", backup_file, "where the backup goes")->required();
+  auto* restore_cmd = cli.add_subcommand(
+    "restore", "replace the database with a backup (stop parley serve first)");
+  auto* restore_cfg = add_config(restore_cmd);
+  restore_cmd->add_option("file", backup_file, "a file parley backup wrote")->required();
   auto* migrate_cmd = cli.add_subcommand("migrate", "apply schema migrations");
   auto* migrate_cfg = add_config(migrate_cmd);
   auto* health_cmd = cli.add_subcommand("health", "ask a running parley");
@@ -512,6 +522,27 @@ int main(int argc, char** argv) {
       return connect_google_cli(config_path, google_cfg->count() > 0, tenant, url, google_timeout);
     if (*brief_cmd)
       return brief(config_path, brief_cfg->count() > 0, tenant, brief_send, url);
+    if (*backup_cmd) {
+      auto cfg = load_config(config_path, backup_cfg->count() > 0);
+      auto db = open_database(*cfg, /*quiet=*/true);
+      storage::backup_database(db.conninfo, backup_file);
+      std::cout << "backup written to " << backup_file << "\n";
+      return 0;
+    }
+    if (*restore_cmd) {
+      auto cfg = load_config(config_path, restore_cfg->count() > 0);
+      // The embedded cluster's data directory is locked while parley serve
+      // runs: restoring under a running service would mix two histories.
+      int lock = cfg->database_url.empty() ? storage::lock_data_dir(cfg->data_dir) : -1;
+      auto db = open_database(*cfg, /*quiet=*/true);
+      storage::restore_database(db.conninfo, backup_file);
+      storage::connection conn(db.conninfo);
+      storage::migrate(conn);  // a backup from an older parley is brought up to date
+      std::cout << "restored " << backup_file << "\n";
+      if (lock >= 0)
+        close(lock);
+      return 0;
+    }
     if (*migrate_cmd) {
       auto cfg = load_config(config_path, migrate_cfg->count() > 0);
       auto db = open_database(*cfg);
