@@ -118,6 +118,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   for (int i = 0; i < cfg->senders; ++i) {
     sender_options so;
     so.pacer = pacer;
+    so.send_latency = metrics_->send;
     so.transport = transport;
     so.console = opts.console;
     so.channels = channels_;

@@ -103,4 +103,34 @@ ingest(ingest_actor::stateful_pointer<ingest_state> self,
   };
 }
 
+void ingest_metrics::count(const std::string& tenant, const completion& c) {
+  std::lock_guard<std::mutex> lock(tenants_mutex_);
+  auto& t = tenants_[tenant];
+  t.messages++;
+  if (c.path != answer_path::silent && c.path != answer_path::ignored)
+    t.replies++;
+  if (!c.error.empty())
+    t.failures++;
+  if (c.approval_id != 0)
+    t.approvals++;
+}
+
+std::string ingest_metrics::tenant_text() const {
+  std::lock_guard<std::mutex> lock(tenants_mutex_);
+  std::string out;
+  auto family = [&](const char* name, const char* help, uint64_t per_tenant::*field) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n";
+    for (auto& [tenant, t] : tenants_)
+      out += std::string(name) + "{tenant=\"" + tenant + "\"} " + std::to_string(t.*field) + "\n";
+  };
+  family("parley_tenant_messages_total", "Messages done with, by tenant.", &per_tenant::messages);
+  family("parley_tenant_replies_total", "Messages answered, by tenant.", &per_tenant::replies);
+  family("parley_tenant_failures_total",
+         "Messages the LLM failed on (answered by the fallback), by tenant.",
+         &per_tenant::failures);
+  family("parley_tenant_approvals_total", "Approvals asked for, by tenant.",
+         &per_tenant::approvals);
+  return out;
+}
+
 } // namespace parley

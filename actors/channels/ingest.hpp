@@ -5,8 +5,14 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include "protocol/histogram.hpp"
+
+#include <array>
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 namespace parley {
@@ -23,6 +29,25 @@ struct ingest_metrics {
   std::atomic<bool> storage_ok{true};
   /// What the HTTP edge refused or cut short.
   std::shared_ptr<net::edge_counters> edge = std::make_shared<net::edge_counters>();
+  /// From a webhook's arrival to its acknowledgement (stored).
+  latency_histogram ack;
+  /// From a message's commit to its answer's (by path: command, llm, ...).
+  std::array<latency_histogram, 6> reply;
+  latency_histogram llm;  ///< one call to the model
+  latency_histogram tool; ///< one tool call of the agent loop
+  /// One request to the Graph API or Evolution (shared with the senders).
+  std::shared_ptr<latency_histogram> send = std::make_shared<latency_histogram>();
+  /// Per tenant: messages done with, replies, LLM failures (answered by the
+  /// fallback), approvals asked.
+  void count(const std::string& tenant, const completion& c);
+  std::string tenant_text() const;
+
+private:
+  struct per_tenant {
+    uint64_t messages = 0, replies = 0, failures = 0, approvals = 0;
+  };
+  mutable std::mutex tenants_mutex_;
+  std::map<std::string, per_tenant> tenants_;
 };
 
 struct ingest_state {

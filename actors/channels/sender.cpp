@@ -179,7 +179,11 @@ struct sender_core {
     if (!req)
       return answered(item.id, cannot);
     sender_actor me = caf::actor_cast<sender_actor>(self);
-    st().transport(std::move(*req), [me, id = item.id](net::client_response res) {
+    auto latency = st().send_latency;
+    auto started = steady_us();
+    st().transport(std::move(*req), [me, id = item.id, latency, started](net::client_response res) {
+      if (latency)
+        latency->observe_us(steady_us() - started);
       caf::anon_send(me, atom::send_v, id, std::move(res));
     });
   }
@@ -381,6 +385,7 @@ sender(sender_actor::stateful_pointer<sender_state> self,
                                                                      std::move(conninfo));
   st.transport = opts.transport;
   st.pacer = opts.pacer ? opts.pacer : std::make_shared<number_pacer>();
+  st.send_latency = opts.send_latency;
   sender_core core{self, cfg, opts.console};
   if (opts.recover)
     self->send(self, atom::recover_v);

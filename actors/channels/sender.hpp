@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "net/client_types.hpp"
 #include "protocol/config.hpp"
+#include "protocol/histogram.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -39,6 +40,8 @@ struct sender_options {
   std::shared_ptr<number_pacer> pacer;
   /// Its database worker; null: the sender spawns its own (detached, linked).
   outbox_keeper_actor keeper;
+  /// Where each send's latency is observed; null in tests that skip /metrics.
+  std::shared_ptr<latency_histogram> send_latency;
 };
 
 /// A chat's head row on its way out.
@@ -52,6 +55,7 @@ struct sender_state {
   outbox_keeper_actor keeper;
   send_transport transport;
   std::shared_ptr<number_pacer> pacer;
+  std::shared_ptr<latency_histogram> send_latency;
   std::map<std::string, std::deque<outbox_item>> queues;  ///< per chat
   std::set<std::string> backing_off;  ///< chats waiting for a retry or a slot
   /// Per business number, the chats waiting for its next send slot, first

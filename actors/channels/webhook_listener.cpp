@@ -142,16 +142,19 @@ net::http_response verify_subscription(const config& cfg,
 }
 
 /// Answers once the batch is committed: 200, or 503 so the sender retries.
-void commit_then_respond(const ingest_actor& ingest,
+void commit_then_respond(const ingest_actor& ingest, std::shared_ptr<ingest_metrics> metrics,
                          std::vector<storage::event_row> rows,
                          net::respond_fn respond) {
   webhook_batch batch;
   batch.rows = std::move(rows);
-  batch.on_commit = [respond](ingest_ack ack) {
+  auto arrived = steady_us();
+  batch.on_commit = [respond, metrics, arrived](ingest_ack ack) {
     if (!ack.stored)
       return respond(net::json_error(503, "storage_unavailable",
                                      "the event could not be stored; "
                                      "deliver it again later"));
+    if (metrics)
+      metrics->ack.observe_us(steady_us() - arrived);
     nlohmann::json j = {{"status", "ok"},
                         {"stored", ack.fresh},
                         {"duplicates", ack.duplicates}};
@@ -161,7 +164,8 @@ void commit_then_respond(const ingest_actor& ingest,
 }
 
 void receive_evolution(const config& cfg, const ingest_actor& ingest,
-                       net::http_request req, net::respond_fn respond) {
+                       std::shared_ptr<ingest_metrics> metrics, net::http_request req,
+                       net::respond_fn respond) {
   if (cfg.evolution.api_key.empty())
     return respond(net::json_error(401, "unauthorized",
                                    "no Evolution API key is configured "
@@ -173,12 +177,13 @@ void receive_evolution(const config& cfg, const ingest_actor& ingest,
   auto parsed = evolution::parse_webhook(req.body);
   if (!parsed.ok)
     return respond(net::json_error(400, "malformed", parsed.error));
-  commit_then_respond(ingest, evolution_event_rows(cfg, parsed.items),
+  commit_then_respond(ingest, std::move(metrics), evolution_event_rows(cfg, parsed.items),
                       std::move(respond));
 }
 
 void receive_meta(const config& cfg, const ingest_actor& ingest,
-                  net::http_request req, net::respond_fn respond) {
+                  std::shared_ptr<ingest_metrics> metrics, net::http_request req,
+                  net::respond_fn respond) {
   if (cfg.meta.app_secret.empty())
     return respond(net::json_error(401, "invalid_signature",
                                    "no app secret is configured "
@@ -195,7 +200,7 @@ void receive_meta(const config& cfg, const ingest_actor& ingest,
   auto parsed = meta::parse_webhook(req.body);
   if (!parsed.ok)
     return respond(net::json_error(400, "malformed", parsed.error));
-  commit_then_respond(ingest, meta_event_rows(cfg, parsed.items),
+  commit_then_respond(ingest, std::move(metrics), meta_event_rows(cfg, parsed.items),
                       std::move(respond));
 }
 
@@ -299,6 +304,24 @@ net::http_response metrics_text(const ingest_metrics& m) {
         {"bad_request", e.bad_requests.load()}})
     out += std::string("parley_http_refused_total{reason=\"") + reason + "\"} "
            + std::to_string(value) + "\n";
+  auto histogram = [&](const char* name, const char* help) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " histogram\n";
+  };
+  histogram("parley_ack_seconds", "From a webhook's arrival to its acknowledgement (stored).");
+  out += m.ack.text("parley_ack_seconds", "");
+  histogram("parley_reply_seconds",
+            "From a message's commit to its answer's, by the path it took.");
+  for (size_t p = 0; p < m.reply.size(); ++p)
+    if (m.reply[p].count() > 0)
+      out += m.reply[p].text("parley_reply_seconds",
+                             "path=\"" + to_string(static_cast<answer_path>(p)) + "\"");
+  histogram("parley_llm_seconds", "One call to the model.");
+  out += m.llm.text("parley_llm_seconds", "");
+  histogram("parley_send_seconds", "One request to the Graph API or Evolution.");
+  out += m.send->text("parley_send_seconds", "");
+  histogram("parley_tool_seconds", "One tool call of the agent loop.");
+  out += m.tool.text("parley_tool_seconds", "");
+  out += m.tenant_text();
   return {200, "text/plain; version=0.0.4", out};
 }
 
@@ -331,13 +354,13 @@ net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
       if (req.method == "GET")
         return respond(verify_subscription(*cfg, req));
       if (req.method == "POST")
-        return receive_meta(*cfg, ingest, std::move(req), std::move(respond));
+        return receive_meta(*cfg, ingest, metrics, std::move(req), std::move(respond));
       return respond(net::json_error(405, "method_not_allowed",
                                      "use GET or POST"));
     }
     if (path == "/webhooks/evolution") {
       if (req.method == "POST")
-        return receive_evolution(*cfg, ingest, std::move(req), std::move(respond));
+        return receive_evolution(*cfg, ingest, metrics, std::move(req), std::move(respond));
       return respond(net::json_error(405, "method_not_allowed", "use POST"));
     }
     if (path == "/oauth/google/callback" && req.method == "GET" && admin.gate)

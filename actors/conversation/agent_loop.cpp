@@ -184,6 +184,8 @@ void run_round(self_ptr self, const agent_context& ctx, std::vector<tool_call> c
     run_call(self, ctx, round->calls[i], [=](std::string result) {
       auto& c = self->state.trace[at].calls[i];
       c.latency_us = steady_us() - started;
+      if (ctx.deps->metrics)
+        ctx.deps->metrics->tool.observe_us(c.latency_us);
       c.result_chars = result.size();
       c.error = result.rfind("error", 0) == 0 || result.rfind("not run", 0) == 0
                 || result.rfind("{\"error\"", 0) == 0;
@@ -211,6 +213,8 @@ void ask(self_ptr self, const agent_context& ctx) {
       [=](const llm_answer& a) {
         auto& st = self->state;
         st.trace.push_back({steady_us() - st.asked_us, {}});
+        if (ctx.deps->metrics)
+          ctx.deps->metrics->llm.observe_us(st.trace.back().model_latency_us);
         if (!a.calls.empty() && !st.req.tools.empty())
           return run_round(self, ctx, a.calls);
         turn_outcome out;
@@ -226,6 +230,8 @@ void ask(self_ptr self, const agent_context& ctx) {
       [=](const caf::error& err) {
         auto& st = self->state;
         st.trace.push_back({steady_us() - st.asked_us, {}});
+        if (ctx.deps->metrics)
+          ctx.deps->metrics->llm.observe_us(st.trace.back().model_latency_us);
         turn_outcome out;
         out.error = describe(err);
         if (st.acted && !st.action_report.empty()) {  // the action ran: its report is the answer

@@ -44,8 +44,13 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
       log::info("text " + st.key.tenant + "/" + log::who(c.message.sender)
                 + " [" + to_string(c.path) + "] \"" + c.message.text
                 + "\" -> \"" + r.reply + "\"");
-    if (r.applied && deps.metrics)
+    if (r.applied && deps.metrics) {
       deps.metrics->completed++;
+      deps.metrics->count(st.key.tenant, c);
+      if (c.message.received_ms > 0)
+        deps.metrics->reply[static_cast<size_t>(c.path)].observe_us(
+          (wall_ms() - c.message.received_ms) * 1000);
+    }
     // Memory not read yet holds nothing to append to: storage has the
     // exchange, and the first read will bring it.
     if (r.applied && st.loaded && c.path != answer_path::ignored) {
