@@ -2,10 +2,10 @@
 // dashboard as an operator would, and prints what it saw as one JSON object
 // for tests/e2e/test_dashboard_browser.py to judge. Screenshots of each page
 // go to SHOTS.
-//   node drive.mjs BASE_URL ADMIN_TOKEN SHOTS_DIR CHAT
+//   node drive.mjs BASE_URL ADMIN_TOKEN SHOTS_DIR CHAT API_TENANT
 import { chromium } from "playwright-core";
 
-const [base, token, shots, chat] = process.argv.slice(2);
+const [base, token, shots, chat, apiTenant] = process.argv.slice(2);
 const seen = {};
 const timeout = 20000;
 
@@ -74,6 +74,30 @@ try {
   await page.click("#view button.primary");
   await page.waitForSelector("#view p:text('Nothing waits for approval.')");
   seen.approved = true;
+
+  // The tenants; an API-managed business's service, first too short (the
+  // problem shows next to the field), then right.
+  await page.goto(base + "/dashboard/#/tenants");
+  await page.waitForSelector("#view tbody tr");
+  seen.tenants = await page.$$eval("#view tbody tr", (rows) => rows.map((r) => r.innerText));
+  await page.goto(base + "/dashboard/#/tenant/" + encodeURIComponent(apiTenant));
+  await page.waitForSelector("#field-business");
+  const business = JSON.parse(await page.inputValue("#field-business"));
+  business.services[0].minutes = 2;
+  await page.fill("#field-business", JSON.stringify(business, null, 2));
+  await page.click("#save");
+  await page.waitForSelector("#problem-business:not(:empty)");
+  seen.business_problem = await page.textContent("#problem-business");
+  await page.screenshot({ path: shots + "/tenant-invalid.png", fullPage: true });
+  business.services[0].minutes = 45;
+  await page.fill("#field-business", JSON.stringify(business, null, 2));
+  await page.click("#save");
+  await page.waitForSelector("#saved:text-matches('^Saved')");
+  seen.business_saved = await page.textContent("#saved");
+  await page.screenshot({ path: shots + "/tenant-saved.png", fullPage: true });
+  await page.goto(base + "/dashboard/#/decisions");
+  await page.waitForSelector("#view h1:text('Group decisions')");
+  seen.decisions_page = await page.textContent("#view p, #view table");
 
   // Another site: a form it posts carries no session (SameSite=Strict), and
   // a frame of the dashboard is not drawn.

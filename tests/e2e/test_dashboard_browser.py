@@ -13,6 +13,12 @@ import unittest
 from harness import BIN, OWNER
 from test_approvals import ShellWorkdir
 
+# An API-managed business: the one the dashboard may edit.
+DESK = {"id": "desk", "kind": "business", "channel": "meta", "phone_number_id": "3330000000077",
+        "access_token_env": "WA_TOKEN", "language": "nl", "timezone": "Europe/Amsterdam",
+        "business": {"name": "Fietsenmaker Jan",
+                     "services": [{"name": "Band plakken", "minutes": 20, "price": "15 EUR"}],
+                     "hours": {"mo": ["09:00-17:00"]}}}
 BROWSER_DIR = os.path.join(os.path.dirname(__file__), "..", "browser")
 SHOTS = os.path.join(os.path.dirname(os.path.abspath(BIN)), "screenshots")
 
@@ -20,11 +26,11 @@ SHOTS = os.path.join(os.path.dirname(os.path.abspath(BIN)), "screenshots")
 class DashboardInABrowser(ShellWorkdir):
     llm_enabled = False
 
-    def drive(self):
+    def drive(self, api_tenant):
         os.makedirs(SHOTS, exist_ok=True)
         run = subprocess.run(
             ["node", os.path.join(BROWSER_DIR, "drive.mjs"),
-             "http://127.0.0.1:%d" % self.parley.port, "admin", SHOTS, OWNER],
+             "http://127.0.0.1:%d" % self.parley.port, "admin", SHOTS, OWNER, api_tenant],
             capture_output=True, text=True, timeout=300, cwd=BROWSER_DIR)
         self.assertEqual(run.returncode, 0, run.stderr + run.stdout)
         return json.loads(run.stdout.strip().splitlines()[-1])
@@ -35,7 +41,12 @@ class DashboardInABrowser(ShellWorkdir):
         self.say("shell: ./count.sh")
         n = self.approval_in(2)
 
-        seen = self.drive()
+        status, body = self.parley.request(
+            "POST", "/api/tenants", json.dumps(DESK).encode(),
+            {"Authorization": "Bearer admin", "Content-Type": "application/json"})
+        self.assertEqual(status, 201, body)
+
+        seen = self.drive(DESK["id"])
 
         self.assertEqual(seen["first_url"], "/dashboard/login")
         self.assertIn("not the admin token", seen["wrong_token"])
@@ -59,6 +70,16 @@ class DashboardInABrowser(ShellWorkdir):
                              if isinstance(b, dict) and b.get("type") in ("text", "interactive")), 1)
         status, body = self.api("GET", "/api/approvals/%d" % n)
         self.assertEqual((body["state"], body["decided_via"]), ("executed", "http"))
+        # The tenants, and the API-managed business's service: refused too
+        # short with the problem next to the field, then saved.
+        self.assertTrue(any("desk" in row and "the API" in row for row in seen["tenants"]))
+        self.assertTrue(any("ops" in row and "read-only" in row for row in seen["tenants"]))
+        self.assertIn("business.services[0].minutes: must be between 5 and 720",
+                      seen["business_problem"])
+        self.assertIn("Saved", seen["business_saved"])
+        status, body = self.api("GET", "/api/tenants/desk")
+        self.assertEqual(body["config"]["business"]["services"][0]["minutes"], 45)
+        self.assertIn("No group message was judged yet.", seen["decisions_page"])
         # Another site's form reaches the API without the session.
         self.assertIn(seen["cross_site_post"], (401, 403))
         # The dashboard refuses to be drawn inside another site's page.

@@ -132,7 +132,8 @@ class Replies(ParleyTestCase):
         self.assertIsNotNone(self.graph.wait_texts(2))
         status, body = self.parley.request("GET", "/metrics")
         self.assertEqual(status, 200)
-        metrics = {line.split()[0]: int(line.split()[1]) for line in body.decode().splitlines()
+        # Prometheus values are floats (histogram sums have fractions).
+        metrics = {line.split()[0]: float(line.split()[1]) for line in body.decode().splitlines()
                    if line and not line.startswith("#")}
         self.assertEqual(metrics["parley_webhook_events_total"], 2)
         self.assertEqual(metrics["parley_webhook_duplicates_total"], 1)

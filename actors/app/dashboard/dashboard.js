@@ -154,10 +154,116 @@ async function approvals() {
                                 : el("p", {}, "Nothing waits for approval."));
 }
 
+async function decisions() {
+  const page = await api("/api/decisions");
+  const rows = page.decisions.map((d) => el("tr", {},
+    el("td", {}, when(d.created_ms)), el("td", {}, d.tenant), el("td", {}, d.chat),
+    el("td", {}, d.sender_name), el("td", {}, d.message),
+    el("td", {}, Number(d.score).toFixed(2) + " / " + Number(d.threshold).toFixed(2)),
+    el("td", {}, d.method), el("td", {}, d.reason),
+    el("td", { class: d.replied ? "ok" : "" }, d.replied ? "replied" : "silent")));
+  show("Group decisions", rows.length
+    ? table(["when", "tenant", "group", "who", "message", "score / threshold", "method", "reason", ""], rows)
+    : el("p", {}, "No group message was judged yet."));
+}
+
+async function tenants() {
+  const page = await api("/api/tenants");
+  const rows = page.tenants.map((t) => el("tr", {},
+    el("td", {}, el("a", { href: "#/tenant/" + encodeURIComponent(t.id) }, t.id)),
+    el("td", {}, t.config.kind || "personal"), el("td", {}, t.config.channel || "meta"),
+    el("td", {}, t.managed_by === "file" ? "the config file (read-only here)" : "the API")));
+  show("Tenants", table(["tenant", "kind", "channel", "managed by"], rows));
+}
+
+// The settings the dashboard edits, and which tenants have them; the rest
+// of a tenant stays as it is.
+const editable = [
+  ["system_prompt", "System prompt", "textarea", () => true],
+  ["bot_name", "Bot name", "text", () => true],
+  ["relevance_threshold", "Relevance threshold (0–1)", "number", (c) => c.channel === "evolution"],
+  ["policy", "Policy", ["observe", "draft", "act_with_approval", "trusted_auto"], () => true],
+  ["business", "Business block (JSON)", "json", (c) => c.kind === "business"],
+];
+
+async function tenant(id) {
+  const t = await api("/api/tenants/" + encodeURIComponent(id));
+  if (t.managed_by === "file") {
+    show("Tenant " + id, el("p", {}, "Set in the configuration file; change it there."),
+         el("pre", {}, JSON.stringify(t.config, null, 2)));
+    return;
+  }
+  const fields = {};
+  const problems = {};
+  const mine = editable.filter((e) => e[3](t.config));
+  const rows = mine.map(([key, label, kind]) => {
+    const value = t.config[key];
+    let input;
+    if (Array.isArray(kind)) {
+      input = el("select", { id: "field-" + key }, kind.map((k) => el("option", { value: k }, k)));
+      input.value = value || "observe";
+    } else if (kind === "textarea" || kind === "json") {
+      input = el("textarea", { id: "field-" + key, rows: kind === "json" ? 8 : 4, cols: 70 });
+      input.value = kind === "json" ? (value ? JSON.stringify(value, null, 2) : "") : (value || "");
+    } else {
+      // Text, not type=number: a value out of range reaches the server,
+      // whose problem is shown next to the field.
+      input = el("input", { id: "field-" + key, type: "text",
+                            inputmode: kind === "number" ? "decimal" : "text" });
+      input.value = value === undefined ? "" : String(value);
+    }
+    fields[key] = [input, kind];
+    problems[key] = el("span", { class: "error", id: "problem-" + key });
+    return el("tr", {}, el("th", {}, el("label", { for: "field-" + key }, label)),
+              el("td", {}, input, " ", problems[key]));
+  });
+  const status = el("p", { id: "saved" });
+  const save = async () => {
+    for (const p of Object.values(problems)) p.textContent = "";
+    status.textContent = "";
+    const patch = {};
+    for (const [key, [input, kind]] of Object.entries(fields)) {
+      const text = input.value;
+      if (kind === "json") {
+        if (!text.trim()) continue;
+        try { patch[key] = JSON.parse(text); } catch (e) { problems[key].textContent = "not JSON: " + e.message; return; }
+      } else if (kind === "number") {
+        if (text.trim() !== "") patch[key] = Number(text);
+      } else if (text !== "" || t.config[key] !== undefined) {
+        patch[key] = text;
+      }
+    }
+    const res = await fetch("/api/tenants/" + encodeURIComponent(id), {
+      method: "PATCH", credentials: "same-origin",
+      headers: { "Content-Type": "application/merge-patch+json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(patch),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (res.ok) {
+      status.textContent = "Saved; in force from the next message.";
+      return;
+    }
+    // Each problem names its key: it is shown next to its field.
+    let placed = false;
+    for (const problem of body.problems || []) {
+      const key = mine.map((e) => e[0]).find((k) => problem === k || problem.startsWith(k + ":")
+                                                     || problem.startsWith(k + ".") || problem.startsWith(k + "["));
+      if (key) {
+        problems[key].textContent = (problems[key].textContent ? problems[key].textContent + "; " : "") + problem;
+        placed = true;
+      }
+    }
+    if (!placed) status.textContent = body.detail || ("HTTP " + res.status);
+  };
+  show("Tenant " + id, el("table", {}, el("tbody", {}, rows)),
+       el("p", {}, el("button", { class: "primary", id: "save", onclick: save }, "Save")), status);
+}
+
 async function route() {
   const [, view, ...rest] = (location.hash || "#/overview").split("/");
   const args = rest.map(decodeURIComponent);
-  const views = { overview, conversations, conversation, runs, run, approvals };
+  const views = { overview, conversations, conversation, runs, run, approvals, decisions, tenants,
+                  tenant };
   try {
     await (views[view] || overview)(...args);
   } catch (err) {
