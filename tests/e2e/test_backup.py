@@ -32,6 +32,11 @@ class BackupRestore(ShellWorkdir):
         self.assertIn("bel de boekhouder", self.reply(1))
         self.say("shell: ./count.sh")
         n = self.approval_in(2)
+        # The backup is taken once both replies are recorded as sent: a row
+        # still in flight when pg_dump reads it is, after a restore, sent
+        # again (the restored database cannot know it arrived).
+        self.parley.wait_sql("SELECT count(*) FROM outbox WHERE state <> 'sent'",
+                             lambda rows: rows == [["0"]])
         dump = os.path.join(self.tmp, "parley.backup")
 
         # A backup while the service runs.
