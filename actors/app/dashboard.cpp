@@ -2,13 +2,13 @@
 
 #include "actors/app/dashboard_files.hpp"
 #include "protocol/google_api.hpp"
+#include "protocol/types.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/url.hpp"
 #include "storage/secret_key.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <chrono>
 #include <cstring>
 
 namespace parley {
@@ -17,11 +17,9 @@ namespace {
 
 const std::string cookie_name = "parley_session";
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::steady_clock::now().time_since_epoch())
-    .count();
-}
+/// Sessions and failed log-ins are timed on the monotonic clock: a step of
+/// the wall clock neither ends nor prolongs them.
+int64_t now_ms() { return steady_us() / 1000; }
 
 const dashboard_file* file_named(const std::string& name) {
   for (auto& f : dashboard_files())
