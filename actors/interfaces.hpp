@@ -94,8 +94,8 @@ using llm_actor = caf::typed_actor<
   // status, bad body).
   caf::replies_to<atom::generate, llm_request>::with<llm_answer>>;
 
-/// The OUTBOX KEEPER: a detached actor with its own connection, one per
-/// sender (linked to it): the sender's database work, in steps.
+/// The OUTBOX KEEPER: one per sender (linked to it), with an asynchronous
+/// connection on an event loop: the sender's database work, in steps.
 using outbox_keeper_actor = caf::typed_actor<
   // Records the outcomes, then marks the rows to send in flight; the rows
   // still pending, free to go (store::outbox_step).
@@ -103,7 +103,11 @@ using outbox_keeper_actor = caf::typed_actor<
     std::vector<outbox_claim>>,
   // Outbox rows of these channels not yet sent, for recovery.
   caf::replies_to<atom::pending, std::vector<std::string>>::with<
-    std::vector<outbox_item>>>;
+    std::vector<outbox_item>>,
+  // Internal: the database's answer to request N, from the event loop.
+  caf::reacts_to<atom::done, uint64_t, std::vector<outbox_claim>>,
+  caf::reacts_to<atom::done, uint64_t, std::vector<outbox_item>>,
+  caf::reacts_to<atom::done, uint64_t, caf::error>>;
 
 /// The SENDER: owns the outbox rows it is given; delivers them in order per
 /// chat, retrying with back-off. It never blocks: the sends run on the
@@ -166,6 +170,14 @@ using evolution_admin_actor = caf::typed_actor<
   caf::replies_to<atom::connect, std::string, std::string>::with<instance_report>,
   // instance -> its state, and the pairing codes while it is not open.
   caf::replies_to<atom::status, std::string>::with<instance_report>>;
+
+/// The CONTEXT HUB: the markdown folders the owner's agent reads tier by
+/// tier and saves ideas to. Detached: it reads files.
+using context_hub_actor = caf::typed_actor<
+  // (tool name, arguments as JSON) -> the tool's result for the model.
+  caf::replies_to<atom::run, std::string, std::string>::with<std::string>,
+  // identity/soul.md, put before the owner tenant's system prompt; "" if none.
+  caf::replies_to<atom::load>::with<std::string>>;
 
 /// A SHELL CONNECTOR: one per tenant with a `shell` block; runs argv arrays
 /// that the policy gate has cleared, never through a shell.
@@ -273,6 +285,32 @@ using tenant_registry_actor = caf::typed_actor<
   caf::replies_to<atom::put, std::string, std::string>::with<tenant_change>,
   // Removes tenant `id`; its history (conversations, bookings) stays.
   caf::replies_to<atom::remove, std::string>::with<tenant_change>>;
+
+/// The WORKFLOW RUNNER: stores each trigger and scheduled firing as a
+/// durable event and runs its workflow's steps in order, each step's
+/// outcome recorded so that none is done twice; answers the events API.
+/// Detached: it owns a connection (the rate is low).
+using workflow_runner_actor = caf::typed_actor<
+  // (kind, name, workflow, dedup key, payload JSON) -> (event id, new):
+  // stored before the answer; a repeated key gets the first event's id.
+  caf::replies_to<atom::trigger, std::string, std::string, std::string, std::string,
+                  std::string>::with<int64_t, bool>,
+  // GET /api/events: (kind, status, before, limit) -> the page as JSON.
+  caf::replies_to<atom::list, std::string, std::string, int64_t, int32_t>::with<std::string>,
+  // GET /api/events/{id} -> the event as JSON; not_found.
+  caf::replies_to<atom::inspect, int64_t>::with<std::string>,
+  // POST /api/events/{id}/retry -> the event as JSON; conflict unless failed.
+  caf::replies_to<atom::retry, int64_t>::with<std::string>,
+  // A schedule's latest recorded firing (ms), 0 for none.
+  caf::replies_to<atom::status, std::string>::with<int64_t>,
+  // Internal: run what is due.
+  caf::reacts_to<atom::tick>>;
+
+/// The CRON SCHEDULES: each configured schedule's firings, recorded through
+/// the workflow runner before they run.
+using cron_actor = caf::typed_actor<
+  // Internal: look at the clock and fire what is due.
+  caf::reacts_to<atom::tick>>;
 
 /// The SCHEDULER: fires each tenant's morning brief at brief_at local time,
 /// once a day, and catches up a missed one at start-up.

@@ -141,7 +141,7 @@ typename Inspector::result_type inspect(Inspector& f, completion_outcome& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_request& x) {
   return f(caf::meta::type_name("llm_request"), x.system_prompt, x.messages,
-           x.tools, x.rounds);
+           x.tools, x.rounds, x.run_id);
 }
 
 template <class Inspector>
@@ -167,7 +167,8 @@ typename Inspector::result_type inspect(Inspector& f, tool_call& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_answer& x) {
-  return f(caf::meta::type_name("llm_answer"), x.text, x.calls);
+  return f(caf::meta::type_name("llm_answer"), x.text, x.calls, x.prompt_tokens,
+           x.completion_tokens);
 }
 
 template <class Inspector>
@@ -380,3 +381,4 @@ CAF_ADD_ATOM(parley, parley::atom, reply, "reply")
 CAF_ADD_ATOM(parley, parley::atom, mirror, "mirror")
 CAF_ADD_ATOM(parley, parley::atom, done, "done")
 CAF_ADD_ATOM(parley, parley::atom, inspect, "inspect")
+CAF_ADD_ATOM(parley, parley::atom, trigger, "trigger")

@@ -1,7 +1,9 @@
 #include "protocol/config.hpp"
 
+#include "protocol/automation_reader.hpp"
 #include "protocol/business_reader.hpp"
 #include "protocol/config_reader.hpp"
+#include "protocol/password.hpp"
 #include "protocol/shell_rules.hpp"
 #include "protocol/time_zone.hpp"
 
@@ -307,7 +309,12 @@ config parse_config(const std::string& text, const env_lookup& env) {
     d.read("session_s", c.dashboard.session_s);
     if (c.dashboard.session_s < 60)
       d.problem("session_s", "must be >= 60");
-    d.not_yet("password_hash_env");
+    auto var = d.secret("password_hash_env", c.dashboard.password_hash, env);
+    if (!var.empty() && c.dashboard.password_hash.empty())
+      d.problem("password_hash_env", "the environment variable " + var + " is not set");
+    else if (!var.empty() && !password::recognised(c.dashboard.password_hash))
+      d.problem("password_hash_env", "the value of " + var + " is not an Argon2id or scrypt"
+                " hash (make one with `parley hash-password`)");
   });
   r.object("http", [&](object_reader& h) {
     auto& l = c.http;
@@ -370,9 +377,9 @@ config parse_config(const std::string& text, const env_lookup& env) {
     trim_slashes(c.apis.google_api_url);
   });
   r.secret("secret_key_env", c.secret_key, env);
-  for (auto key : {"log_format",
-                   "hooks", "workflows", "schedules", "context_dir"})
-    r.not_yet(key);
+  r.read("log_format", c.log_format);
+  if (c.log_format != "text" && c.log_format != "json")
+    r.problem("log_format", "must be \"text\" or \"json\"");
   std::vector<tenant_ptr> read;
   bool wants_google = false;
   r.objects("tenants", [&](object_reader& tr, size_t) {
@@ -384,6 +391,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   });
   for (auto& t : read)
     c.tenants->put(*t, /*from_file=*/true);
+  read_automation(r, c, env);
   if (wants_google && (c.apis.google_client_id.empty() || c.apis.google_client_secret.empty()))
     r.problem("google", google_needed);
   r.finish();

@@ -4,6 +4,7 @@
 // never in the file: keys ending in `_env` name environment variables, which
 // are resolved here through the lookup function the caller passes.
 
+#include "protocol/automation.hpp"
 #include "protocol/business.hpp"
 #include "protocol/calendar_source.hpp"
 #include "protocol/tenant_directory.hpp"
@@ -173,6 +174,7 @@ struct config {
   connectors_config connectors;
   brief_config brief;
   apis_config apis;
+  automation_config automation;  ///< hooks, workflows, schedules, the context hub
   std::string public_url;        ///< how the world reaches parley; "" = http://<listen>
   std::string secret_key;        ///< base64, from secret_key_env; "" = <data_dir>/secret.key
 
@@ -189,8 +191,13 @@ struct config {
   /// front (per-address login limits, Secure cookies). Off: a client could
   /// claim any address with them.
   bool trust_proxy = false;
+  /// "text" (a sentence a line) or "json" (one object a line, with the run).
+  std::string log_format = "text";
   struct dashboard_settings {
     int session_s = 43200;  ///< a login lasts this long (12 hours)
+    /// A password accepted at the log-in besides the admin token, as its
+    /// hash (password_hash_env); empty: the token only.
+    std::string password_hash;
   } dashboard;
   struct http_limits {
     int head_timeout_s = 10;   ///< a request head, from its first byte

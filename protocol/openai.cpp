@@ -81,6 +81,14 @@ reply parse_response(const std::string& body) {
         r.calls.push_back(std::move(call));
     }
   }
+  if (auto usage = j.find("usage"); usage != j.end() && usage->is_object()) {
+    auto count = [&](const char* key) -> int64_t {
+      auto v = usage->find(key);
+      return v != usage->end() && v->is_number_integer() ? v->get<int64_t>() : 0;
+    };
+    r.prompt_tokens = count("prompt_tokens");
+    r.completion_tokens = count("completion_tokens");
+  }
   if (r.content.empty() && r.calls.empty()) {
     r.error = "the message has no text content";
     return r;

@@ -17,6 +17,8 @@ struct reply {
   std::string content;  ///< the assistant's text, may be empty with calls
   std::vector<tool_call> calls;
   std::string error;    ///< why not, when !ok
+  int64_t prompt_tokens = 0;      ///< from `usage`, when the server counts
+  int64_t completion_tokens = 0;
 };
 
 /// Reads the first choice's message (its text and tool calls) from a

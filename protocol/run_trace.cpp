@@ -38,6 +38,8 @@ std::string trace_json(const std::vector<traced_round>& rounds) {
                        {"error", c.error}});
     out.push_back({{"round", r + 1},
                    {"model_latency_us", rounds[r].model_latency_us},
+                   {"prompt_tokens", rounds[r].prompt_tokens},
+                   {"completion_tokens", rounds[r].completion_tokens},
                    {"calls", calls}});
   }
   return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

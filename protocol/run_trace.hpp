@@ -21,6 +21,8 @@ struct traced_call {
 
 struct traced_round {
   int64_t model_latency_us = 0;  ///< the model's answer to this round
+  int64_t prompt_tokens = 0;     ///< as the server counted them; 0: not told
+  int64_t completion_tokens = 0;
   std::vector<traced_call> calls;
 };
 
@@ -28,8 +30,9 @@ struct traced_round {
 /// become their last two digits after "…".
 std::string mask_numbers(const std::string& text);
 
-/// The trace as JSON text: [{"round": 1, "model_latency_us", "calls":
-/// [{"name", "arguments", "result_chars", "latency_us", "error"}]}].
+/// The trace as JSON text: [{"round": 1, "model_latency_us", "prompt_tokens",
+/// "completion_tokens", "calls": [{"name", "arguments", "result_chars",
+/// "latency_us", "error"}]}].
 std::string trace_json(const std::vector<traced_round>& rounds);
 
 } // namespace parley

@@ -8,8 +8,13 @@ namespace parley::tools {
 
 using nlohmann::json;
 
-std::vector<std::string> offered(const tenant_config& t,
-                                 const std::string& sender) {
+bool is_context_tool(const std::string& name) {
+  return name == context_abstracts || name == context_overview || name == context_read
+         || name == context_search || name == save_idea;
+}
+
+std::vector<std::string> offered(const tenant_config& t, const std::string& sender,
+                                 bool context_hub) {
   std::vector<std::string> out;
   if (t.kind == "business" && t.business.enabled)
     out = {list_services, find_slots, book, my_appointments, reschedule, cancel, handover};
@@ -34,6 +39,10 @@ std::vector<std::string> offered(const tenant_config& t,
     out.push_back(send_mail_reply);
   if (t.shell.enabled)
     out.push_back(run_shell);
+  // The hub tier by tier: the abstracts first, then what they point to.
+  if (context_hub && t.kind == "personal")
+    out.insert(out.end(), {context_abstracts, context_overview, context_read, context_search,
+                           save_idea});
   return out;
 }
 
@@ -82,6 +91,30 @@ json schemas(const std::vector<std::string>& names) {
                              json::object()));
     else if (name == tasks)
       out.push_back(function(tasks, "The owner's open tasks.", json::object()));
+    else if (name == context_abstracts)
+      out.push_back(function(context_abstracts,
+                             "One line on what each folder of the owner's context hub holds"
+                             " (identity, inbox, areas, projects, knowledge). Start here.",
+                             json::object()));
+    else if (name == context_overview)
+      out.push_back(function(context_overview, "A folder's overview and its files.",
+                             {{"folder", text_property("identity, inbox, areas, projects,"
+                                                       " knowledge or archive")}},
+                             {"folder"}));
+    else if (name == context_read)
+      out.push_back(function(context_read, "One file of the context hub (at most 16 KB).",
+                             {{"path", text_property("relative to the hub, e.g."
+                                                     " projects/website.md")}},
+                             {"path"}));
+    else if (name == context_search)
+      out.push_back(function(context_search,
+                             "Files of the context hub whose names or text hold these words,"
+                             " best first (the archive only by name).",
+                             {{"words", text_property("a few words")}}, {"words"}));
+    else if (name == save_idea)
+      out.push_back(function(save_idea, "Save the owner's idea as a note in the hub's inbox.",
+                             {{"text", text_property("the idea, in the owner's words")}},
+                             {"text"}));
     else if (name == create_event)
       out.push_back(function(
         create_event, "Create an event in the owner's calendar; the owner is asked to "

@@ -24,6 +24,16 @@ inline constexpr const char* tasks = "tasks";
 inline constexpr const char* create_event = "create_event";
 inline constexpr const char* send_mail_reply = "send_mail_reply";
 // A business's customers (and its owner and staff) book with these.
+// The context hub (the owner's agent): read tier by tier, save an idea.
+inline constexpr const char* context_abstracts = "context_abstracts";
+inline constexpr const char* context_overview = "context_overview";
+inline constexpr const char* context_read = "context_read";
+inline constexpr const char* context_search = "context_search";
+inline constexpr const char* save_idea = "save_idea";
+
+/// Whether `name` is one of the context hub's tools.
+bool is_context_tool(const std::string& name);
+
 inline constexpr const char* list_services = "list_services";
 inline constexpr const char* find_slots = "find_slots";
 inline constexpr const char* book = "book";
@@ -40,9 +50,10 @@ bool is_booking_tool(const std::string& name);
 /// each customer to their own bookings); only the people who may decide for
 /// the tenant (its owner and approvers) are offered anything else, so
 /// nobody else's words can reach the owner's data or server. Read tools
-/// exist for the connectors the tenant has; run_shell with a shell block.
-std::vector<std::string> offered(const tenant_config& t,
-                                 const std::string& sender);
+/// exist for the connectors the tenant has; run_shell with a shell block;
+/// the context hub's tools for a personal tenant's owner when `context_hub`.
+std::vector<std::string> offered(const tenant_config& t, const std::string& sender,
+                                 bool context_hub = false);
 
 /// What a read tool asks of a connector: its source and topic, and the
 /// local date (arguments "date": "YYYY-MM-DD", "today", "tomorrow"; absent:

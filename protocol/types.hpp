@@ -201,12 +201,15 @@ struct llm_request {
   std::vector<memory_entry> messages;  ///< memory then the new user message
   std::vector<std::string> tools;      ///< tools the model may call (protocol/tools)
   std::vector<tool_round> rounds;      ///< earlier rounds of this turn, in order
+  int64_t run_id = 0;  ///< the run it serves (its X-Request-Id); 0: none
 };
 
 /// The model's answer: text, or calls of the offered tools (or both).
 struct llm_answer {
   std::string text;
   std::vector<tool_call> calls;
+  int64_t prompt_tokens = 0;  ///< as the server counted them; 0: not told
+  int64_t completion_tokens = 0;
 };
 
 /// A consent flow started: the page to open, and the state it returns with.

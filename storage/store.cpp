@@ -210,14 +210,6 @@ store::pending_messages(const std::string& tenant, const std::string& chat) {
                                 {tenant, chat}));
 }
 
-std::vector<outbox_item>
-store::pending_outbox(const std::vector<std::string>& channels) {
-  auto r = db_.exec("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = 'pending'"
-                    " AND channel = ANY($1::text[]) ORDER BY id",
-                    {text_array(channels)});
-  return read_outbox(r);
-}
-
 std::vector<outbox_item> store::held_replies(const std::string& tenant,
                                             const std::string& state,
                                             int limit) {

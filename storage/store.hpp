@@ -9,6 +9,7 @@
 #include "protocol/staff_reply.hpp"
 #include "protocol/types.hpp"
 #include "storage/pg.hpp"
+#include "storage/workflow_rows.hpp"
 
 #include <optional>
 #include <string>
@@ -82,6 +83,12 @@ struct insert_outcome {
   int64_t id = 0;        ///< the event's id; 0 for an answered duplicate
   bool duplicate = false;
   bool unanswered = false; ///< a duplicate whose message is still pending
+};
+
+/// What completing a workflow step writes with it, in its transaction.
+struct step_effect {
+  std::optional<outbox_item> send;  ///< a WhatsApp message to queue
+  std::string task_tenant, task_chat, task_title;  ///< a task to add
 };
 
 class store {
@@ -340,6 +347,40 @@ public:
   void audit(const std::string& tenant, const std::string& actor,
              const std::string& action, const std::string& subject,
              const std::string& decision, const std::string& detail);
+
+  // -- workflows (store_workflows.cpp)
+
+  /// Stores a trigger or a firing: {its id, true}; for a repeat of a
+  /// non-empty `dedup_key`, {the first one's id, false}.
+  std::pair<int64_t, bool> store_trigger(const std::string& kind, const std::string& name,
+                                         const std::string& workflow,
+                                         const std::string& dedup_key,
+                                         const std::string& payload);
+  /// Open events whose time has come (now `running`), oldest first, each with
+  /// the outputs of its completed steps; not those in `busy` (under way).
+  std::vector<workflow_event> due_workflow_events(const std::vector<int64_t>& busy, int limit);
+  /// Milliseconds until the next open event not in `busy` is due; none when
+  /// none is open.
+  std::optional<int64_t> next_workflow_due_ms(const std::vector<int64_t>& busy);
+  /// Step `n` completed with `output`, and its effect, in one transaction;
+  /// the event is completed with its `last` step. Nothing (no effect) when
+  /// the step had completed before; else the outbox rows it queued.
+  std::optional<std::vector<outbox_item>>
+  complete_step(int64_t event, int n, const std::string& kind, const std::string& output,
+                const std::vector<std::string>& missing, bool last, const step_effect& effect);
+  /// Step `n` failed: retried after `delay_ms`, or, at `max_attempts`, the
+  /// event fails with the step and the error. True when it failed for good.
+  bool fail_step(int64_t event, int n, const std::string& kind, const std::string& error,
+                 int max_attempts, int64_t delay_ms);
+  /// A failed event runs again from its failed step; false when not failed.
+  bool retry_workflow_event(int64_t id);
+  /// The latest recorded firing of a schedule (ms), 0 for none.
+  int64_t last_firing_ms(const std::string& schedule);
+  /// GET /api/events as JSON, newest first, from the cursor `before`.
+  std::string inspect_workflow_events(const std::string& kind, const std::string& status,
+                                      int64_t before, int limit);
+  /// GET /api/events/{id} as JSON with its payload and steps.
+  std::optional<std::string> inspect_workflow_event(int64_t id);
 
 private:
   /// Marks each duplicate message of `rows` still pending as `unanswered`.

@@ -104,10 +104,18 @@ constexpr const char* completion_sql =
   "  SELECT claimed.id, $2::text, $3::text, $16::text, $17::text,"
   "  $18::double precision, $19::text, $20::double precision, $21::text,"
   "  $22::boolean, $23::bigint FROM claimed WHERE $21::text <> ''),"
+  // A message's run takes its event's id, known from the moment the message
+  // arrives: the log lines and the LLM's X-Request-Id of the run carry it.
+  // (Runs written before this kept serial ids, all below the events' ids.)
   " run AS ("
-  "  INSERT INTO runs (event_id, tenant, sender_hash, path, latency_us, error, steps)"
-  "  SELECT claimed.id, $2::text, $24::text, $25::text, $23::bigint, $26::text,"
-  "  NULLIF($27::text, '')::jsonb FROM claimed)"
+  // The queue part: from the acknowledgement ($4, wall ms) to the start of
+  // the handling, i.e. the time to this commit less the handling itself.
+  "  INSERT INTO runs (id, event_id, tenant, sender_hash, path, latency_us, error, steps,"
+  "  queue_us)"
+  "  SELECT claimed.id, claimed.id, $2::text, $24::text, $25::text, $23::bigint, $26::text,"
+  "  NULLIF($27::text, '')::jsonb, CASE WHEN $4::bigint > 0 THEN GREATEST(0,"
+  "  (extract(epoch FROM clock_timestamp()) * 1000000)::bigint - $4::bigint * 1000"
+  "  - $23::bigint) END FROM claimed)"
   " SELECT (SELECT count(*) FROM claimed),"
   "  coalesce((SELECT array_agg(id ORDER BY part) FROM reply), '{}')::text[]";
 

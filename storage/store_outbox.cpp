@@ -1,6 +1,8 @@
 // A sender's step: what became of its last sends, and the rows it sends next
 // marked in flight, in one round trip.
 
+#include "storage/outbox_rows.hpp"
+#include "storage/outbox_sql.hpp"
 #include "storage/store.hpp"
 
 #include <string>
@@ -34,9 +36,11 @@ const char* mark_in_flight =
 
 } // namespace
 
-std::vector<outbox_claim> store::outbox_step(const std::vector<outbox_outcome>& outcomes,
-                                             const std::vector<int64_t>& to_send) {
+std::vector<statement> outbox_step_statements(const std::vector<outbox_outcome>& outcomes,
+                                              const std::vector<int64_t>& to_send) {
   std::vector<statement> statements;
+  if (outcomes.empty() && to_send.empty())
+    return statements;
   if (to_send.empty())
     statements.push_back({"SET LOCAL synchronous_commit = off", {}});
   if (!outcomes.empty()) {
@@ -55,17 +59,37 @@ std::vector<outbox_claim> store::outbox_step(const std::vector<outbox_outcome>& 
   }
   if (!to_send.empty())
     statements.push_back({mark_in_flight, {bigint_array(to_send)}});
+  return statements;
+}
+
+std::vector<outbox_claim> read_claims(const result& marks) {
   std::vector<outbox_claim> claims;
-  if (statements.size() == 1 && to_send.empty())
-    return claims;  // nothing to do
+  for (int i = 0; i < marks.rows(); ++i)
+    claims.push_back({marks.int64(i, 0), marks.int64(i, 1)});
+  return claims;
+}
+
+statement pending_outbox_statement(const std::vector<std::string>& channels) {
+  return {"SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = 'pending'"
+          " AND channel = ANY($1::text[]) ORDER BY id",
+          {text_array(channels)}};
+}
+
+std::vector<outbox_claim> store::outbox_step(const std::vector<outbox_outcome>& outcomes,
+                                             const std::vector<int64_t>& to_send) {
+  auto statements = outbox_step_statements(outcomes, to_send);
+  if (statements.empty())
+    return {};
   transaction tx(db_);
   auto results = tx.commit(std::move(statements));
-  if (!to_send.empty()) {
-    auto& marked = results.back();  // the marks are the last statement
-    for (int i = 0; i < marked.rows(); ++i)
-      claims.push_back({marked.int64(i, 0), marked.int64(i, 1)});
-  }
-  return claims;
+  if (to_send.empty())
+    return {};
+  return read_claims(results.back());
+}
+
+std::vector<outbox_item> store::pending_outbox(const std::vector<std::string>& channels) {
+  auto s = pending_outbox_statement(channels);
+  return read_outbox(db_.exec(s.sql, s.params));
 }
 
 } // namespace parley::storage

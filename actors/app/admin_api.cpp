@@ -1,6 +1,7 @@
 #include "actors/app/admin_api.hpp"
 
 #include "actors/errors.hpp"
+#include "protocol/qr_text.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/url.hpp"
 
@@ -167,8 +168,10 @@ void decisions(caf::actor_system& sys, storage_actor storage,
 
 json to_json(const instance_report& r) {
   json j = {{"state", r.state.empty() ? json() : json(r.state)}};
-  if (!r.qr_code.empty())
+  if (!r.qr_code.empty()) {
     j["qr_code"] = r.qr_code;
+    j["qr_svg"] = qr_to_svg(r.qr_code);  // what the dashboard draws
+  }
   if (!r.pairing_code.empty())
     j["pairing_code"] = r.pairing_code;
   if (!r.webhook.empty()) {
@@ -233,6 +236,8 @@ void handle_admin_api(caf::actor_system& sys, const config& cfg,
     return conversation_control(sys, cfg, actors, std::move(req), std::move(respond));
   if (path == "/api/bookings" || path.compare(0, 14, "/api/bookings/") == 0)
     return bookings_api(sys, cfg, actors, std::move(req), std::move(respond));
+  if (path == "/api/events" || path.compare(0, 12, "/api/events/") == 0)
+    return events_api(sys, actors, std::move(req), std::move(respond));
   if (path == "/api/decisions" || path == "/api/decisions/")
     return decisions(sys, actors.storage, req, std::move(respond));
   const std::string oauth = "/api/oauth/";

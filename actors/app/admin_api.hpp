@@ -25,6 +25,7 @@ struct admin_actors {
   oauth_actor oauth;                ///< the Google consent flow
   booking_desk_actor bookings;      ///< /api/bookings
   tenant_registry_actor tenants;    ///< POST/PATCH/DELETE /api/tenants
+  workflow_runner_actor workflows;  ///< /api/events, POST /hooks/{name}
 };
 
 /// Answers a request whose path starts with /api/, once the caller has
@@ -52,6 +53,11 @@ void tenants_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
 /// (admin_inspect.cpp): the operator's window, newest first, paginated.
 void inspect_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
                  net::http_request req, net::respond_fn respond);
+
+/// GET /api/events, GET /api/events/{id}, POST /api/events/{id}/retry
+/// (admin_events.cpp): trigger and schedule events and their steps.
+void events_api(caf::actor_system& sys, admin_actors actors, net::http_request req,
+                net::respond_fn respond);
 
 /// POST /api/conversations/{tenant}/{chat}/pause|resume (admin_conversations.cpp).
 void conversation_control(caf::actor_system& sys, const config& cfg, admin_actors actors,

@@ -8,12 +8,15 @@
 #include "actors/business/booking_desk.hpp"
 #include "actors/policy/policy_gate.hpp"
 #include "actors/conversation/relevance_scorer.hpp"
+#include "actors/connectors/context_hub.hpp"
 #include "actors/connectors/shell_connector.hpp"
 #include "actors/connectors/google_oauth.hpp"
 #include "actors/connectors/sources.hpp"
 #include "storage/secret_key.hpp"
 #include "actors/schedule/brief_composer.hpp"
+#include "actors/schedule/cron_schedules.hpp"
 #include "actors/schedule/scheduler.hpp"
+#include "actors/schedule/workflow_runner.hpp"
 #include "actors/conversation/router.hpp"
 #include "actors/completion_writer.hpp"
 #include "actors/storage_worker.hpp"
@@ -120,6 +123,9 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     so.pacer = pacer;
     so.send_latency = metrics_->send;
     so.transport = transport;
+    // The keepers' database connections share the senders' loop: no thread
+    // per sender.
+    so.storage_loop = std::shared_ptr<net::event_loop>(sending, &sending->loop);
     so.console = opts.console;
     so.channels = channels_;
     so.shard = static_cast<size_t>(i);
@@ -161,6 +167,18 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     sys, "tenant registry", detached_worker(tenant_registry, cfg, conninfo, opts.env));
   bookings_ = spawn_supervised<booking_desk_actor>(
     sys, "booking desk", detached_worker(booking_desk, cfg, conninfo, senders_, google));
+  auto context_dir = cfg->automation.context_dir.empty() ? cfg->data_dir + "/context"
+                                                        : cfg->automation.context_dir;
+  hub_ = spawn_supervised<context_hub_actor>(
+    sys, "context hub", detached_worker(context_hub, context_dir, size_t{2000}));
+  if (opts.runs_workflows) {
+    workflow_runner_deps wd;
+    wd.llm = llm_;
+    wd.senders = senders_;
+    wd.context_dir = context_dir;
+    workflows_ = spawn_supervised<workflow_runner_actor>(
+      sys, "workflow runner", detached_worker(workflow_runner, cfg, conninfo, wd));
+  }
   auto llm_bound = std::chrono::milliseconds(cfg->llm.timeout_ms) * 2
                    + std::chrono::seconds(1);
   scorer_ = spawn_supervised<scorer_actor>(
@@ -209,6 +227,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   deps.connectors = directory;
   deps.composer = composer_;
   deps.bookings = bookings_;
+  deps.context_hub = hub_;
   deps.connector_timeout = std::chrono::milliseconds(cfg->connectors.timeout_ms);
   deps.brief_bound = std::chrono::milliseconds(cfg->brief.deadline_ms + 2 * cfg->llm.timeout_ms)
                      + std::chrono::seconds(5);
@@ -247,6 +266,9 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   watch(composer_);
   watch(bookings_);
   watch(tenants_);
+  if (workflows_)
+    watch(workflows_);
+  watch(hub_);
   watch(oauth_);
   watch(router_);
   watch(ingest_);
@@ -304,6 +326,10 @@ void app::start_schedules() {
   deps.now = wall_ms;
   scheduler_ = sys_.spawn(scheduler, cfg_, deps);
   caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(scheduler_));
+  if (workflows_ && !cfg_->automation.schedules.empty()) {
+    crons_ = sys_.spawn(cron_schedules, cfg_, workflows_, std::function<int64_t()>(wall_ms));
+    caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(crons_));
+  }
 }
 
 void app::shutdown() {
@@ -317,10 +343,13 @@ void app::shutdown() {
   // start.
   stop(ingest_);
   stop(scheduler_);
+  stop(crons_);
   stop(router_);
   stop(composer_);
   stop(bookings_);
   stop(tenants_);
+  stop(workflows_);
+  stop(hub_);
   stop(oauth_);
   for (auto& c : connectors_)
     stop(c);

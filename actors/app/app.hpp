@@ -40,6 +40,9 @@ struct app_options {
   std::vector<std::string> providers{"meta", "evolution"};  ///< events this process owns
   std::vector<std::string> channels{"meta", "evolution"};   ///< outbox rows it sends
   console_sink console;                        ///< for the console channel
+  /// Hooks, workflows and their schedules run in `parley serve` only, never
+  /// twice (`parley chat` beside it leaves them alone).
+  bool runs_workflows = true;
   /// Resolves the `_env` keys of tenants made over the API.
   env_lookup env = [](const std::string& name) -> std::optional<std::string> {
     if (auto* v = std::getenv(name.c_str()))
@@ -62,7 +65,7 @@ public:
   policy_gate_actor gate() const { return gate_; }
   admin_actors admin() const {
     return {gate_,   storage_.front(), evolution_, composer_, senders_,
-            oauth_,  bookings_,        tenants_};
+            oauth_,  bookings_,        tenants_,   workflows_};
   }
   std::shared_ptr<ingest_metrics> metrics() const { return metrics_; }
   std::shared_ptr<const connector_board> board() const { return board_; }
@@ -100,6 +103,9 @@ private:
   brief_actor composer_;
   oauth_actor oauth_;
   scheduler_actor scheduler_;  ///< null until start_schedules()
+  workflow_runner_actor workflows_;  ///< null in `parley chat`
+  cron_actor crons_;                 ///< null without schedules
+  context_hub_actor hub_;
   ingest_actor ingest_;
   caf::actor watcher_;
   std::vector<std::string> providers_, channels_;

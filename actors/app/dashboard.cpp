@@ -2,6 +2,7 @@
 
 #include "actors/app/dashboard_files.hpp"
 #include "protocol/google_api.hpp"
+#include "protocol/password.hpp"
 #include "protocol/types.hpp"
 #include "protocol/signature.hpp"
 #include "protocol/url.hpp"
@@ -111,7 +112,8 @@ net::http_response dashboard::log_in(const net::http_request& req) {
   };
   if (cross_site(req))
     return refused(403, "Log in from this page, not from another site.");
-  if (cfg_->admin_token.empty())
+  auto& hash = cfg_->dashboard.password_hash;
+  if (cfg_->admin_token.empty() && hash.empty())
     return refused(401, "No admin token is configured (admin_token_env).");
   auto who = address(req);
   {
@@ -123,11 +125,17 @@ net::http_response dashboard::log_in(const net::http_request& req) {
       return res;
     }
   }
-  auto token = query_param("?" + req.body, "token").value_or("");
-  if (!constant_time_equal(token, cfg_->admin_token)) {
+  // One field takes the admin token or the password: an operator need not
+  // say which, and a wrong guess tells nothing about either.
+  auto given = query_param("?" + req.body, "token").value_or("");
+  bool accepted =
+    (!cfg_->admin_token.empty() && constant_time_equal(given, cfg_->admin_token))
+    || (!hash.empty() && !given.empty() && password::matches(hash, given));
+  if (!accepted) {
     std::lock_guard<std::mutex> lock(mutex_);
     throttle_.failed(who, now_ms());
-    return refused(401, "That is not the admin token.");
+    return refused(401, hash.empty() ? "That is not the admin token."
+                                     : "That is not the admin token or the password.");
   }
   auto id = google::base64url(storage::random_bytes(32));
   auto csrf = google::base64url(storage::random_bytes(32));

@@ -9,6 +9,7 @@
 #include "net/http_server.hpp"
 
 #include <sys/resource.h>
+#include "protocol/password.hpp"
 #include "protocol/signature.hpp"
 #include "storage/backup.hpp"
 #include "storage/embedded_postgres.hpp"
@@ -71,6 +72,7 @@ std::shared_ptr<const config> load_config(const std::string& path,
     auto cfg = parse_config(read_file(path), env);
     if (cfg.tenants->empty())
       throw config_error("tenants: " + path + " has none");
+    log::set_format(cfg.log_format == "json" ? log::format::json : log::format::text);
     return std::make_shared<config>(std::move(cfg));
   } catch (const config_error& e) {
     // Each problem on its own line, with the file, so none hides another.
@@ -203,6 +205,7 @@ int chat(const std::string& config_path, bool explicit_config,
   uint64_t replies = 0;
   app_options opts;
   opts.providers = {"console"};
+  opts.runs_workflows = false;
   opts.channels = {"console"};
   opts.console = [&](const outbox_item& item) {
     std::lock_guard<std::mutex> guard(mtx);
@@ -433,6 +436,26 @@ int connect_google_cli(const std::string& config_path, bool explicit_config, std
   return 1;
 }
 
+/// `parley hash-password`: the first line of `in` (typed, or piped so that
+/// it stays out of the shell's history) as an Argon2id hash.
+int hash_password(std::istream& in, std::ostream& out, std::ostream& err) {
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  if (line.size() < 12) {
+    err << "a dashboard password needs at least 12 characters\n";
+    return 1;
+  }
+  auto hashed = password::hash(line);
+  if (hashed.empty()) {
+    err << "hashing failed (not enough memory?)\n";
+    return 1;
+  }
+  out << hashed << "\n";
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -507,6 +530,9 @@ int main(int argc, char** argv) {
   auto* check_cmd = cli.add_subcommand(
     "check-config", "validate the configuration and print every problem");
   add_config(check_cmd);
+  auto* hash_cmd = cli.add_subcommand(
+    "hash-password", "read a dashboard password from stdin and print its hash"
+                     " (for dashboard.password_hash_env)");
   cli.add_subcommand("version", "print the version");
   CLI11_PARSE(cli, argc, argv);
   try {
@@ -518,6 +544,8 @@ int main(int argc, char** argv) {
       return replay(config_path, replay_cfg->count() > 0, url, files);
     if (*check_cmd)
       return check_config(config_path);
+    if (*hash_cmd)
+      return hash_password(std::cin, std::cout, std::cerr);
     if (*google_cmd)
       return connect_google_cli(config_path, google_cfg->count() > 0, tenant, url, google_timeout);
     if (*brief_cmd)

@@ -381,8 +381,8 @@ sender(sender_actor::stateful_pointer<sender_state> self,
        sender_options opts) {
   auto& st = self->state;
   st.keeper = opts.keeper ? opts.keeper
-                          : self->spawn<caf::detached + caf::linked>(outbox_keeper,
-                                                                     std::move(conninfo));
+                          : self->spawn<caf::linked>(outbox_keeper, std::move(conninfo),
+                                                     opts.storage_loop);
   st.transport = opts.transport;
   st.pacer = opts.pacer ? opts.pacer : std::make_shared<number_pacer>();
   st.send_latency = opts.send_latency;

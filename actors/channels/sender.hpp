@@ -3,6 +3,7 @@
 #include "actors/channels/number_pacer.hpp"
 #include "actors/interfaces.hpp"
 #include "net/client_types.hpp"
+#include "net/event_loop.hpp"
 #include "protocol/config.hpp"
 #include "protocol/histogram.hpp"
 
@@ -38,8 +39,10 @@ struct sender_options {
   bool recover = false;  ///< a replacement: reload this shard's unsent rows
   /// Meta's per-number rate, shared by the pool; null: the sender's own.
   std::shared_ptr<number_pacer> pacer;
-  /// Its database worker; null: the sender spawns its own (detached, linked).
+  /// Its database worker; null: the sender spawns its own (linked), whose
+  /// connection runs on `storage_loop` (null: a loop of its own).
   outbox_keeper_actor keeper;
+  std::shared_ptr<net::event_loop> storage_loop;
   /// Where each send's latency is observed; null in tests that skip /metrics.
   std::shared_ptr<latency_histogram> send_latency;
 };

@@ -1,6 +1,7 @@
 #include "actors/channels/webhook_listener.hpp"
 
 #include "actors/app/dashboard.hpp"
+#include "actors/channels/trigger_hooks.hpp"
 
 #include "protocol/time_zone.hpp"
 
@@ -363,6 +364,9 @@ net::http_handler make_http_handler(std::shared_ptr<const config> cfg,
         return receive_evolution(*cfg, ingest, metrics, std::move(req), std::move(respond));
       return respond(net::json_error(405, "method_not_allowed", "use POST"));
     }
+    if (path.compare(0, 7, "/hooks/") == 0 && admin.gate)
+      return receive_hook(admin.gate->home_system(), *cfg, admin.workflows, req,
+                          std::move(respond));
     if (path == "/oauth/google/callback" && req.method == "GET" && admin.gate)
       return google_callback(admin.gate->home_system(), admin, std::move(req), std::move(respond));
     if (path == "/health" && req.method == "GET")

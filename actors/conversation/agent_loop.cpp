@@ -102,6 +102,14 @@ void run_call(self_ptr self, const agent_context& ctx, const tool_call& call,
         });
     return;
   }
+  if (tools::is_context_tool(call.name)) {
+    if (!deps.context_hub)
+      return put("error: there is no context hub");
+    self->request(deps.context_hub, deps.connector_timeout, atom::run_v, call.name, call.arguments)
+      .then([=](const std::string& text) { put(text); },
+            [=](const caf::error& err) { put("error: the context hub did not answer: " + describe(err)); });
+    return;
+  }
   if (call.name == tools::handover) {
     if (!deps.bookings)
       return put("error: no person can be reached right now");
@@ -212,7 +220,7 @@ void ask(self_ptr self, const agent_context& ctx) {
     .then(
       [=](const llm_answer& a) {
         auto& st = self->state;
-        st.trace.push_back({steady_us() - st.asked_us, {}});
+        st.trace.push_back({steady_us() - st.asked_us, a.prompt_tokens, a.completion_tokens, {}});
         if (ctx.deps->metrics)
           ctx.deps->metrics->llm.observe_us(st.trace.back().model_latency_us);
         if (!a.calls.empty() && !st.req.tools.empty())
@@ -229,7 +237,7 @@ void ask(self_ptr self, const agent_context& ctx) {
       },
       [=](const caf::error& err) {
         auto& st = self->state;
-        st.trace.push_back({steady_us() - st.asked_us, {}});
+        st.trace.push_back({steady_us() - st.asked_us, 0, 0, {}});
         if (ctx.deps->metrics)
           ctx.deps->metrics->llm.observe_us(st.trace.back().model_latency_us);
         turn_outcome out;

@@ -21,13 +21,17 @@ llm_actor::behavior_type llm(llm_actor::stateful_pointer<llm_state> self,
       http_req.repeatable = true;  // a second model call costs, but shows nothing
       if (!cfg.api_key.empty())
         http_req.headers.emplace_back("Authorization", "Bearer " + cfg.api_key);
+      // The LLM server's own logs then name the run /api/runs/{id} shows.
+      if (req.run_id > 0)
+        http_req.headers.emplace_back("X-Request-Id", std::to_string(req.run_id));
       std::string failure;
       for (int attempt = 0; attempt < 2; ++attempt) {
         auto res = self->state.http->send(http_req);
         if (res.status == 200) {
           auto reply = openai::parse_response(res.body);
           if (reply.ok)
-            return llm_answer{std::move(reply.content), std::move(reply.calls)};
+            return llm_answer{std::move(reply.content), std::move(reply.calls),
+                              reply.prompt_tokens, reply.completion_tokens};
           return make_error(errc::llm_failed, reply.error);
         }
         if (res.status == 0) {
@@ -40,7 +44,7 @@ llm_actor::behavior_type llm(llm_actor::stateful_pointer<llm_state> self,
         if (attempt == 0)
           std::this_thread::sleep_for(std::chrono::milliseconds(250));
       }
-      log::warn("llm call failed: " + failure);
+      log::warn("llm call failed: " + failure, req.run_id);
       return make_error(errc::llm_failed, failure);
     },
   };

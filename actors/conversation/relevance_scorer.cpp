@@ -25,7 +25,9 @@ relevance_scorer(scorer_actor::pointer self, std::shared_ptr<const config> cfg,
                          "none", threshold};
       auto rp = self->make_response_promise<relevance>();
       auto& worker = llm[shard_of(m.chat, llm.size())];
-      self->request(worker, bound, atom::generate_v, scorer_request(*t, memory, m))
+      auto ask = scorer_request(*t, memory, m);
+      ask.run_id = m.event_id;
+      self->request(worker, bound, atom::generate_v, std::move(ask))
         .then(
           [=](const llm_answer& a) mutable {
             auto r = parse_score(a.text);

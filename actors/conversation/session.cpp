@@ -42,8 +42,9 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
     auto& st = self->state;
     if (deps.log_text)
       log::info("text " + st.key.tenant + "/" + log::who(c.message.sender)
-                + " [" + to_string(c.path) + "] \"" + c.message.text
-                + "\" -> \"" + r.reply + "\"");
+                  + " [" + to_string(c.path) + "] \"" + c.message.text
+                  + "\" -> \"" + r.reply + "\"",
+                c.message.event_id);
     if (r.applied && deps.metrics) {
       deps.metrics->completed++;
       deps.metrics->count(st.key.tenant, c);
@@ -73,7 +74,8 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
     // committed, so nothing is lost if we crash meanwhile.
     log::warn("session " + self->state.key.tenant + "/"
               + log::who(self->state.key.chat)
-              + " cannot complete, retrying: " + describe(err));
+              + " cannot complete, retrying: " + describe(err),
+              c.message.event_id);
     self->state.busy = false;
     self->delayed_send(self, deps.storage_retry, atom::tick_v);
   };
@@ -362,7 +364,8 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
   if (st.tenant->kind == "personal" && !st.tenant->owner.empty()
       && m.sender != st.tenant->owner && m.provider != "console") {
     log::info("ignoring " + log::who(m.sender) + " on personal tenant "
-              + st.tenant->id + ": not the owner");
+                + st.tenant->id + ": not the owner",
+              m.event_id);
     c.path = answer_path::ignored;
     c.error = "sender is not the owner";
     return finish(self, deps, router, std::move(c));
@@ -549,6 +552,8 @@ void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
 /// Anything that is not a command: the model with tools (the agent loop),
 /// or the deterministic fallback.
 void ask_model(self_ptr self, const session_deps& deps, router_actor router, completion c);
+void run_turn(self_ptr self, const session_deps& deps, router_actor router, completion c,
+              const std::string& soul);
 
 void answer_free_text(self_ptr self, const session_deps& deps,
                       router_actor router, completion c) {
@@ -569,8 +574,26 @@ void ask_model(self_ptr self, const session_deps& deps, router_actor router, com
   if (m.provider == "meta" && c.hold.empty())
     self->send(deps.pick(deps.senders, st.key.chat), atom::mark_read_v,
                st.tenant->id, m.message_id);
+  // The owner's identity (the hub's identity/soul.md) goes first.
+  if (deps.context_hub && st.tenant->kind == "personal") {
+    self->request(deps.context_hub, deps.connector_timeout, atom::load_v)
+      .then([=](const std::string& soul) mutable { run_turn(self, deps, router, std::move(c), soul); },
+            [=](const caf::error&) mutable { run_turn(self, deps, router, std::move(c), ""); });
+    return;
+  }
+  run_turn(self, deps, router, std::move(c), "");
+}
+
+/// The agent's turn with the model and its tools.
+void run_turn(self_ptr self, const session_deps& deps, router_actor router, completion c,
+              const std::string& soul) {
+  auto& st = self->state;
+  auto& m = c.message;
   llm_request req;
+  req.run_id = m.event_id;  // a message's run has its event's id
   req.system_prompt = st.tenant->system_prompt;
+  if (!soul.empty())
+    req.system_prompt = soul + (req.system_prompt.empty() ? "" : "\n\n" + req.system_prompt);
   // A business speaks from its own configuration (services, hours, rules),
   // with the owner's extra words after it.
   if (st.tenant->business.enabled)
@@ -578,7 +601,7 @@ void ask_model(self_ptr self, const session_deps& deps, router_actor router, com
                         + (req.system_prompt.empty() ? "" : "\n" + req.system_prompt);
   req.messages.assign(st.memory.begin(), st.memory.end());
   req.messages.push_back({"user", m.text});
-  req.tools = tools::offered(*st.tenant, m.sender);
+  req.tools = tools::offered(*st.tenant, m.sender, static_cast<bool>(deps.context_hub));
   auto turn = self->spawn(agent_turn, context_of(self, m));
   // The turn bounds itself (each call has its timeout); this guards against
   // one that never answers.

@@ -30,6 +30,8 @@ struct session_deps {
   std::shared_ptr<const connector_directory> connectors;
   brief_actor composer;        ///< `brief`; null: answered as not available
   booking_desk_actor bookings; ///< a business's booking tools; null: refused
+  /// The owner's context hub (tools, identity/soul.md); null: none.
+  context_hub_actor context_hub;
   /// The tenants in force: a session reads its tenant again for every
   /// message. Null: the tenant it was spawned with stays.
   std::shared_ptr<const tenant_directory> tenants;

@@ -3,18 +3,12 @@
 // for tests/e2e/test_dashboard_browser.py to judge. Screenshots of each page
 // go to SHOTS.
 //   node drive.mjs BASE_URL ADMIN_TOKEN SHOTS_DIR CHAT API_TENANT
-import { chromium } from "playwright-core";
+import { launch, timeout } from "./browser.mjs";
 
 const [base, token, shots, chat, apiTenant] = process.argv.slice(2);
 const seen = {};
-const timeout = 20000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  // No sandbox as root; no background traffic: this machine has no network.
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext();
   const page = await context.newPage();

@@ -224,7 +224,9 @@ class ToolCalls(ShellWorkdir):
         self.assertEqual(reply, "The server has been up *a while*.")
         requests = self.llm.wait_requests(2)
         first, second = requests[0][2], requests[1][2]
-        self.assertEqual([t["function"]["name"] for t in first["tools"]], ["tasks", "run_shell"])
+        self.assertEqual([t["function"]["name"] for t in first["tools"]],
+                         ["tasks", "run_shell", "context_abstracts", "context_overview",
+                          "context_read", "context_search", "save_idea"])
         # The loop goes on: the result is its own tool message, tools still offered.
         self.assertEqual(second["messages"][-1]["role"], "tool")
         self.assertIn("tools", second)

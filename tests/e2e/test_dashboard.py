@@ -4,10 +4,11 @@ address, and the headers that forbid inline script and framing. (The pages
 in a real browser: test_dashboard_browser.py.)"""
 
 import json
+import subprocess
 import unittest
 import urllib.parse
 
-from harness import ParleyTestCase
+from harness import BIN, ParleyTestCase
 
 
 def header(headers, name):
@@ -155,6 +156,42 @@ class BehindAProxy(Door):
 
     # The parent's test expects no Secure cookie: over a trusted proxy
     # without X-Forwarded-Proto it holds too, so it runs here unchanged.
+
+
+PASSWORD = "correct horse battery staple"
+
+
+class WithAPassword(Door):
+    """dashboard.password_hash_env: the password opens a session as the
+    admin token does (which still works: the parent's tests run here too)."""
+
+    def prepare(self):
+        made = subprocess.run([BIN, "hash-password"], input=PASSWORD + "\n",
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(made.returncode, 0, made.stderr)
+        hashed = made.stdout.strip()
+        self.assertTrue(hashed.startswith("$argon2id$"), hashed)
+        self.assertNotIn(PASSWORD, hashed)
+        self.config_extra = {"dashboard": {"password_hash_env": "PARLEY_DASHBOARD_HASH"}}
+        self.parley_env = {"PARLEY_DASHBOARD_HASH": hashed}
+
+    def test_the_password_opens_a_session_and_a_near_miss_does_not(self):
+        status, headers, _ = self.log_in(PASSWORD)
+        self.assertEqual(status, 303)
+        session = header(headers, "Set-Cookie")[0].split(";")[0]
+        status, _, body = self.call("GET", "/api/conversations", headers={"Cookie": session})
+        self.assertEqual(status, 200, body)
+        status, headers, body = self.log_in(PASSWORD + "!")
+        self.assertEqual(status, 401)
+        self.assertIn(b"not the admin token or the password", body)
+        self.assertEqual(header(headers, "Set-Cookie"), [])
+
+    def test_a_short_password_is_not_hashed(self):
+        made = subprocess.run([BIN, "hash-password"], input="short\n",
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(made.returncode, 1)
+        self.assertIn("at least 12 characters", made.stderr)
+        self.assertEqual(made.stdout, "")
 
 
 if __name__ == "__main__":

@@ -77,6 +77,11 @@ class Inspection(ParleyTestCase):
         # One round with the model, timed.
         self.assertEqual([s["round"] for s in run["steps"]], [1], run)
         self.assertGreater(run["steps"][0]["model_latency_us"], 0)
+        # The tokens as the server counted them (the fake: 120 in, one per word out).
+        self.assertEqual(run["steps"][0]["prompt_tokens"], 120)
+        self.assertGreater(run["steps"][0]["completion_tokens"], 0)
+        # The wait before the handling began is its own part of the latency.
+        self.assertGreaterEqual(run["queue_ms"], 0)
         # Only the owner's chat when asked for it.
         status, mine = self.api("/api/runs?tenant=ops&chat=" + OWNER)
         self.assertEqual([r["path"] for r in mine["runs"]], ["fallback", "llm", "command"])

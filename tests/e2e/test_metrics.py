@@ -1,7 +1,9 @@
-"""/metrics for machines: latency histograms (acknowledgement, reply by
-path, LLM, send) whose counts match what happened, and counters per
-tenant."""
+"""Observability for machines: /metrics latency histograms (acknowledgement,
+reply by path, LLM, send) whose counts match what happened, and counters per
+tenant; JSON log lines that carry the run id, which also reaches the LLM
+server as X-Request-Id."""
 
+import json
 import re
 import unittest
 
@@ -64,6 +66,33 @@ class Metrics(ParleyTestCase):
         self.assertEqual(status, 401)
         _, m = self.metrics()
         self.assertEqual(m[("parley_ack_seconds_count", "")], 0)
+
+
+class JsonLogs(ParleyTestCase):
+    config_extra = {"log_format": "json", "log_text": True}
+
+    def test_every_log_line_is_json_and_a_run_carries_its_id_to_the_llm(self):
+        self.say("what should I do first?")
+        self.assertIsNotNone(self.graph.wait_texts(1))
+        self.parley.wait_sql("SELECT count(*) FROM runs", lambda rows: rows == [["1"]])
+        status, body = self.parley.request("GET", "/api/runs",
+                                           headers={"Authorization": "Bearer admin"})
+        self.assertEqual(status, 200, body)
+        run = json.loads(body)["runs"][0]
+        self.assertEqual(run["path"], "llm")
+        # The model was asked with the run's id.
+        asked = [h for path, h, _ in self.llm.requests if path.endswith("/chat/completions")]
+        self.assertEqual(len(asked), 1)
+        self.assertEqual(asked[0].get("X-Request-Id"), str(run["id"]))
+        # Every line parses; the run's line names it.
+        self.parley.wait_log('"run":%d' % run["id"])
+        lines = [json.loads(line) for line in self.parley.log if line.strip()]
+        self.assertTrue(all({"time", "level", "message"} <= set(entry) for entry in lines))
+        mine = [entry for entry in lines if entry.get("run") == run["id"]]
+        self.assertEqual(len(mine), 1, mine)
+        self.assertEqual(mine[0]["level"], "info")
+        self.assertIn("[llm]", mine[0]["message"])
+        self.assertIn("what should I do first?", mine[0]["message"])
 
 
 if __name__ == "__main__":

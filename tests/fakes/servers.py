@@ -36,6 +36,10 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # The headers and the body are two writes: with Nagle on, the
+            # body waits for the client's delayed ACK (40 ms per answer on a
+            # kept-alive connection), which no real server makes anyone wait.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass
@@ -328,10 +332,17 @@ class FakeLLM(FakeServer):
         return (200, completion(self.answer))
 
 
+def usage(completion_tokens):
+    """What an OpenAI-compatible server counts; the fake's prompt is always 120."""
+    return {"prompt_tokens": 120, "completion_tokens": completion_tokens,
+            "total_tokens": 120 + completion_tokens}
+
+
 def completion(text):
     return {"id": "chatcmpl-fake", "object": "chat.completion", "model": "fake",
             "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": text}}]}
+                         "message": {"role": "assistant", "content": text}}],
+            "usage": usage(len(text.split()))}
 
 
 def tool_call_completion(name, arguments, call_id="call_1"):
@@ -341,4 +352,5 @@ def tool_call_completion(name, arguments, call_id="call_1"):
                          "message": {"role": "assistant", "content": None,
                                      "tool_calls": [{"id": call_id, "type": "function",
                                                      "function": {"name": name,
-                                                                  "arguments": json.dumps(arguments)}}]}}]}
+                                                                  "arguments": json.dumps(arguments)}}]}}],
+            "usage": usage(9)}

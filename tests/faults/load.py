@@ -84,12 +84,24 @@ def reply_counts(graph):
     return counts
 
 
-def wait_for_replies(graph, titles, timeout):
-    """Blocks until every title has a reply (or the timeout passes)."""
-    deadline = time.monotonic() + timeout
+def wait_for_replies(graph, titles, stall):
+    """Blocks until every title has a reply, or until no new one has come for
+    `stall` seconds: a reply that never comes is lost, while a backlog that
+    keeps draining (one chat's replies go strictly in order, each failed send
+    retried with back-off before the next) is only slow."""
+    got, scanned = set(), 0
+    last_progress = time.monotonic()
     with graph.cond:
-        graph.cond.wait_for(lambda: titles <= set(_titles(graph.answered)),
-                            max(0, deadline - time.monotonic()))
+        while True:
+            before = len(got)
+            got.update(t for t in _titles(graph.answered[scanned:]) if t in titles)
+            scanned = len(graph.answered)
+            now = time.monotonic()
+            if len(got) > before:
+                last_progress = now
+            if titles <= got or now - last_progress > stall:
+                break
+            graph.cond.wait(stall - (now - last_progress))  # woken by each answer
     return reply_counts(graph)
 
 

@@ -28,7 +28,7 @@ class FaultCase(ParleyTestCase):
         self.graph.send_statuses(lambda payload: self.parley.post_webhook(payload)[0])
 
     def assert_exactly_once(self, load):
-        counts = wait_for_replies(self.graph, load.acked, timeout=180)
+        counts = wait_for_replies(self.graph, load.acked, stall=180)
         missing = sorted(load.acked - set(counts))
         twice = sorted(t for t, n in counts.items() if n > 1)
         print("\n%s: %d acknowledged, %d answered, missing %d, twice %d"

@@ -1,7 +1,8 @@
-// The completions' group commit on the asynchronous connection, against a
-// real PostgreSQL (the embedded cluster in a temporary directory): a batch is
-// one transaction, a bad completion fails alone, a repeat writes nothing, and
-// a lost or hanging server fails the batch in flight and is reconnected.
+// The asynchronous connection's work, against a real PostgreSQL (the embedded
+// cluster in a temporary directory). The completions' group commit: a batch
+// is one transaction, a bad completion fails alone, a repeat writes nothing,
+// and a lost or hanging server fails the batch in flight and is reconnected.
+// The senders' steps: outcomes recorded, only pending rows marked in flight.
 #define CAF_SUITE group_commit
 #include <caf/test/unit_test.hpp>
 
@@ -9,6 +10,7 @@
 #include "storage/embedded_postgres.hpp"
 #include "storage/group_commit.hpp"
 #include "storage/migrations.hpp"
+#include "storage/outbox_async.hpp"
 #include "storage/store.hpp"
 
 #include <sys/stat.h>
@@ -202,6 +204,52 @@ CAF_TEST(a server that cannot be reached is an error and no hang) {
   async_connection conn(loop.context(), "host=127.0.0.1 port=1 dbname=none connect_timeout=2");
   auto outs = commit(conn, {answer(1, "31660000001", "nowhere")});
   CAF_CHECK_NOT_EQUAL(outs.at(0).error.find("cannot connect"), std::string::npos);
+}
+
+CAF_TEST(a senders step marks only pending rows in flight and records what became of them) {
+  async_connection conn(loop.context(), conninfo);
+  auto e1 = message("31670000001", "one");
+  auto e2 = message("31670000002", "two");
+  auto outs = commit(conn, {answer(e1, "31670000001", "first"), answer(e2, "31670000002", "second")});
+  CAF_REQUIRE_EQUAL(outs.at(0).error, "");
+  CAF_REQUIRE_EQUAL(outs.at(1).error, "");
+  CAF_REQUIRE_EQUAL(outs.at(0).result.outbox.size(), 1u);
+  CAF_REQUIRE_EQUAL(outs.at(1).result.outbox.size(), 1u);
+  auto r1 = outs.at(0).result.outbox.at(0).id;
+  auto r2 = outs.at(1).result.outbox.at(0).id;
+  // The second row is withdrawn before its sender gets to it.
+  db.exec("UPDATE outbox SET state = 'failed', error_title = 'withdrawn' WHERE id = $1", {num(r2)});
+  auto step = [&](std::vector<outbox_outcome> outcomes, std::vector<int64_t> to_send) {
+    std::promise<std::pair<std::vector<outbox_claim>, std::string>> done;
+    auto got = done.get_future();
+    outbox_step(conn, outcomes, to_send, [&done](std::vector<outbox_claim> c, std::string err) {
+      done.set_value({std::move(c), std::move(err)});
+    });
+    return got.get();
+  };
+  auto [claims, error] = step({}, {r1, r2});
+  CAF_CHECK_EQUAL(error, "");
+  CAF_REQUIRE_EQUAL(claims.size(), 1u);
+  CAF_CHECK_EQUAL(claims[0].id, r1);
+  CAF_CHECK_EQUAL(db.exec("SELECT in_flight FROM outbox WHERE id = $1", {num(r1)}).text(0, 0), "t");
+  // The recovery read sees the row still pending (in flight: in doubt).
+  std::promise<std::vector<outbox_item>> read;
+  auto rows = read.get_future();
+  pending_outbox(conn, {"meta"}, [&read](std::vector<outbox_item> r, std::string) {
+    read.set_value(std::move(r));
+  });
+  bool seen = false;
+  for (auto& row : rows.get())
+    if (row.id == r1)
+      seen = row.in_doubt;
+  CAF_CHECK(seen);
+  auto [none, error2] = step({{r1, "sent", 1, "wamid.out.1", 0, ""}}, {});
+  CAF_CHECK_EQUAL(error2, "");
+  CAF_CHECK(none.empty());
+  auto row = db.exec("SELECT state, in_flight, provider_message_id FROM outbox WHERE id = $1", {num(r1)});
+  CAF_CHECK_EQUAL(row.text(0, 0), "sent");
+  CAF_CHECK_EQUAL(row.text(0, 1), "f");
+  CAF_CHECK_EQUAL(row.text(0, 2), "wamid.out.1");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -35,6 +35,23 @@ CAF_TEST(a qr code is drawn as a square of half blocks with a quiet zone) {
   CAF_CHECK_EQUAL(qr_to_terminal(std::string(5000, 'x')), "");
 }
 
+CAF_TEST(a qr code is drawn as svg with its finder patterns and a quiet zone) {
+  auto svg = qr_to_svg("2@y8eK+bjtEjUWy9/FOM3rLm0ZKz4PqaSo5Ww1yIp1VXbFn0CNdAhKOzL9Q9m9q8cF");
+  CAF_REQUIRE(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", 0) == 0);
+  // The version's width plus four light modules on each side.
+  auto size = std::stoi(svg.substr(svg.find("0 0 ") + 4));
+  CAF_CHECK_EQUAL((size - 8 - 17) % 4, 0);
+  // The top-left finder: a dark corner at the quiet zone's edge, its
+  // 7-module border dark, and the separator after it light.
+  CAF_CHECK(svg.find("M4 4h1v1h-1z") != std::string::npos);
+  CAF_CHECK(svg.find("M10 4h1v1h-1z") != std::string::npos);
+  CAF_CHECK(svg.find("M11 4h1v1h-1z") == std::string::npos);
+  CAF_CHECK(svg.find("M3 4h1") == std::string::npos);  // the quiet zone is empty
+  CAF_CHECK(svg.find("<script") == std::string::npos);
+  CAF_CHECK_EQUAL(svg.substr(svg.size() - 6), "</svg>");
+  CAF_CHECK_EQUAL(qr_to_svg(std::string(5000, 'x')), "");
+}
+
 CAF_TEST(path segments are percent encoded) {
   CAF_CHECK_EQUAL(url_encode("whatsapp-agent_1.x~"), "whatsapp-agent_1.x~");
   CAF_CHECK_EQUAL(url_encode("a b/c?d"), "a%20b%2Fc%3Fd");

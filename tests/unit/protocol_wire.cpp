@@ -1,6 +1,7 @@
 #define CAF_SUITE wire_formats
 #include "protocol/backoff.hpp"
 #include "protocol/config.hpp"
+#include "protocol/password.hpp"
 #include "protocol/graph_api.hpp"
 #include "protocol/openai.hpp"
 #include "protocol/signature.hpp"
@@ -301,10 +302,29 @@ CAF_TEST(a tenant key in the wrong place is not silently ignored) {
 }
 
 CAF_TEST(keys of the contract that this version does not read yet are refused) {
-  auto p = problems_of(R"({"hooks":[],"workflows":[],"tenants":[{"id":"s"}]})");
+  auto p = problems_of(R"({"llm":{"transcription_model":"whisper-1","vision":true},"tenants":[{"id":"s"}]})");
   CAF_REQUIRE_EQUAL(p.size(), 2u);
-  CAF_CHECK(p[0].rfind("hooks: is part of parley's contract but not supported", 0) == 0);
-  CAF_CHECK(p[1].rfind("workflows: is part of parley's contract but not supported", 0) == 0);
+  CAF_CHECK(p[0].rfind("llm.transcription_model: is part of parley's contract but not supported", 0) == 0);
+  CAF_CHECK(p[1].rfind("llm.vision: is part of parley's contract but not supported", 0) == 0);
+}
+
+CAF_TEST(a dashboard password is accepted only as a hash parley can check) {
+  // Every variable reads "x" here: not a hash.
+  auto p = problems_of(R"({"dashboard":{"password_hash_env":"DASH_HASH"},"tenants":[{"id":"a"}]})");
+  CAF_REQUIRE_EQUAL(p.size(), 1u);
+  CAF_CHECK_EQUAL(p[0], "dashboard.password_hash_env: the value of DASH_HASH is not an Argon2id"
+                        " or scrypt hash (make one with `parley hash-password`)");
+  auto hashed = password::hash("correct horse battery");
+  CAF_REQUIRE(hashed.rfind("$argon2id$", 0) == 0);
+  CAF_CHECK(password::recognised(hashed));
+  CAF_CHECK(password::matches(hashed, "correct horse battery"));
+  CAF_CHECK(!password::matches(hashed, "correct horse battery "));
+  CAF_CHECK(!password::matches(hashed, ""));
+  CAF_CHECK(!password::matches("correct horse battery", "correct horse battery"));
+  CAF_CHECK(!password::recognised("$argon2id$" + std::string(200, 'a')));
+  auto cfg = parse_config(R"({"dashboard":{"password_hash_env":"DASH_HASH"},"tenants":[{"id":"a"}]})",
+                          [&](const std::string&) { return std::optional<std::string>(hashed); });
+  CAF_CHECK_EQUAL(cfg.dashboard.password_hash, hashed);
 }
 
 CAF_TEST(every problem of a file is reported at once) {

@@ -66,6 +66,10 @@ outbox_keeper_actor::behavior_type fake_keeper(outbox_keeper_actor::pointer,
     [=](atom::pending, const std::vector<std::string>&) {
       return std::vector<outbox_item>{};
     },
+    // The real keeper's answers from its event loop; this one answers at once.
+    [=](atom::done, uint64_t, std::vector<outbox_claim>&) {},
+    [=](atom::done, uint64_t, std::vector<outbox_item>&) {},
+    [=](atom::done, uint64_t, caf::error&) {},
   };
 }
 

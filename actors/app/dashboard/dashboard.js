@@ -118,9 +118,11 @@ async function runs() {
 async function run(id) {
   const r = await api("/api/runs/" + encodeURIComponent(id));
   // The timeline: each model round and tool call, then each part's send.
-  const parts = [];
+  const parts = [["queue", r.queue_ms || 0, "from the acknowledgement to the start of the handling"]];
   for (const step of r.steps || []) {
-    parts.push(["model round " + step.round, (step.model_latency_us || 0) / 1000, ""]);
+    parts.push(["model round " + step.round, (step.model_latency_us || 0) / 1000,
+                step.prompt_tokens || step.completion_tokens
+                  ? step.prompt_tokens + " tokens in, " + step.completion_tokens + " out" : ""]);
     for (const call of step.calls || [])
       parts.push(["tool " + call.name, (call.latency_us || 0) / 1000,
                   call.arguments + (call.error ? " — " + call.error : "") + " → " + call.result_chars + " chars"]);
@@ -139,19 +141,28 @@ async function run(id) {
 }
 
 async function approvals() {
-  const page = await api("/api/approvals?state=pending");
-  const decide = (id, verb) => async () => {
-    await api("/api/approvals/" + id + "/" + verb, { method: "POST" });
+  const [page, held] = await Promise.all([api("/api/approvals?state=pending"), api("/api/drafts")]);
+  const act = (path) => async () => {
+    await api(path, { method: "POST" });
     approvals();
   };
   const rows = page.approvals.map((a) => el("tr", {},
     el("td", {}, a.id), el("td", {}, a.tenant), el("td", {}, a.kind),
     el("td", {}, el("code", {}, JSON.stringify(a.arguments))),
     el("td", {}, a.summary), el("td", {}, when(a.expires_ms)),
-    el("td", {}, el("button", { class: "primary", onclick: decide(a.id, "approve") }, "Approve"), " ",
-       el("button", { onclick: decide(a.id, "deny") }, "Deny"))));
-  show("Approvals", rows.length ? table(["#", "tenant", "kind", "arguments", "summary", "expires", ""], rows)
-                                : el("p", {}, "Nothing waits for approval."));
+    el("td", {}, el("button", { class: "primary", onclick: act("/api/approvals/" + a.id + "/approve") }, "Approve"), " ",
+       el("button", { onclick: act("/api/approvals/" + a.id + "/deny") }, "Deny"))));
+  // Replies held as drafts (a tenant with the draft policy): sent or discarded here.
+  const drafts = held.drafts.map((d) => el("tr", {},
+    el("td", {}, d.id), el("td", {}, d.tenant), el("td", {}, d.chat), el("td", {}, d.body),
+    el("td", {}, el("button", { class: "primary", onclick: act("/api/drafts/" + d.id + "/send") }, "Send"), " ",
+       el("button", { onclick: act("/api/drafts/" + d.id + "/discard") }, "Discard"))));
+  show("Approvals",
+       rows.length ? table(["#", "tenant", "kind", "arguments", "summary", "expires", ""], rows)
+                   : el("p", {}, "Nothing waits for approval."),
+       el("h2", {}, "Drafts"),
+       drafts.length ? table(["#", "tenant", "chat", "reply", ""], drafts)
+                     : el("p", {}, "No reply waits as a draft."));
 }
 
 async function decisions() {
@@ -259,11 +270,47 @@ async function tenant(id) {
        el("p", {}, el("button", { class: "primary", id: "save", onclick: save }, "Save")), status);
 }
 
+// The Evolution instances of the group tenants: their state and, until one
+// is open, the QR code to scan with WhatsApp (Linked devices), looked at
+// again every two seconds while this view is shown.
+async function evolution() {
+  const page = await api("/api/tenants");
+  const names = [...new Set(page.tenants.filter((t) => t.config.channel === "evolution" && t.config.instance)
+                                        .map((t) => t.config.instance))];
+  if (!names.length) {
+    show("Evolution", el("p", {}, "No tenant uses the Evolution API."));
+    return;
+  }
+  const looks = await Promise.all(names.map((n) =>
+    api("/api/evolution/" + encodeURIComponent(n)).catch((err) => ({ error: err.message }))));
+  const cards = names.map((name, i) => {
+    const look = looks[i];
+    const card = el("section", { class: "instance", "data-instance": name, "data-state": look.state || "unknown" },
+                    el("h2", {}, name),
+                    el("p", {}, "State: ", el("strong", { class: look.state === "open" ? "ok" : "failing" },
+                                             look.error ? "unreachable" : look.state || "unknown")));
+    if (look.error) card.append(el("p", { class: "error" }, look.error));
+    if (look.state === "open") card.append(el("p", {}, "Connected: WhatsApp messages reach parley."));
+    if (look.qr_svg) {
+      // The server drew it (libqrencode); parsed as SVG, never as HTML.
+      const svg = new DOMParser().parseFromString(look.qr_svg, "image/svg+xml").documentElement;
+      svg.setAttribute("class", "qr");
+      svg.setAttribute("aria-label", "QR code for " + name);
+      card.append(el("p", {}, "Scan with WhatsApp → Linked devices → Link a device:"), svg);
+    }
+    if (look.pairing_code) card.append(el("p", {}, "Or link with the code ", el("code", {}, look.pairing_code)));
+    return card;
+  });
+  show("Evolution", ...cards);
+  if (looks.some((l) => l.state !== "open"))
+    setTimeout(() => { if (location.hash.startsWith("#/evolution")) evolution(); }, 2000);
+}
+
 async function route() {
   const [, view, ...rest] = (location.hash || "#/overview").split("/");
   const args = rest.map(decodeURIComponent);
   const views = { overview, conversations, conversation, runs, run, approvals, decisions, tenants,
-                  tenant };
+                  tenant, evolution };
   try {
     await (views[view] || overview)(...args);
   } catch (err) {
