@@ -171,6 +171,15 @@ using evolution_admin_actor = caf::typed_actor<
   // instance -> its state, and the pairing codes while it is not open.
   caf::replies_to<atom::status, std::string>::with<instance_report>>;
 
+/// The MEDIA FETCHER: a voice note's or a picture's bytes from the Graph
+/// API, and a voice note's transcript from the LLM server. Detached: HTTP.
+using media_actor = caf::typed_actor<
+  // (tenant id, media id, kind) -> (mime type, bytes); an error names why.
+  caf::replies_to<atom::load, std::string, std::string, std::string>::with<std::string,
+                                                                         std::string>,
+  // (mime type, bytes) -> the transcript.
+  caf::replies_to<atom::generate, std::string, std::string>::with<std::string>>;
+
 /// The CONTEXT HUB: the markdown folders the owner's agent reads tier by
 /// tier and saves ideas to. Detached: it reads files.
 using context_hub_actor = caf::typed_actor<

@@ -74,7 +74,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
   return f(caf::meta::type_name("inbound_message"), x.event_id, x.provider,
            x.tenant, x.chat, x.sender, x.sender_name, x.message_id, x.kind,
-           x.text, x.received_ms, x.context);
+           x.text, x.received_ms, x.media_id, x.media_mime, x.media_name, x.via,
+           x.context);
 }
 
 template <class Inspector>
@@ -104,7 +105,7 @@ typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, completion& x) {
   return f(caf::meta::type_name("completion"), x.message, x.path,
-           x.command_line, x.reply, x.language, x.started_us,
+           x.command_line, x.reply, x.language, x.started_us, x.storage_us, x.image_url,
            x.error, x.approval_id, x.hold, x.decision, x.trace);
 }
 
@@ -141,7 +142,7 @@ typename Inspector::result_type inspect(Inspector& f, completion_outcome& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, llm_request& x) {
   return f(caf::meta::type_name("llm_request"), x.system_prompt, x.messages,
-           x.tools, x.rounds, x.run_id);
+           x.tools, x.rounds, x.run_id, x.image_url);
 }
 
 template <class Inspector>

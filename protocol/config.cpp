@@ -68,8 +68,10 @@ void read_llm(object_reader& r, llm_config& llm, const env_lookup& env) {
   r.read("workers", llm.workers);
   r.read("max_tool_rounds", llm.max_tool_rounds);
   r.secret("api_key_env", llm.api_key, env);
-  r.not_yet("transcription_model");
-  r.not_yet("vision");
+  r.read("transcription_model", llm.transcription_model);
+  if (llm.transcription_model.empty())
+    r.problem("transcription_model", "must name a model (e.g. \"whisper-1\")");
+  r.read("vision", llm.vision);
   trim_slashes(llm.base_url);
   if (llm.workers < 1)
     r.problem("workers", "must be >= 1");

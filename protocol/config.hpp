@@ -34,6 +34,10 @@ struct llm_config {
   int timeout_ms = 30000;
   int workers = 4;  ///< concurrent LLM calls
   int max_tool_rounds = 5;  ///< model turns with tools before a plain answer
+  /// POST {base_url}/audio/transcriptions with this model (voice notes).
+  std::string transcription_model = "whisper-1";
+  /// Pictures go to the model as image_url parts (a model that sees them).
+  bool vision = false;
   bool enabled() const { return !base_url.empty(); }
 };
 

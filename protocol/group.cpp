@@ -18,9 +18,10 @@ std::string display_name(const inbound_message& m) {
 }
 
 std::string memory_text(const inbound_message& m) {
+  auto text = m.via.empty() ? m.text : "[" + m.via + "] " + m.text;
   if (!m.context.group)
-    return m.text;
-  return display_name(m) + ": " + m.text;
+    return text;
+  return display_name(m) + ": " + text;
 }
 
 } // namespace parley

@@ -15,6 +15,14 @@ std::string build_request(const std::string& model, const llm_request& req) {
     messages.push_back({{"role", "system"}, {"content", req.system_prompt}});
   for (auto& m : req.messages)
     messages.push_back({{"role", m.role}, {"content", m.content}});
+  // A picture with the person's last message: its text and the image, as
+  // content parts (for a model that sees).
+  if (!req.image_url.empty() && !messages.empty() && messages.back()["role"] == "user") {
+    auto text = messages.back()["content"];
+    messages.back()["content"] = json::array(
+      {{{"type", "text"}, {"text", text}},
+       {{"type", "image_url"}, {"image_url", {{"url", req.image_url}}}}});
+  }
   for (auto& round : req.rounds) {
     // Each earlier round: the model's calls, then one result for each.
     json calls = json::array();

@@ -55,6 +55,12 @@ struct inbound_message {
   std::string kind;         ///< text, interactive, image, audio, ...
   std::string text;         ///< text, button title or caption; may be empty
   int64_t received_ms = 0;  ///< when the webhook was committed
+  /// A voice note, picture or document: its media id at the provider, its
+  /// type and (a document) its file name; empty for text.
+  std::string media_id, media_mime, media_name;
+  /// How `text` came to be when it was not typed: "voice note" (the
+  /// transcript), "picture" (its caption); remembered with that label.
+  std::string via;
   group_context context;
 };
 
@@ -154,6 +160,8 @@ struct completion {
   std::string reply;         ///< the reply for llm/fallback paths
   std::string language;      ///< reply language for commands
   int64_t started_us = 0;    ///< steady-clock microseconds when work began
+  int64_t storage_us = 0;    ///< of that work, reading the conversation's memory
+  std::string image_url;     ///< a picture for the model (data: URL), never stored
   std::string error;         ///< why the LLM was not used, if it was not
   int64_t approval_id = 0;   ///< the reply asks for this approval
   std::string hold;          ///< "": send; "draft" or "recorded": the policy holds it
@@ -202,6 +210,7 @@ struct llm_request {
   std::vector<std::string> tools;      ///< tools the model may call (protocol/tools)
   std::vector<tool_round> rounds;      ///< earlier rounds of this turn, in order
   int64_t run_id = 0;  ///< the run it serves (its X-Request-Id); 0: none
+  std::string image_url;  ///< a picture with the last user message (a data: URL)
 };
 
 /// The model's answer: text, or calls of the offered tools (or both).

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <map>
 
+#include "protocol/media.hpp"
+
 namespace parley::storage {
 
 #define MESSAGE_COLUMNS \
@@ -16,7 +18,9 @@ namespace parley::storage {
   " coalesce(message_id, ''), coalesce(msg_type, ''), coalesce(body, '')," \
   " (extract(epoch FROM received_at) * 1000)::bigint, is_group," \
   " coalesce(mentions, '{}'), coalesce(quoted_id, '')," \
-  " coalesce(quoted_sender, ''), coalesce(bot_id, '')"
+  " coalesce(quoted_sender, ''), coalesce(bot_id, '')," \
+  " CASE WHEN provider = 'meta' AND msg_type IN ('audio', 'image', 'document', 'video'," \
+  " 'sticker') THEN payload::text ELSE '' END"
 
 namespace {
 
@@ -41,6 +45,7 @@ inbound_message read_message(const result& r, int i) {
   m.context.quoted_id = r.text(i, 12);
   m.context.quoted_sender = r.text(i, 13);
   m.context.bot_id = r.text(i, 14);
+  media::read_media(m.kind, r.text(i, 15), m.media_id, m.media_mime, m.media_name);
   return m;
 }
 

@@ -111,11 +111,11 @@ constexpr const char* completion_sql =
   // The queue part: from the acknowledgement ($4, wall ms) to the start of
   // the handling, i.e. the time to this commit less the handling itself.
   "  INSERT INTO runs (id, event_id, tenant, sender_hash, path, latency_us, error, steps,"
-  "  queue_us)"
+  "  queue_us, storage_us, transcript)"
   "  SELECT claimed.id, claimed.id, $2::text, $24::text, $25::text, $23::bigint, $26::text,"
   "  NULLIF($27::text, '')::jsonb, CASE WHEN $4::bigint > 0 THEN GREATEST(0,"
   "  (extract(epoch FROM clock_timestamp()) * 1000000)::bigint - $4::bigint * 1000"
-  "  - $23::bigint) END FROM claimed)"
+  "  - $23::bigint) END, $28::bigint, NULLIF($29::text, '') FROM claimed)"
   " SELECT (SELECT count(*) FROM claimed),"
   "  coalesce((SELECT array_agg(id ORDER BY part) FROM reply), '{}')::text[]";
 
@@ -168,7 +168,8 @@ completion_writes completion_statement(const completion& c, const std::string& r
               std::to_string(d.threshold), d.method,
               boolean(c.path != answer_path::silent), num(latency),
               sha256_hex(m.sender).substr(0, 16), to_string(c.path), opt(c.error),
-              c.trace}};
+              c.trace, num(c.storage_us),
+              m.via == "voice note" ? m.text : std::string()}};
   if (!c.hold.empty())
     out.rows.clear();
   return out;

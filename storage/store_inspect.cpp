@@ -34,6 +34,8 @@ json run_json(const result& r, int i) {
           {"path", r.text(i, 4)},
           {"latency_ms", r.int64(i, 5) / 1000.0},
           {"queue_ms", r.int64(i, 9) / 1000.0},
+          {"storage_ms", r.int64(i, 10) / 1000.0},
+          {"transcript", r.text(i, 11).empty() ? json() : json(r.text(i, 11))},
           {"error", r.text(i, 6)},
           {"steps", steps.is_discarded() ? json::array() : steps},
           {"created_ms", r.int64(i, 8)}};
@@ -42,7 +44,8 @@ json run_json(const result& r, int i) {
 constexpr const char* run_columns =
   "r.id, coalesce(r.event_id, 0), r.tenant, r.sender_hash, r.path, r.latency_us,"
   " coalesce(r.error, ''), coalesce(r.steps::text, ''),"
-  " (extract(epoch FROM r.created_at) * 1000)::bigint, coalesce(r.queue_us, 0)";
+  " (extract(epoch FROM r.created_at) * 1000)::bigint, coalesce(r.queue_us, 0),"
+  " coalesce(r.storage_us, 0), coalesce(r.transcript, '')";
 
 } // namespace
 

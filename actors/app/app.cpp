@@ -2,6 +2,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/channels/evolution_admin.hpp"
+#include "actors/channels/media_fetcher.hpp"
 #include "actors/conversation/llm.hpp"
 #include "actors/log.hpp"
 #include "actors/app/tenant_registry.hpp"
@@ -169,6 +170,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     sys, "booking desk", detached_worker(booking_desk, cfg, conninfo, senders_, google));
   auto context_dir = cfg->automation.context_dir.empty() ? cfg->data_dir + "/context"
                                                         : cfg->automation.context_dir;
+  media_ = spawn_supervised<media_actor>(
+    sys, "media fetcher", detached_worker(media_fetcher, cfg));
   hub_ = spawn_supervised<context_hub_actor>(
     sys, "context hub", detached_worker(context_hub, context_dir, size_t{2000}));
   if (opts.runs_workflows) {
@@ -228,6 +231,8 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   deps.composer = composer_;
   deps.bookings = bookings_;
   deps.context_hub = hub_;
+  deps.media = media_;
+  deps.vision = cfg->llm.vision;
   deps.connector_timeout = std::chrono::milliseconds(cfg->connectors.timeout_ms);
   deps.brief_bound = std::chrono::milliseconds(cfg->brief.deadline_ms + 2 * cfg->llm.timeout_ms)
                      + std::chrono::seconds(5);
@@ -269,6 +274,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
   if (workflows_)
     watch(workflows_);
   watch(hub_);
+  watch(media_);
   watch(oauth_);
   watch(router_);
   watch(ingest_);
@@ -350,6 +356,7 @@ void app::shutdown() {
   stop(tenants_);
   stop(workflows_);
   stop(hub_);
+  stop(media_);
   stop(oauth_);
   for (auto& c : connectors_)
     stop(c);

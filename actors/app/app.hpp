@@ -106,6 +106,7 @@ private:
   workflow_runner_actor workflows_;  ///< null in `parley chat`
   cron_actor crons_;                 ///< null without schedules
   context_hub_actor hub_;
+  media_actor media_;
   ingest_actor ingest_;
   caf::actor watcher_;
   std::vector<std::string> providers_, channels_;

@@ -2,6 +2,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/log.hpp"
+#include "protocol/media.hpp"
 
 #include <chrono>
 
@@ -28,6 +29,8 @@ inbound_message to_message(const storage::event_row& row, int64_t id) {
   m.text = row.body;
   m.context = row.context;
   m.received_ms = now_ms();
+  if (row.provider == "meta")
+    media::read_media(m.kind, row.payload, m.media_id, m.media_mime, m.media_name);
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include "protocol/commands.hpp"
 #include "protocol/group.hpp"
 #include "protocol/live_text.hpp"
+#include "protocol/media.hpp"
 #include "protocol/plan_text.hpp"
 #include "protocol/time_zone.hpp"
 #include "protocol/policy.hpp"
@@ -37,6 +38,7 @@ std::string channel_of(const inbound_message& m, const tenant_config& t) {
 void finish(self_ptr self, const session_deps& deps, router_actor router,
             completion c) {
   auto& st = self->state;
+  c.storage_us = std::exchange(st.memory_read_us, 0);
   auto channel = channel_of(c.message, *st.tenant);
   auto committed = [=](const completion_result& r) {
     auto& st = self->state;
@@ -438,8 +440,68 @@ void staff_reply_to_customer(self_ptr self, const session_deps& deps, router_act
       });
 }
 
+/// A voice note is heard as its transcript and a picture seen with its
+/// caption (llm.vision) or read by its caption alone; then the message goes
+/// on as if typed. What cannot be read is answered with a request for text.
+void read_media(self_ptr self, const session_deps& deps, router_actor router, completion c) {
+  auto& st = self->state;
+  auto& m = c.message;
+  auto lang = st.tenant->language;
+  auto kind = m.kind;
+  auto failed = [=](completion c, const std::string& why) {
+    c.path = answer_path::fallback;
+    c.reply = media::failed_reply(lang, kind);
+    c.error = why;
+    finish(self, deps, router, std::move(c));
+  };
+  if (kind == "image" && !deps.vision) {
+    if (m.text.empty()) {
+      c.path = answer_path::fallback;
+      c.reply = media::unseen_picture_reply(lang);
+      c.error = "pictures are not looked at (llm.vision is off)";
+      return finish(self, deps, router, std::move(c));
+    }
+    m.via = "picture";
+    m.text += "\n" + media::unseen_picture_note(lang);
+    m.media_id.clear();
+    return answer_text(self, deps, router, std::move(c));
+  }
+  auto bound = std::chrono::seconds(45);
+  self->request(deps.media, bound, atom::load_v, st.tenant->id, m.media_id, kind)
+    .then(
+      [=](const std::string& mime, const std::string& bytes) mutable {
+        c.message.media_id.clear();  // read: not again
+        if (kind == "image") {
+          c.message.via = "picture";
+          if (c.message.text.empty())
+            c.message.text = lang == "nl" ? "(een foto)" : "(a picture)";
+          c.image_url = media::data_url(mime.empty() ? c.message.media_mime : mime, bytes);
+          return answer_text(self, deps, router, std::move(c));
+        }
+        self->request(deps.media, deps.llm_timeout + std::chrono::seconds(5), atom::generate_v,
+                      mime.empty() ? c.message.media_mime : mime, bytes)
+          .then(
+            [=](const std::string& transcript) mutable {
+              c.message.via = "voice note";
+              c.message.text = transcript;
+              answer_text(self, deps, router, std::move(c));
+            },
+            [=](const caf::error& err) mutable { failed(std::move(c), describe(err)); });
+      },
+      [=](const caf::error& err) mutable { failed(std::move(c), describe(err)); });
+}
+
 void answer_text(self_ptr self, const session_deps& deps, router_actor router, completion c) {
   auto& st = self->state;
+  if (c.message.kind == "document" && !c.message.media_id.empty()) {
+    // A document is not opened: its name and caption are the message.
+    c.message.text = media::document_text(st.tenant->language, c.message.media_name,
+                                          c.message.text);
+    c.message.media_id.clear();
+  }
+  if (!c.message.media_id.empty() && deps.media
+      && (c.message.kind == "audio" || c.message.kind == "image"))
+    return read_media(self, deps, router, std::move(c));
   const auto m = c.message;  // a copy: c is moved on below
   if (m.text.empty()) {
     c.path = answer_path::fallback;
@@ -602,6 +664,7 @@ void run_turn(self_ptr self, const session_deps& deps, router_actor router, comp
   req.messages.assign(st.memory.begin(), st.memory.end());
   req.messages.push_back({"user", m.text});
   req.tools = tools::offered(*st.tenant, m.sender, static_cast<bool>(deps.context_hub));
+  req.image_url = c.image_url;
   auto turn = self->spawn(agent_turn, context_of(self, m));
   // The turn bounds itself (each call has its timeout); this guards against
   // one that never answers.
@@ -641,6 +704,7 @@ void with_memory(self_ptr self, const session_deps& deps, std::function<void()> 
   auto& st = self->state;
   if (st.loaded)
     return then();
+  auto asked = steady_us();
   self
     ->request(deps.pick(deps.storage, st.key.chat), std::chrono::seconds(30),
               atom::load_v, st.key, static_cast<int32_t>(st.tenant->memory))
@@ -649,6 +713,7 @@ void with_memory(self_ptr self, const session_deps& deps, std::function<void()> 
         auto& st = self->state;
         st.memory.assign(entries.begin(), entries.end());
         st.loaded = true;
+        st.memory_read_us = steady_us() - asked;
         then();
       },
       [=](const caf::error& err) {

@@ -21,6 +21,7 @@ struct session_state {
   std::deque<memory_entry> memory;    ///< the newest tenant.memory entries
   std::deque<inbound_message> queue;  ///< waiting, in arrival order
   bool loaded = false;                ///< memory restored from storage
+  int64_t memory_read_us = 0;         ///< that read, for the next run's trace
   bool busy = false;                  ///< handling queue.front()
   bool stopping = false;
   std::vector<int64_t> reply_ms;      ///< groups: when the bot last replied (rate limit)

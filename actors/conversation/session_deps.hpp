@@ -32,6 +32,9 @@ struct session_deps {
   booking_desk_actor bookings; ///< a business's booking tools; null: refused
   /// The owner's context hub (tools, identity/soul.md); null: none.
   context_hub_actor context_hub;
+  /// Voice notes and pictures: fetched and transcribed; null: not read.
+  media_actor media;
+  bool vision = false;  ///< pictures go to the model (llm.vision)
   /// The tenants in force: a session reads its tenant again for every
   /// message. Null: the tenant it was spawned with stays.
   std::shared_ptr<const tenant_directory> tenants;

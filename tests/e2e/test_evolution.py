@@ -30,14 +30,20 @@ def direct_text(text, msg_id, number="5511900000001", instance="inst-test"):
     return payload
 
 
+def with_evolution(case):
+    """Gives a test case a fake Evolution API and configures parley for it."""
+    case.evolution = FakeEvolution(API_KEY)
+    case.config_extra = dict(case.config_extra or {},
+                             evolution={"base_url": case.evolution.url,
+                                        "api_key_env": "EVOLUTION_API_KEY"})
+    case.parley_env = dict(case.parley_env or {}, EVOLUTION_API_KEY=API_KEY)
+
+
 class EvolutionCase(ParleyTestCase):
     """A fake Evolution API and parley configured for it."""
 
     def prepare(self):
-        self.evolution = FakeEvolution(API_KEY)
-        self.config_extra = {"evolution": {"base_url": self.evolution.url,
-                                           "api_key_env": "EVOLUTION_API_KEY"}}
-        self.parley_env = {"EVOLUTION_API_KEY": API_KEY}
+        with_evolution(self)
 
     def tearDown(self):
         super().tearDown()

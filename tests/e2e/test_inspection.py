@@ -9,6 +9,8 @@ import unittest
 import urllib.parse
 
 from harness import OWNER, ParleyTestCase
+from test_approvals import ShellWorkdir
+from test_evolution import API_KEY, GROUP, group_text, score, with_evolution
 
 STRANGER = "31699999999"
 
@@ -82,6 +84,7 @@ class Inspection(ParleyTestCase):
         self.assertGreater(run["steps"][0]["completion_tokens"], 0)
         # The wait before the handling began is its own part of the latency.
         self.assertGreaterEqual(run["queue_ms"], 0)
+        self.assertGreaterEqual(run["storage_ms"], 0)
         # Only the owner's chat when asked for it.
         status, mine = self.api("/api/runs?tenant=ops&chat=" + OWNER)
         self.assertEqual([r["path"] for r in mine["runs"]], ["fallback", "llm", "command"])
@@ -133,6 +136,59 @@ class Inspection(ParleyTestCase):
         self.assertEqual(self.api("/api/runs/1'%20OR%201=1")[0], 404)
         status, body = self.api("/api/conversations/ops/" + urllib.parse.quote("x' OR '1'='1"))
         self.assertEqual((status, body["messages"]), (200, []))
+
+
+class GroupAndApproval(ShellWorkdir):
+    """The rest of the mix: a group's silent decision and an approved command
+    appear in the conversations and the runs as they happened."""
+
+    extra_tenants = [{"id": "friends", "kind": "group", "channel": "evolution",
+                      "instance": "whatsapp-agent", "language": "nl", "bot_name": "Parley",
+                      "relevance_threshold": 0.7}]
+
+    def prepare(self):
+        super().prepare()
+        with_evolution(self)
+
+    def tearDown(self):
+        super().tearDown()
+        self.evolution.close()
+
+    def api(self, method, path):
+        status, body = self.parley.request(method, path, headers={"Authorization": "Bearer admin"})
+        return status, json.loads(body)
+
+    def test_a_group_decision_and_an_approval_show_as_they_happened(self):
+        self.llm.script = [score(0.1, "chatter between friends")]
+        status, _ = self.parley.request("POST", "/webhooks/evolution",
+                                        json.dumps(group_text("haha ja, zaterdag!", "G1")).encode(),
+                                        {"Content-Type": "application/json", "apikey": API_KEY})
+        self.assertEqual(status, 200)
+        self.say("shell: ./count.sh")
+        n = self.approval_in(1)
+        status, body = self.api("POST", "/api/approvals/%d/approve" % n)
+        self.assertEqual(status, 200, body)
+        self.assertIn("counted", self.reply(2))
+        self.parley.wait_sql("SELECT count(*) FROM runs", lambda rows: rows == [["2"]])
+
+        status, body = self.api("GET", "/api/conversations")
+        chats = {(c["tenant"], c["chat"]): c for c in body["conversations"]}
+        self.assertTrue(chats[("friends", GROUP)]["group"])
+        self.assertFalse(chats[("ops", OWNER)]["group"])
+        status, body = self.api("GET", "/api/conversations/friends/" + urllib.parse.quote(GROUP))
+        self.assertEqual(status, 200, body)
+        self.assertEqual([(m["who"], m["path"]) for m in body["messages"]], [("user", "silent")])
+        status, group_runs = self.api("GET", "/api/runs?tenant=friends")
+        self.assertEqual([r["path"] for r in group_runs["runs"]], ["silent"])
+        status, decisions = self.api("GET", "/api/decisions?tenant=friends")
+        self.assertEqual([(d["score"], d["replied"]) for d in decisions["decisions"]], [(0.1, False)])
+        status, owner_runs = self.api("GET", "/api/runs?tenant=ops")
+        self.assertEqual(len(owner_runs["runs"]), 1)
+        status, approval = self.api("GET", "/api/approvals/%d" % n)
+        self.assertEqual(approval["state"], "executed")
+        # The approval's run is the message that asked for it.
+        self.assertEqual(approval.get("event_id", owner_runs["runs"][0]["event_id"]),
+                         owner_runs["runs"][0]["event_id"])
 
 
 if __name__ == "__main__":

@@ -167,6 +167,7 @@ class FakeGraph(FakeServer):
         self.rng = random.Random(seed)
         self.statuses = None
         self.closed = threading.Event()
+        self.media = {}              # media id -> (mime type, bytes)
 
     def send_statuses(self, post):
         self.statuses = queue.Queue()
@@ -200,6 +201,8 @@ class FakeGraph(FakeServer):
                 "statuses": [status]}}]}]})
 
     def respond(self, path, headers, body):
+        if not path.endswith("/messages"):
+            return self.media_answer(path, headers)
         if isinstance(body, dict) and body.get("type") in ("text", "interactive") \
                 and self.rng.random() < self.fail_ratio:
             kind = self.rng.choice(["429", "500", "503", "reset"])
@@ -213,6 +216,21 @@ class FakeGraph(FakeServer):
                                           "type": "OAuthException", "code": 2,
                                           "fbtrace_id": "Afake"}})
         return self.default(body)
+
+    def media_answer(self, path, headers):
+        """Meta's media endpoints: GET /{version}/{media-id} says where the
+        bytes are; GET that URL gives them, both with the bearer token."""
+        if headers.get("Authorization") != "Bearer graph-token":
+            return self.error(190, "Invalid OAuth access token", 401)
+        media_id = path.rstrip("/").split("/")[-1]
+        if media_id not in self.media:
+            return self.error(100, "Unsupported get request. Object with ID '%s' does not exist"
+                              % media_id)
+        mime, data = self.media[media_id]
+        if path.startswith("/download/"):
+            return (200, data)
+        return (200, {"messaging_product": "whatsapp", "url": self.url + "/download/" + media_id,
+                      "mime_type": mime, "sha256": "fake", "file_size": len(data), "id": media_id})
 
     def close(self):
         self.closed.set()
@@ -324,9 +342,21 @@ class FakeEvolution(FakeServer):
 
 
 class FakeLLM(FakeServer):
-    """POST /chat/completions; by default answers with a fixed text."""
+    """POST /chat/completions; by default answers with a fixed text. POST
+    /audio/transcriptions (multipart: model and file) answers with
+    `transcript`, or 400 when the upload is not a multipart form."""
 
     answer = "Hello from the **model**."
+    transcript = "taken"
+
+    def respond(self, path, headers, body):
+        if path.endswith("/audio/transcriptions"):
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            if not headers.get("Content-Type", "").startswith("multipart/form-data; boundary=") \
+                    or b'name="model"' not in raw or b'name="file"; filename=' not in raw:
+                return (400, {"error": {"message": "Could not parse multipart form"}})
+            return (200, {"text": self.transcript})
+        return self.default(body)
 
     def default(self, body):
         return (200, completion(self.answer))

@@ -118,7 +118,8 @@ async function runs() {
 async function run(id) {
   const r = await api("/api/runs/" + encodeURIComponent(id));
   // The timeline: each model round and tool call, then each part's send.
-  const parts = [["queue", r.queue_ms || 0, "from the acknowledgement to the start of the handling"]];
+  const parts = [["queue", r.queue_ms || 0, "from the acknowledgement to the start of the handling"],
+                 ["storage", r.storage_ms || 0, "reading the conversation's memory (0: it was in memory)"]];
   for (const step of r.steps || []) {
     parts.push(["model round " + step.round, (step.model_latency_us || 0) / 1000,
                 step.prompt_tokens || step.completion_tokens
