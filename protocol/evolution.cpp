@@ -215,7 +215,15 @@ parse_result parse_webhook(const std::string& body) {
       messages.push_back(&data);
     for (auto* d : messages) {
       auto item = base;
-      item.raw = storable_json(*d);
+      // A picture's or voice note's bytes (webhook_base64) are not kept:
+      // parley asks the bridge for them when it reads the message.
+      if (d->is_object() && child(*d, "message").contains("base64")) {
+        auto slim = *d;
+        slim["message"].erase("base64");
+        item.raw = storable_json(slim);
+      } else {
+        item.raw = storable_json(*d);
+      }
       out.items.push_back(d->is_object()
                             ? parse_message(*d, std::move(item))
                             : ignored(std::move(item), "messages.upsert without data"));

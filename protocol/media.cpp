@@ -13,6 +13,62 @@ bool has_media(const std::string& kind) {
          || kind == "sticker";
 }
 
+std::string plain_kind(const std::string& kind) {
+  if (kind == "audioMessage")
+    return "audio";
+  if (kind == "imageMessage")
+    return "image";
+  if (kind == "documentMessage")
+    return "document";
+  return kind;
+}
+
+void read_evolution_media(const std::string& kind, const std::string& payload,
+                          const std::string& message_id, std::string& id, std::string& mime,
+                          std::string& name) {
+  if (kind != "audioMessage" && kind != "imageMessage" && kind != "documentMessage")
+    return;
+  auto j = json::parse(payload, nullptr, false);
+  if (!j.is_object() || !j.contains("message") || !j["message"].is_object())
+    return;
+  auto& message = j["message"];
+  if (!message.contains(kind) || !message[kind].is_object())
+    return;
+  auto& m = message[kind];
+  auto str = [&](const char* key) {
+    return m.contains(key) && m[key].is_string() ? m[key].get<std::string>() : std::string();
+  };
+  id = message_id;
+  mime = str("mimetype");
+  name = str("fileName");
+}
+
+std::string evolution_media_body(const std::string& message_id) {
+  return json{{"message", {{"key", {{"id", message_id}}}}}, {"convertToMp4", false}}.dump();
+}
+
+std::optional<fetched> parse_evolution_media(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("base64") || !j["base64"].is_string())
+    return std::nullopt;
+  // Standard base64 to the URL-safe alphabet the decoder reads.
+  auto text = j["base64"].get<std::string>();
+  std::string url;
+  for (char c : text)
+    if (c == '+')
+      url += '-';
+    else if (c == '/')
+      url += '_';
+    else if (c != '=' && c != '\n' && c != '\r')
+      url += c;
+  fetched f;
+  if (!base64url_decode(url, f.bytes))
+    return std::nullopt;
+  if (j.contains("mimetype") && j["mimetype"].is_string())
+    f.mime_type = j["mimetype"].get<std::string>();
+  return f;
+}
+
 void read_media(const std::string& kind, const std::string& payload, std::string& id,
                 std::string& mime, std::string& name) {
   if (!has_media(kind))

@@ -13,6 +13,26 @@ namespace parley::media {
 /// Whether a message of `kind` carries a file parley may read.
 bool has_media(const std::string& kind);
 
+/// What a message of `kind` is, whichever bridge it came by: "audio",
+/// "image", "document" (Evolution's audioMessage, imageMessage,
+/// documentMessage too), or `kind` itself.
+std::string plain_kind(const std::string& kind);
+
+/// The media of an Evolution message as stored (`payload`, its `data`):
+/// the id to ask the bridge with is the message's own (`message_id`).
+void read_evolution_media(const std::string& kind, const std::string& payload,
+                          const std::string& message_id, std::string& id, std::string& mime,
+                          std::string& name);
+
+/// POST {base_url}/chat/getBase64FromMediaMessage/{instance}: the body, and
+/// the bytes and type in its answer (nothing when it has none).
+std::string evolution_media_body(const std::string& message_id);
+struct fetched {
+  std::string mime_type;
+  std::string bytes;
+};
+std::optional<fetched> parse_evolution_media(const std::string& body);
+
 /// The media of a Meta message as stored (`payload`, the message's JSON):
 /// sets `id`, `mime` and `name` (a document's file name).
 void read_media(const std::string& kind, const std::string& payload, std::string& id,

@@ -19,8 +19,8 @@ namespace parley::storage {
   " (extract(epoch FROM received_at) * 1000)::bigint, is_group," \
   " coalesce(mentions, '{}'), coalesce(quoted_id, '')," \
   " coalesce(quoted_sender, ''), coalesce(bot_id, '')," \
-  " CASE WHEN provider = 'meta' AND msg_type IN ('audio', 'image', 'document', 'video'," \
-  " 'sticker') THEN payload::text ELSE '' END"
+  " CASE WHEN msg_type IN ('audio', 'image', 'document', 'video', 'sticker', 'audioMessage'," \
+  " 'imageMessage', 'documentMessage') THEN payload::text ELSE '' END"
 
 namespace {
 
@@ -45,7 +45,11 @@ inbound_message read_message(const result& r, int i) {
   m.context.quoted_id = r.text(i, 12);
   m.context.quoted_sender = r.text(i, 13);
   m.context.bot_id = r.text(i, 14);
-  media::read_media(m.kind, r.text(i, 15), m.media_id, m.media_mime, m.media_name);
+  if (m.provider == "meta")
+    media::read_media(m.kind, r.text(i, 15), m.media_id, m.media_mime, m.media_name);
+  else if (m.provider == "evolution")
+    media::read_evolution_media(m.kind, r.text(i, 15), m.message_id, m.media_id, m.media_mime,
+                                m.media_name);
   return m;
 }
 

@@ -31,6 +31,9 @@ inbound_message to_message(const storage::event_row& row, int64_t id) {
   m.received_ms = now_ms();
   if (row.provider == "meta")
     media::read_media(m.kind, row.payload, m.media_id, m.media_mime, m.media_name);
+  else if (row.provider == "evolution")
+    media::read_evolution_media(m.kind, row.payload, m.message_id, m.media_id, m.media_mime,
+                                m.media_name);
   return m;
 }
 

@@ -22,11 +22,33 @@ media_actor::behavior_type media_fetcher(media_actor::stateful_pointer<media_fet
     [=](atom::load, const std::string& tenant_id, const std::string& media_id,
         const std::string& kind) -> caf::result<std::string, std::string> {
       auto tenant = cfg->tenant_by_id(tenant_id);
-      if (!tenant || tenant->access_token.empty())
-        return make_error(errc::bad_input, "no access token to fetch media with");
       auto limit = media::size_limit(kind);
       if (limit == 0)
         return make_error(errc::bad_input, "a " + kind + " is not fetched");
+      auto too_big = [&] {
+        return make_error(errc::bad_input, "the " + kind + " is over "
+                                             + std::to_string(limit >> 20) + " MB");
+      };
+      if (tenant && tenant->channel == "evolution") {
+        // The bridge decrypts WhatsApp's media and answers with base64.
+        net::client_request ask;
+        ask.url = cfg->evolution.base_url + "/chat/getBase64FromMediaMessage/" + tenant->instance;
+        ask.body = media::evolution_media_body(media_id);
+        ask.headers.emplace_back("apikey", cfg->evolution.api_key);
+        ask.timeout = std::chrono::seconds(30);
+        ask.repeatable = true;
+        auto res = self->state.http->send(ask);
+        if (res.status != 200 && res.status != 201)
+          return make_error(errc::bad_input, "the bridge gave no media: " + failure(res));
+        auto got = media::parse_evolution_media(res.body);
+        if (!got)
+          return make_error(errc::bad_input, "the bridge's answer has no media");
+        if (got->bytes.size() > limit)
+          return too_big();
+        return {got->mime_type, std::move(got->bytes)};
+      }
+      if (!tenant || tenant->access_token.empty())
+        return make_error(errc::bad_input, "no access token to fetch media with");
       net::client_request ask;
       ask.method = "GET";
       ask.url = cfg->meta.graph_url + "/" + cfg->meta.api_version + "/" + media_id;
@@ -39,8 +61,7 @@ media_actor::behavior_type media_fetcher(media_actor::stateful_pointer<media_fet
       if (!at)
         return make_error(errc::bad_input, "the Graph API gave no media URL");
       if (at->size > limit)
-        return make_error(errc::bad_input, "the " + kind + " is over "
-                                             + std::to_string(limit >> 20) + " MB");
+        return too_big();
       net::client_request get;
       get.method = "GET";
       get.url = at->url;
@@ -51,8 +72,7 @@ media_actor::behavior_type media_fetcher(media_actor::stateful_pointer<media_fet
       if (bytes.status != 200)
         return make_error(errc::bad_input, "the media could not be downloaded: " + failure(bytes));
       if (bytes.body.size() > limit)
-        return make_error(errc::bad_input, "the " + kind + " is over "
-                                             + std::to_string(limit >> 20) + " MB");
+        return too_big();
       return {at->mime_type, std::move(bytes.body)};
     },
     [=](atom::generate, const std::string& mime, const std::string& bytes)

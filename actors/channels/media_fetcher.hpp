@@ -17,8 +17,9 @@ struct media_fetcher_state {
 };
 
 /// Fetches a Meta media id's bytes (the id → its URL, valid five minutes →
-/// the bytes, both with the tenant's bearer token), within the size limit
-/// of its kind, and transcribes audio through the LLM server's
+/// the bytes, both with the tenant's bearer token) or, for an Evolution
+/// tenant, asks the bridge for the message's media (getBase64FromMediaMessage),
+/// within the size limit of its kind, and transcribes audio through the LLM server's
 /// /audio/transcriptions (llm.transcription_model). The bytes are held only
 /// while they are used. Spawn detached: it waits on HTTP.
 media_actor::behavior_type media_fetcher(media_actor::stateful_pointer<media_fetcher_state> self,

@@ -447,7 +447,7 @@ void read_media(self_ptr self, const session_deps& deps, router_actor router, co
   auto& st = self->state;
   auto& m = c.message;
   auto lang = st.tenant->language;
-  auto kind = m.kind;
+  auto kind = media::plain_kind(m.kind);
   auto failed = [=](completion c, const std::string& why) {
     c.path = answer_path::fallback;
     c.reply = media::failed_reply(lang, kind);
@@ -493,14 +493,14 @@ void read_media(self_ptr self, const session_deps& deps, router_actor router, co
 
 void answer_text(self_ptr self, const session_deps& deps, router_actor router, completion c) {
   auto& st = self->state;
-  if (c.message.kind == "document" && !c.message.media_id.empty()) {
+  auto kind = media::plain_kind(c.message.kind);
+  if (kind == "document" && !c.message.media_id.empty()) {
     // A document is not opened: its name and caption are the message.
     c.message.text = media::document_text(st.tenant->language, c.message.media_name,
                                           c.message.text);
     c.message.media_id.clear();
   }
-  if (!c.message.media_id.empty() && deps.media
-      && (c.message.kind == "audio" || c.message.kind == "image"))
+  if (!c.message.media_id.empty() && deps.media && (kind == "audio" || kind == "image"))
     return read_media(self, deps, router, std::move(c));
   const auto m = c.message;  // a copy: c is moved on below
   if (m.text.empty()) {

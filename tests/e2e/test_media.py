@@ -10,6 +10,7 @@ import os
 import unittest
 
 from harness import FIXTURES, OWNER, ParleyTestCase, completion, message_webhook
+from test_evolution import API_KEY, EvolutionCase, direct_text
 
 OPUS = b"OggS\x00\x02fake opus voice note"
 JPEG = b"\xff\xd8\xff\xe0fake jpeg picture"
@@ -118,6 +119,47 @@ class Vision(Media):
 
     # The parent's picture test assumes a model that does not see.
     test_a_picture_without_vision_is_read_by_its_caption = None
+
+
+class EvolutionVoice(EvolutionCase):
+    """A voice note through the WhatsApp Web bridge: its bytes asked of the
+    bridge (getBase64FromMediaMessage), never stored."""
+
+    extra_tenants = [{"id": "shop", "kind": "business", "channel": "evolution",
+                      "instance": "inst-test", "language": "en", "bot_name": "Parley"}]
+
+    def voice(self, msg_id, with_base64=False):
+        payload = direct_text("", msg_id)
+        payload["data"]["message"] = {"audioMessage": {"mimetype": "audio/ogg; codecs=opus",
+                                                       "ptt": True, "seconds": 2}}
+        if with_base64:
+            import base64
+            payload["data"]["message"]["base64"] = base64.b64encode(OPUS).decode()
+        payload["data"]["messageType"] = "audioMessage"
+        return self.post(payload)
+
+    def test_a_voice_note_is_asked_of_the_bridge_and_answered(self):
+        self.evolution.media["3EBVOICE0001"] = ("audio/ogg; codecs=opus", OPUS)
+        # The transcription, then the model's answer.
+        self.llm.script = [(200, {"text": "when are you open on saturday?"}),
+                           (200, completion("Saturdays from 9 to 16."))]
+        status, _ = self.voice("3EBVOICE0001", with_base64=True)
+        self.assertEqual(status, 200)
+        sent = self.evolution.sent(1)
+        self.assertEqual(sent[0]["text"], "Saturdays from 9 to 16.")
+        asked = [b for p, _, b in self.evolution.requests
+                 if p.startswith("/chat/getBase64FromMediaMessage/")]
+        self.assertEqual(asked, [{"message": {"key": {"id": "3EBVOICE0001"}}, "convertToMp4": False}])
+        chat = [b for p, _, b in self.llm.requests if p.endswith("/chat/completions")][0]
+        self.assertEqual(chat["messages"][-1]["content"], "when are you open on saturday?")
+        # The webhook's base64 was not stored.
+        self.assertEqual(self.parley.sql("SELECT count(*) FROM events WHERE payload::text LIKE"
+                                         " '%base64%'"), [["0"]])
+
+    def test_a_voice_note_the_bridge_cannot_give_asks_for_text(self):
+        self.voice("3EBVOICE0002")
+        self.assertEqual(self.evolution.sent(1)[0]["text"],
+                         "I could not listen to your voice note. Could you type it?")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ OpenAI-compatible chat-completions server. Each records what it received and
 answers from a script, including errors (429, 5xx, hangs, malformed bodies)."""
 
 import http.client
+import base64
 import json
 import queue
 import random
@@ -289,6 +290,7 @@ class FakeEvolution(FakeServer):
         self.api_key = api_key
         self.counter = 0
         self.instances = {}     # name -> number of state polls left before "open"
+        self.media = {}         # message id -> (mime type, bytes)
         self.open_after = 2     # polls answered "connecting" for a new instance
 
     def respond(self, path, headers, body):
@@ -297,6 +299,8 @@ class FakeEvolution(FakeServer):
                           "response": {"message": "Unauthorized"}})
         if path.startswith("/instance/") or path.startswith("/webhook/"):
             return self.manage(path, body)
+        if path.startswith("/chat/getBase64FromMediaMessage/"):
+            return self.media_answer(body)
         with self.cond:
             self.counter += 1
             n = self.counter
@@ -305,6 +309,17 @@ class FakeEvolution(FakeServer):
         return (201, {"key": {"remoteJid": jid, "fromMe": True, "id": "BAE5%012d" % n},
                       "message": {"extendedTextMessage": {"text": body.get("text")}},
                       "messageTimestamp": str(1795000000 + n), "status": "PENDING"})
+
+    def media_answer(self, body):
+        """A message's media, decrypted, as base64 (POST
+        /chat/getBase64FromMediaMessage/{instance} with the message's key)."""
+        key = body.get("message", {}).get("key", {}) if isinstance(body, dict) else {}
+        if key.get("id") not in self.media:
+            return (400, {"status": 400, "error": "Bad Request",
+                          "response": {"message": ["Message not found"]}})
+        mime, data = self.media[key["id"]]
+        return (201, {"mediaType": "audioMessage", "fileName": "audio.oga", "mimetype": mime,
+                      "base64": base64.b64encode(data).decode()})
 
     def manage(self, path, body):
         """Instance management, as Evolution API v2 answers it."""

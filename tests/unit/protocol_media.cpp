@@ -71,3 +71,23 @@ CAF_TEST(a picture travels as an image_url part of the last user message) {
   CAF_CHECK_EQUAL(media::failed_reply("nl", "audio"),
                   "Ik kon je spraakbericht niet beluisteren. Wil je het typen?");
 }
+
+CAF_TEST(the evolution bridge media is read by the message id) {
+  std::string id, mime, name;
+  media::read_evolution_media("audioMessage",
+                              R"({"key":{"id":"3EB0"},"message":{"audioMessage":{"mimetype":"audio/ogg; codecs=opus","ptt":true}}})",
+                              "3EB0", id, mime, name);
+  CAF_CHECK_EQUAL(id, "3EB0");
+  CAF_CHECK_EQUAL(mime, "audio/ogg; codecs=opus");
+  CAF_CHECK_EQUAL(media::plain_kind("audioMessage"), "audio");
+  CAF_CHECK_EQUAL(media::plain_kind("imageMessage"), "image");
+  CAF_CHECK_EQUAL(media::plain_kind("text"), "text");
+  CAF_CHECK_EQUAL(nlohmann::json::parse(media::evolution_media_body("3EB0")),
+                  nlohmann::json::parse(R"({"message":{"key":{"id":"3EB0"}},"convertToMp4":false})"));
+  auto got = media::parse_evolution_media(R"({"mediaType":"audioMessage","mimetype":"audio/ogg","base64":"T2dnUw=="})");
+  CAF_REQUIRE(got.has_value());
+  CAF_CHECK_EQUAL(got->bytes, "OggS");
+  CAF_CHECK_EQUAL(got->mime_type, "audio/ogg");
+  CAF_CHECK(!media::parse_evolution_media(R"({"status":400})"));
+  CAF_CHECK(!media::parse_evolution_media(R"({"base64":"***"})"));
+}
