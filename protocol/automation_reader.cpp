@@ -53,9 +53,9 @@ workflow_step read_step(object_reader& s, size_t n, const tenant_config* tenant)
     return step;
   }
   step.kind = present.front();
-  if (step.kind == k::http || step.kind == k::shell)
-    s.problem(to_string(step.kind), "is part of parley's contract but not supported by this"
-                                    " version yet (a side effect that needs the policy gate)");
+  if (step.kind == k::http)
+    s.problem("http", "is part of parley's contract but not supported by this version yet"
+                      " (a side effect that needs the policy gate)");
   switch (step.kind) {
     case k::llm:
       s.read("llm", step.text);
@@ -115,6 +115,10 @@ workflow_step read_step(object_reader& s, size_t n, const tenant_config* tenant)
       s.read("shell", step.text);
       if (step.text.empty())
         s.problem("shell", "the command is empty");
+      else if (tenant && !tenant->shell.enabled)
+        s.problem("shell", "the workflow's tenant has no shell block");
+      else if (tenant && tenant->owner.empty())
+        s.problem("shell", "the workflow's tenant has no owner to approve it");
       break;
   }
   return step;

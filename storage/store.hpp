@@ -372,6 +372,14 @@ public:
   /// event fails with the step and the error. True when it failed for good.
   bool fail_step(int64_t event, int n, const std::string& kind, const std::string& error,
                  int max_attempts, int64_t delay_ms);
+  /// Step `n` waits for approval `approval_id`: recorded with the owner's
+  /// prompt in the outbox, once; the event is looked at again after
+  /// `look_again_ms`. The prompt rows when this is the first record.
+  std::optional<std::vector<outbox_item>>
+  wait_for_approval(int64_t event, int n, const std::string& kind, int64_t approval_id,
+                    const outbox_item& prompt, int64_t look_again_ms);
+  /// The event is looked at again after `ms`.
+  void snooze_workflow_event(int64_t event, int64_t ms);
   /// A failed event runs again from its failed step; false when not failed.
   bool retry_workflow_event(int64_t id);
   /// The latest recorded firing of a schedule (ms), 0 for none.

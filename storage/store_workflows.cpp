@@ -53,6 +53,11 @@ std::vector<workflow_event> store::due_workflow_events(const std::vector<int64_t
                          {num(e.id)});
     for (int k = 0; k < steps.rows(); ++k)
       e.outputs.push_back(steps.text(k, 0));
+    auto waiting = tx.exec("SELECT coalesce(approval_id, 0) FROM workflow_steps"
+                           " WHERE event_id = $1 AND status = 'waiting'",
+                           {num(e.id)});
+    if (waiting.rows() == 1)
+      e.waiting_approval = waiting.int64(0, 0);
     out.push_back(std::move(e));
   }
   tx.commit();
@@ -126,6 +131,40 @@ bool store::fail_step(int64_t event, int n, const std::string& kind, const std::
           {num(event), num(n), kind, r.text(0, 0), error});
   tx.commit();
   return r.text(0, 1) == "failed";
+}
+
+std::optional<std::vector<outbox_item>>
+store::wait_for_approval(int64_t event, int n, const std::string& kind, int64_t approval_id,
+                         const outbox_item& prompt, int64_t look_again_ms) {
+  transaction tx(db_);
+  // Recorded once: the prompt goes with the first record only.
+  auto first = tx.exec(
+    "INSERT INTO workflow_steps (event_id, n, kind, status, attempts, approval_id)"
+    " VALUES ($1, $2, $3, 'waiting', 1, $4)"
+    " ON CONFLICT (event_id, n) DO UPDATE SET status = 'waiting',"
+    "  approval_id = excluded.approval_id, error = NULL, updated_at = now()"
+    " WHERE workflow_steps.status NOT IN ('completed', 'waiting') RETURNING 1",
+    {num(event), num(n), kind, num(approval_id)});
+  std::vector<outbox_item> rows;
+  if (first.rows() == 1)
+    rows = read_outbox(tx.exec(
+      "INSERT INTO outbox (tenant, chat, channel, recipient, body, approval_id)"
+      " VALUES ($1, $2, $3, $4, $5, $6) RETURNING " OUTBOX_COLUMNS,
+      {prompt.tenant, prompt.chat, prompt.channel, prompt.recipient, prompt.body,
+       num(approval_id)}));
+  tx.exec("UPDATE workflow_events SET next_at = now() + $2::bigint * interval '1 millisecond',"
+          " updated_at = now() WHERE id = $1",
+          {num(event), num(look_again_ms)});
+  tx.commit();
+  if (first.rows() == 0)
+    return std::nullopt;
+  return rows;
+}
+
+void store::snooze_workflow_event(int64_t event, int64_t ms) {
+  db_.exec("UPDATE workflow_events SET next_at = now() + $2::bigint * interval '1 millisecond'"
+           " WHERE id = $1",
+           {num(event), num(ms)});
 }
 
 bool store::retry_workflow_event(int64_t id) {

@@ -16,6 +16,7 @@ struct workflow_event {
   std::string payload;               ///< JSON text
   int attempts = 0;                  ///< of the step under way
   std::vector<std::string> outputs;  ///< of the completed steps, in order
+  int64_t waiting_approval = 0;      ///< the step under way waits for this approval
 };
 
 } // namespace parley

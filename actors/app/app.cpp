@@ -178,6 +178,7 @@ app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
     workflow_runner_deps wd;
     wd.llm = llm_;
     wd.senders = senders_;
+    wd.gate = gate_;
     wd.context_dir = context_dir;
     workflows_ = spawn_supervised<workflow_runner_actor>(
       sys, "workflow runner", detached_worker(workflow_runner, cfg, conninfo, wd));

@@ -303,7 +303,9 @@ caf::result<approval_outcome> resolve(self_ptr self,
   run_shell(self, *cfg, a.tenant, a.argv, [=](shell_outcome o) mutable {
     auto state = o.started ? "executed" : "failed";
     with_db(self, [&](storage::store& s) {
-      s.finish_approval(a.id, state, outcome_line(o));
+      // With its output: a workflow's shell step goes on with it.
+      s.finish_approval(a.id, state,
+                        outcome_line(o) + (o.output.empty() ? "" : "\n" + o.output));
       s.audit(a.tenant, log::who(reply.by), "run", a.summary, state,
               outcome_line(o));
       return true;

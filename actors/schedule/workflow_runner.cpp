@@ -68,9 +68,105 @@ void step_failed(const step_run& run, const std::string& error) {
   }
 }
 
+/// The step failed for good (a refusal, a denial): no retry.
+void step_refused(const step_run& run, const std::string& why) {
+  auto& st = run.self->state;
+  st.running.erase(run.event.id);
+  try {
+    st.db->with([&](storage::store& s) {
+      return s.fail_step(run.event.id, run.n, to_string(run.step().kind), why, 1, 0);
+    });
+    log::warn("workflow " + run.wf->name + " event " + std::to_string(run.event.id) + " step "
+              + std::to_string(run.n) + " refused: " + why);
+  } catch (const std::exception& e) {
+    log::warn("workflow runner cannot record a refused step, retrying: " + std::string(e.what()));
+    look_again(run.self, 1000);
+  }
+}
+
+/// How often a step that waits for the owner's approval looks again.
+constexpr int64_t approval_poll_ms = 2000;
+
+void step_done(step_run run, const std::string& output,
+               const std::vector<std::string>& missing, step_effect effect = {});
+
+/// A shell step: through the tenant's policy gate like the owner's own
+/// `shell:` — allowlisted commands run at once; others wait for the owner's
+/// approval (asked once, keyed by the event and the step, so a step run
+/// again finds its approval), and the step goes on with the approved
+/// command's output; a denial, an expiry or a refusal fails the event.
+void shell_step(step_run run, const tenant_config& tenant) {
+  auto& st = run.self->state;
+  if (run.event.waiting_approval > 0) {
+    std::optional<approval_record> a;
+    try {
+      a = st.db->with([&](storage::store& s) { return s.approval(run.event.waiting_approval); });
+    } catch (const std::exception& e) {
+      return step_failed(run, std::string("reading its approval: ") + e.what());
+    }
+    auto n = std::to_string(run.event.waiting_approval);
+    if (!a)
+      return step_refused(run, "approval " + n + " no longer exists");
+    if (a->state == "executed")
+      return step_done(run, a->outcome, {});
+    if (a->state == "denied" || a->state == "expired" || a->state == "failed")
+      return step_refused(run, "approval " + n + " " + a->state
+                                 + (a->outcome.empty() ? "" : ": " + a->outcome));
+    st.running.erase(run.event.id);  // pending, or approved and running
+    try {
+      st.db->with([&](storage::store& s) {
+        s.snooze_workflow_event(run.event.id, approval_poll_ms);
+        return true;
+      });
+    } catch (const std::exception&) {
+    }
+    return look_again(run.self, approval_poll_ms);
+  }
+  if (!run.deps->gate)
+    return step_refused(run, "no policy gate is running");
+  action_request req;
+  req.tenant = tenant.id;
+  req.chat = tenant.owner;
+  req.channel = tenant.channel.empty() ? "meta" : tenant.channel;
+  req.requested_by = tenant.owner;  // on the owner's behalf: the owner's rules
+  req.language = tenant.language;
+  req.kind = "shell";
+  req.line = run.step().text;
+  // One approval per step: negative keys never meet a message's event id.
+  req.event_id = -(run.event.id * 1000 + run.n);
+  run.self->request(run.deps->gate, std::chrono::seconds(60), atom::check_v, req)
+    .then(
+      [run, tenant = tenant](const policy_decision& d) {
+        if (d.verdict == "allow")
+          return step_done(run, d.reply, {});
+        if (d.verdict != "pending")
+          return step_refused(run, d.reason.empty() ? d.reply : d.reason);
+        auto prompt = outbox_item::to(0, tenant.id, tenant.owner,
+                                      tenant.channel.empty() ? "meta" : tenant.channel,
+                                      tenant.owner, d.reply);
+        auto& st = run.self->state;
+        st.running.erase(run.event.id);
+        try {
+          auto rows = st.db->with([&](storage::store& s) {
+            return s.wait_for_approval(run.event.id, run.n, "shell", d.approval_id, prompt,
+                                       approval_poll_ms);
+          });
+          for (auto& row : rows.value_or(std::vector<outbox_item>{}))
+            if (!run.deps->senders.empty())
+              run.self->send(run.deps->senders[shard_of(row.chat, run.deps->senders.size())],
+                             atom::send_v, row);
+        } catch (const std::exception& e) {
+          log::warn("workflow runner cannot record a waiting step, retrying: "
+                    + std::string(e.what()));
+        }
+        look_again(run.self, approval_poll_ms);
+      },
+      [run](const caf::error& err) { step_failed(run, "the policy gate: " + describe(err)); });
+}
+
 /// The step is done: recorded with its effect, then the next one runs.
 void step_done(step_run run, const std::string& output,
-               const std::vector<std::string>& missing, step_effect effect = {}) {
+               const std::vector<std::string>& missing, step_effect effect) {
   auto& st = run.self->state;
   std::optional<std::vector<outbox_item>> rows;
   try {
@@ -98,6 +194,7 @@ void step_done(step_run run, const std::string& output,
   }
   run.event.outputs.push_back(output);
   run.event.attempts = 0;
+  run.event.waiting_approval = 0;
   ++run.n;
   advance(std::move(run));
 }
@@ -197,10 +294,11 @@ void advance(step_run run) {
         return step_failed(run, std::string("the note could not be written: ") + e.what());
       }
     }
-    case kind_t::http:
     case kind_t::shell:
-      // The config refuses these until they pass the policy gate.
-      return step_failed(run, to_string(step.kind) + " steps are not supported yet");
+      return shell_step(std::move(run), *tenant);
+    case kind_t::http:
+      // The config refuses these until the gate can approve an HTTP call.
+      return step_refused(run, "http steps are not supported yet");
   }
 }
 

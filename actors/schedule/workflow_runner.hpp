@@ -16,6 +16,7 @@ namespace parley {
 struct workflow_runner_deps {
   std::vector<llm_actor> llm;          ///< empty: llm steps use their fallback
   std::vector<sender_actor> senders;   ///< where a send step's row goes
+  policy_gate_actor gate;              ///< shell steps; null: they fail
   std::string context_dir;             ///< where note steps write (its inbox/)
 };
 

@@ -23,11 +23,12 @@ CREATE TABLE workflow_steps (
   event_id    bigint NOT NULL REFERENCES workflow_events (id),
   n           int NOT NULL,                     -- from 1
   kind        text NOT NULL,
-  status      text NOT NULL,                    -- completed, failed
+  status      text NOT NULL,                    -- completed, failed, waiting (an approval)
   attempts    int NOT NULL DEFAULT 1,
   output      text,
   error       text,
   missing     text[],                           -- placeholders that had no value
+  approval_id bigint,                           -- a shell step's approval, while it waits
   updated_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (event_id, n)
 );

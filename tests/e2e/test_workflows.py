@@ -14,6 +14,7 @@ import time
 import unittest
 
 from harness import OWNER, ParleyTestCase, completion
+from test_approvals import ShellWorkdir
 
 SECRET = "form-hook-secret-0123456789"
 BEARER = "bearer-hook-secret-9876543210"
@@ -263,6 +264,51 @@ class CatchUp(WorkflowCase):
         self.assertLessEqual(int(latest), time.time() * 1000)
         self.assertEqual(self.parley.sql("SELECT count(*) FROM workflow_events WHERE name = 'quiet'"),
                          [["1"]])
+
+
+class ShellStep(ShellWorkdir, WorkflowCase):
+    """A shell step passes the tenant's policy gate: the owner is asked once,
+    the approved command runs once, and the next step goes on with its
+    output; a denial fails the event."""
+
+    workflows = [{"name": "count_then_tell", "tenant": "ops", "steps": [
+        {"shell": "./count.sh"},
+        {"send": {"to": "owner", "text": "Klaar: {{steps.1.output}}"}}]}]
+    hooks = [{"name": "deploy", "secret_env": "FORM_HOOK_SECRET", "workflow": "count_then_tell"}]
+
+    def prepare(self):
+        ShellWorkdir.prepare(self)
+        WorkflowCase.prepare(self)
+
+    def test_the_owner_approves_and_the_command_runs_once(self):
+        self.open_window()
+        status, body = self.trigger("deploy", {"ref": "main"})
+        self.assertEqual(status, 202)
+        event = body["event"]
+        n = self.approval_in(2)  # the prompt reached the owner, with its buttons
+        self.parley.wait_sql("SELECT status FROM workflow_steps WHERE event_id = %d AND n = 1"
+                             % event, lambda rows: rows == [["waiting"]])
+        status, answer = self.api("POST", "/api/approvals/%d/approve" % n)
+        self.assertEqual(status, 200, answer)
+        shown = self.wait_event(event, "completed")
+        self.assertEqual([s["status"] for s in shown["steps"]], ["completed", "completed"])
+        self.assertIn("counted", shown["steps"][0]["output"])
+        self.assertEqual(self.runs(), 1)
+        told = [b for _, b in self.graph.wait_messages(4) if b.get("type") == "text"
+                and b["text"]["body"].startswith("Klaar: ")]
+        self.assertEqual(len(told), 1)
+        self.assertIn("counted", told[0]["text"]["body"])
+
+    def test_a_denied_command_fails_the_event(self):
+        self.open_window()
+        status, body = self.trigger("deploy", {"ref": "main"})
+        event = body["event"]
+        n = self.approval_in(2)
+        status, answer = self.api("POST", "/api/approvals/%d/deny" % n)
+        self.assertEqual(status, 200, answer)
+        shown = self.wait_event(event, "failed")
+        self.assertIn("approval %d denied" % n, shown["error"])
+        self.assertEqual(self.runs(), 0)
 
 
 if __name__ == "__main__":
