@@ -53,9 +53,6 @@ workflow_step read_step(object_reader& s, size_t n, const tenant_config* tenant)
     return step;
   }
   step.kind = present.front();
-  if (step.kind == k::http)
-    s.problem("http", "is part of parley's contract but not supported by this version yet"
-                      " (a side effect that needs the policy gate)");
   switch (step.kind) {
     case k::llm:
       s.read("llm", step.text);
@@ -109,6 +106,8 @@ workflow_step read_step(object_reader& s, size_t n, const tenant_config* tenant)
         if (!methods.count(step.method))
           o.problem("method", "must be one of GET, POST, PUT, PATCH, DELETE");
         check_template(o, "body", step.text, n);
+        if (tenant && tenant->owner.empty())
+          o.problem("url", "the workflow's tenant has no owner to approve the call");
       });
       break;
     case k::shell:

@@ -5,6 +5,8 @@
 
 #include "protocol/shell_rules.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace parley {
@@ -76,6 +78,31 @@ action_verdict judge_mail_reply(const tenant_config& t, const action_request& re
   return v;
 }
 
+/// A workflow's HTTP call always waits for the owner's approval: it reaches
+/// another system. The line is {"method", "url", "body", "key"} as JSON.
+action_verdict judge_http_call(const tenant_config& t, const action_request& req) {
+  action_verdict v;
+  auto j = nlohmann::json::parse(req.line, nullptr, false);
+  auto field = [&](const char* key) {
+    return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                  : std::string();
+  };
+  auto method = field("method"), url = field("url");
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+    v.reason = "the call has no http:// or https:// URL";
+    return v;
+  }
+  v.summary = method + " " + url;
+  if (t.policy == "observe" || t.policy == "draft") {
+    v.reason = "the policy of this tenant is " + t.policy + ", so nothing with side effects runs";
+    return v;
+  }
+  v.argv = {method, url, field("body"), field("key")};
+  v.reason = "a call to another system needs the owner's approval";
+  v.kind = action_verdict_kind::ask;
+  return v;
+}
+
 } // namespace
 
 action_verdict judge_action(const tenant_config& t, const action_request& req) {
@@ -88,6 +115,8 @@ action_verdict judge_action(const tenant_config& t, const action_request& req) {
     return judge_calendar_event(t, req);
   if (req.kind == "mail_reply")
     return judge_mail_reply(t, req);
+  if (req.kind == "http")
+    return judge_http_call(t, req);
   if (req.kind != "shell") {
     v.reason = "parley cannot do '" + req.kind + "' actions";
     return v;

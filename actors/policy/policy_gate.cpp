@@ -1,6 +1,7 @@
 #include "actors/policy/policy_gate.hpp"
 
 #include "actors/connectors/calendar_writer.hpp"
+#include "actors/connectors/http_caller.hpp"
 #include "actors/connectors/mail_writer.hpp"
 
 #include "actors/errors.hpp"
@@ -276,6 +277,23 @@ caf::result<approval_outcome> resolve(self_ptr self,
     auto nl_report = report_lang == "nl";
     auto text = w.done ? (nl_report ? "Gepland: " : "Planned: ") + a.summary.substr(a.summary.find(':') + 2)
                        : (nl_report ? "Niet gepland: " : "Not planned: ") + w.detail;
+    report(text);
+    return approval_outcome{state, a.id, state, text};
+  }
+  if (a.kind == "http") {
+    // Called here, once per approval, with its Idempotency-Key.
+    auto w = call_http(a.argv);
+    auto state = w.done ? "executed" : "failed";
+    with_db(self, [&](storage::store& s) {
+      s.finish_approval(a.id, state, w.detail);
+      s.audit(a.tenant, log::who(reply.by), "http", a.summary, state,
+              w.detail.substr(0, w.detail.find('\n')));
+      return true;
+    });
+    auto nl_report = report_lang == "nl";
+    auto status = w.detail.substr(0, w.detail.find('\n'));
+    auto text = w.done ? (nl_report ? "Aangeroepen: " : "Called: ") + a.summary + " (" + status + ")"
+                       : (nl_report ? "Mislukt: " : "Failed: ") + a.summary + " (" + status + ")";
     report(text);
     return approval_outcome{state, a.id, state, text};
   }

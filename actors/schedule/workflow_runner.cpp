@@ -90,12 +90,14 @@ constexpr int64_t approval_poll_ms = 2000;
 void step_done(step_run run, const std::string& output,
                const std::vector<std::string>& missing, step_effect effect = {});
 
-/// A shell step: through the tenant's policy gate like the owner's own
-/// `shell:` — allowlisted commands run at once; others wait for the owner's
-/// approval (asked once, keyed by the event and the step, so a step run
-/// again finds its approval), and the step goes on with the approved
-/// command's output; a denial, an expiry or a refusal fails the event.
-void shell_step(step_run run, const tenant_config& tenant) {
+/// A side effect (a shell command, an HTTP call) through the tenant's
+/// policy gate like the owner's own `shell:` — an allowlisted command runs
+/// at once; others wait for the owner's approval (asked once, keyed by the
+/// event and the step, so a step run again finds its approval), and the
+/// step goes on with the approved action's output; a denial, an expiry or
+/// a refusal fails the event.
+void gated_step(step_run run, const tenant_config& tenant, const std::string& kind,
+                const std::string& line) {
   auto& st = run.self->state;
   if (run.event.waiting_approval > 0) {
     std::optional<approval_record> a;
@@ -130,8 +132,8 @@ void shell_step(step_run run, const tenant_config& tenant) {
   req.channel = tenant.channel.empty() ? "meta" : tenant.channel;
   req.requested_by = tenant.owner;  // on the owner's behalf: the owner's rules
   req.language = tenant.language;
-  req.kind = "shell";
-  req.line = run.step().text;
+  req.kind = kind;
+  req.line = line;
   // One approval per step: negative keys never meet a message's event id.
   req.event_id = -(run.event.id * 1000 + run.n);
   run.self->request(run.deps->gate, std::chrono::seconds(60), atom::check_v, req)
@@ -148,8 +150,8 @@ void shell_step(step_run run, const tenant_config& tenant) {
         st.running.erase(run.event.id);
         try {
           auto rows = st.db->with([&](storage::store& s) {
-            return s.wait_for_approval(run.event.id, run.n, "shell", d.approval_id, prompt,
-                                       approval_poll_ms);
+            return s.wait_for_approval(run.event.id, run.n, to_string(run.step().kind),
+                                       d.approval_id, prompt, approval_poll_ms);
           });
           for (auto& row : rows.value_or(std::vector<outbox_item>{}))
             if (!run.deps->senders.empty())
@@ -295,10 +297,17 @@ void advance(step_run run) {
       }
     }
     case kind_t::shell:
-      return shell_step(std::move(run), *tenant);
-    case kind_t::http:
-      // The config refuses these until the gate can approve an HTTP call.
-      return step_refused(run, "http steps are not supported yet");
+      return gated_step(std::move(run), *tenant, "shell", step.text);
+    case kind_t::http: {
+      // The body's values are escaped as JSON strings; the key lets the
+      // receiver tell a repeated call from a second one.
+      auto body = workflow::expand(step.text, payload, run.event.outputs,
+                                   workflow::escaping::json);
+      auto key = "parley-" + std::to_string(run.event.id) + "-" + std::to_string(run.n);
+      auto line = json{{"method", step.method}, {"url", step.url}, {"body", body.text},
+                       {"key", key}}.dump();
+      return gated_step(std::move(run), *tenant, "http", line);
+    }
   }
 }
 

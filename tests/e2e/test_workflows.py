@@ -14,6 +14,7 @@ import time
 import unittest
 
 from harness import OWNER, ParleyTestCase, completion
+from fakes.servers import FakeServer
 from test_approvals import ShellWorkdir
 
 SECRET = "form-hook-secret-0123456789"
@@ -309,6 +310,49 @@ class ShellStep(ShellWorkdir, WorkflowCase):
         shown = self.wait_event(event, "failed")
         self.assertIn("approval %d denied" % n, shown["error"])
         self.assertEqual(self.runs(), 0)
+
+
+class HttpStep(ShellWorkdir, WorkflowCase):
+    """An http step is a side effect: the owner approves the exact call, which
+    is made once, with its Idempotency-Key; its answer is the step's output."""
+
+    def prepare(self):
+        ShellWorkdir.prepare(self)
+        self.crm = FakeServer()
+        self.crm.default = lambda body: (201, {"contact": 17})
+        self.workflows = [{"name": "to_crm", "tenant": "ops", "steps": [
+            {"http": {"url": self.crm.url + "/contacts",
+                      "body": '{"name": "{{payload.name}}", "note": "{{payload.note}}"}'}}]}]
+        self.hooks = [{"name": "signup", "secret_env": "FORM_HOOK_SECRET", "workflow": "to_crm"}]
+        WorkflowCase.prepare(self)
+
+    def tearDown(self):
+        super().tearDown()
+        self.crm.close()
+
+    def test_the_approved_call_is_made_once_with_its_key(self):
+        self.open_window()
+        status, body = self.trigger("signup", {"name": 'Fenna "F" de Boer', "note": "belt\nterug"})
+        event = body["event"]
+        n = self.http_approval(2)
+        self.assertEqual(self.crm.requests, [])  # nothing before the approval
+        status, answer = self.api("POST", "/api/approvals/%d/approve" % n)
+        self.assertEqual(status, 200, answer)
+        shown = self.wait_event(event, "completed")
+        self.assertTrue(shown["steps"][0]["output"].startswith("HTTP 201"), shown)
+        self.assertEqual(len(self.crm.requests), 1)
+        path, headers, sent = self.crm.requests[0]
+        self.assertEqual(path, "/contacts")
+        self.assertEqual(headers.get("Idempotency-Key"), "parley-%d-1" % event)
+        self.assertEqual(sent, {"name": 'Fenna "F" de Boer', "note": "belt\nterug"})
+
+    def http_approval(self, count):
+        sent = self.graph.wait_messages(count)
+        self.assertIsNotNone(sent)
+        text = self.graph.body(sent[-1][1])
+        self.assertIn("POST " + self.crm.url + "/contacts", text)
+        import re
+        return int(re.search(r"\((\d+)\)", text).group(1))
 
 
 if __name__ == "__main__":

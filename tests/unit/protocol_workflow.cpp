@@ -137,8 +137,7 @@ CAF_TEST(every wrong part of a workflow is named at start-up) {
     "workflows[0].steps[1]: a step has exactly one of llm, send, task, note, http, shell (this one has 2)",
     "workflows[0].steps[2]: a step has exactly one of llm, send, task, note, http, shell (this one has 0)",
     "workflows[0].steps[2].mail: unknown key",
-    "workflows[0].steps[3].http: is part of parley's contract but not supported by this"
-    " version yet (a side effect that needs the policy gate)",
+    "workflows[0].steps[3].http.url: the workflow's tenant has no owner to approve the call",
     "workflows[0].steps[3].http.url: must be an http:// or https:// URL",
     "workflows[0].steps[3].http.method: must be one of GET, POST, PUT, PATCH, DELETE",
     "workflows[1].tenant: no tenant 'nobody' in this file",
