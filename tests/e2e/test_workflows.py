@@ -15,6 +15,7 @@ import unittest
 
 from harness import OWNER, ParleyTestCase, completion
 from fakes.servers import FakeServer
+from test_storage_outage import pg_ctl
 from test_approvals import ShellWorkdir
 
 SECRET = "form-hook-secret-0123456789"
@@ -135,6 +136,23 @@ class Hooks(WorkflowCase):
         self.assertEqual(self.parley.sql("SELECT count(*) FROM workflow_events"), [["0"]])
         status, body = self.parley.request("POST", "/hooks/form", b"{}")
         self.assertEqual(status, 401)
+
+    def test_a_trigger_while_the_database_is_down_is_503_and_stored_when_sent_again(self):
+        pg_ctl(self.data_dir, "-m", "fast", "stop")
+        try:
+            status, body = self.trigger("fragile", {"name": "Gijs"}, {"Idempotency-Key": "g-1"})
+            self.assertEqual((status, body["error"]), (503, "unavailable"))
+        finally:
+            sock = os.path.join(self.data_dir, "pg", "run")
+            pg_ctl(self.data_dir, "-l", os.path.join(self.data_dir, "pg", "postgres.log"),
+                   "-o", "-c listen_addresses='' -c unix_socket_directories='%s'" % sock,
+                   "start")
+        # The sender's retry of the same delivery is stored and run once.
+        self.llm.script = [(200, completion("Gijs is terug."))]
+        status, body = self.trigger("fragile", {"name": "Gijs"}, {"Idempotency-Key": "g-1"})
+        self.assertEqual(status, 202, body)
+        self.wait_event(body["event"], "completed")
+        self.assertEqual(self.parley.sql("SELECT count(*) FROM workflow_events"), [["1"]])
 
     def test_a_step_that_fails_twice_then_succeeds(self):
         self.llm.script = [(400, {"error": {"message": "one"}}), (400, {"error": {"message": "two"}}),
