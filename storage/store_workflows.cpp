@@ -36,7 +36,7 @@ std::vector<workflow_event> store::due_workflow_events(const std::vector<int64_t
                    " WHERE id IN (SELECT id FROM workflow_events"
                    "  WHERE status IN ('pending', 'running') AND next_at <= now()"
                    "  AND NOT id = ANY($2::bigint[]) ORDER BY id LIMIT $1)"
-                   " RETURNING id, kind, name, workflow, payload::text, attempts",
+                   " RETURNING id, kind, name, workflow, payload::text, attempts, retries",
                    {num(limit), bigint_array(busy)});
   std::vector<workflow_event> out;
   for (int i = 0; i < r.rows(); ++i) {
@@ -47,6 +47,7 @@ std::vector<workflow_event> store::due_workflow_events(const std::vector<int64_t
     e.workflow = r.text(i, 3);
     e.payload = r.text(i, 4);
     e.attempts = static_cast<int>(r.int64(i, 5));
+    e.retries = static_cast<int>(r.int64(i, 6));
     e.status = "running";
     auto steps = tx.exec("SELECT coalesce(output, '') FROM workflow_steps"
                          " WHERE event_id = $1 AND status = 'completed' ORDER BY n",
@@ -169,7 +170,7 @@ void store::snooze_workflow_event(int64_t event, int64_t ms) {
 
 bool store::retry_workflow_event(int64_t id) {
   auto r = db_.exec("UPDATE workflow_events SET status = 'pending', attempts = 0, error = NULL,"
-                    " next_at = now(), updated_at = now()"
+                    " retries = retries + 1, next_at = now(), updated_at = now()"
                     " WHERE id = $1 AND status = 'failed' RETURNING 1",
                     {num(id)});
   return r.rows() == 1;

@@ -15,6 +15,7 @@ struct workflow_event {
   std::string kind, name, workflow, status;
   std::string payload;               ///< JSON text
   int attempts = 0;                  ///< of the step under way
+  int retries = 0;                   ///< times an operator ran it again
   std::vector<std::string> outputs;  ///< of the completed steps, in order
   int64_t waiting_approval = 0;      ///< the step under way waits for this approval
 };

@@ -134,8 +134,9 @@ void gated_step(step_run run, const tenant_config& tenant, const std::string& ki
   req.language = tenant.language;
   req.kind = kind;
   req.line = line;
-  // One approval per step: negative keys never meet a message's event id.
-  req.event_id = -(run.event.id * 1000 + run.n);
+  // One approval per step and retry: negative keys never meet a message's
+  // event id; a retried event asks again rather than find its denial.
+  req.event_id = -(run.event.id * 100000 + (run.event.retries % 100) * 1000 + run.n);
   run.self->request(run.deps->gate, std::chrono::seconds(60), atom::check_v, req)
     .then(
       [run, tenant = tenant](const policy_decision& d) {

@@ -10,6 +10,7 @@ CREATE TABLE workflow_events (
   payload     jsonb NOT NULL,
   status      text NOT NULL DEFAULT 'pending',  -- pending, running, completed, failed
   attempts    int NOT NULL DEFAULT 0,           -- of the step under way
+  retries     int NOT NULL DEFAULT 0,           -- POST /api/events/{id}/retry so far
   error       text,
   next_at     timestamptz NOT NULL DEFAULT now(),  -- not before (a retry's back-off)
   created_at  timestamptz NOT NULL DEFAULT now(),

@@ -318,7 +318,7 @@ class ShellStep(ShellWorkdir, WorkflowCase):
         self.assertEqual(len(told), 1)
         self.assertIn("counted", told[0]["text"]["body"])
 
-    def test_a_denied_command_fails_the_event(self):
+    def test_a_denied_command_fails_the_event_and_a_retry_asks_again(self):
         self.open_window()
         status, body = self.trigger("deploy", {"ref": "main"})
         event = body["event"]
@@ -328,6 +328,15 @@ class ShellStep(ShellWorkdir, WorkflowCase):
         shown = self.wait_event(event, "failed")
         self.assertIn("approval %d denied" % n, shown["error"])
         self.assertEqual(self.runs(), 0)
+        # Run again by the operator: the owner is asked again, not told no.
+        status, _ = self.api("POST", "/api/events/%d/retry" % event)
+        self.assertEqual(status, 200)
+        again = self.approval_in(4)  # after the denial's report
+        self.assertNotEqual(again, n)
+        status, answer = self.api("POST", "/api/approvals/%d/approve" % again)
+        self.assertEqual(status, 200, answer)
+        self.wait_event(event, "completed")
+        self.assertEqual(self.runs(), 1)
 
 
 class HttpStep(ShellWorkdir, WorkflowCase):
