@@ -119,12 +119,6 @@ void object_reader::objects(
   }
 }
 
-void object_reader::not_yet(const char* key) {
-  if (take(key))
-    problem(key, "is part of parley's contract but not supported by this "
-                 "version yet; remove it");
-}
-
 void object_reader::finish() {
   if (!j_.is_object())
     return;

@@ -54,10 +54,6 @@ public:
   void objects(const char* key,
                const std::function<void(object_reader&, size_t)>& body);
 
-  /// A key the contract names but this version does not read yet: present,
-  /// it is a problem that says so (never silently ignored).
-  void not_yet(const char* key);
-
   /// Whether `key` is present (and not null); marks it known.
   bool has(const char* key);
 

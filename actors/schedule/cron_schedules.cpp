@@ -16,10 +16,13 @@ namespace {
 
 using self_ptr = cron_actor::stateful_pointer<cron_state>;
 
-std::optional<int64_t> next_of(const schedule_config& s, int64_t after) {
-  std::string ignored;
-  auto parsed = cron::parse(s.cron, ignored);  // validated with the config
-  return parsed ? cron::next_after(*parsed, s.timezone, after) : std::nullopt;
+/// The first firing of `s` after `after` (its expression was parsed once,
+/// at start; the config checked it).
+std::optional<int64_t> next_of(self_ptr self, const schedule_config& s, int64_t after) {
+  auto parsed = self->state.parsed.find(s.name);
+  if (parsed == self->state.parsed.end())
+    return std::nullopt;
+  return cron::next_after(parsed->second, s.timezone, after);
 }
 
 void announce(const schedule_config& s, int64_t at) {
@@ -42,7 +45,7 @@ void fire(self_ptr self, std::shared_ptr<const config> cfg, workflow_runner_acto
                   + std::to_string(event) + (created ? "" : " (already recorded)"));
         for (auto& sc : cfg->automation.schedules)
           if (sc.name == name)
-            if (auto n = next_of(sc, at)) {
+            if (auto n = next_of(self, sc, at)) {
               self->state.next[name] = *n;
               announce(sc, *n);
             }
@@ -58,13 +61,13 @@ void fire(self_ptr self, std::shared_ptr<const config> cfg, workflow_runner_acto
 void start_from(self_ptr self, std::shared_ptr<const config> cfg, workflow_runner_actor runner,
                 const schedule_config& s, int64_t last, int64_t now) {
   if (last == 0) {  // new: from now on
-    if (auto n = next_of(s, now)) {
+    if (auto n = next_of(self, s, now)) {
       self->state.next[s.name] = *n;
       announce(s, *n);
     }
     return;
   }
-  auto missed = next_of(s, last);
+  auto missed = next_of(self, s, last);
   if (!missed || *missed > now) {
     if (missed) {
       self->state.next[s.name] = *missed;
@@ -75,7 +78,7 @@ void start_from(self_ptr self, std::shared_ptr<const config> cfg, workflow_runne
   // Down over one or more firings: the latest of them, once, or none.
   auto latest = *missed;
   for (int i = 0; i < 100000; ++i) {
-    auto n = next_of(s, latest);
+    auto n = next_of(self, s, latest);
     if (!n || *n > now)
       break;
     latest = *n;
@@ -87,7 +90,7 @@ void start_from(self_ptr self, std::shared_ptr<const config> cfg, workflow_runne
   }
   log::info("schedule " + s.name + " missed its firing at " + tz::rfc3339_utc(latest)
             + " while parley was down: skipped (catch_up is off)");
-  if (auto n = next_of(s, now)) {
+  if (auto n = next_of(self, s, now)) {
     self->state.next[s.name] = *n;
     announce(s, *n);
   }
@@ -99,6 +102,11 @@ cron_actor::behavior_type cron_schedules(cron_actor::stateful_pointer<cron_state
                                          std::shared_ptr<const config> cfg,
                                          workflow_runner_actor runner,
                                          std::function<int64_t()> now) {
+  for (auto& s : cfg->automation.schedules) {
+    std::string ignored;
+    if (auto parsed = cron::parse(s.cron, ignored))
+      self->state.parsed.emplace(s.name, *parsed);
+  }
   // The last recorded firing of each schedule, then the clock.
   auto left = std::make_shared<size_t>(cfg->automation.schedules.size());
   for (auto& s : cfg->automation.schedules) {

@@ -2,6 +2,7 @@
 
 #include "actors/interfaces.hpp"
 #include "protocol/config.hpp"
+#include "protocol/cron.hpp"
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -14,6 +15,7 @@ namespace parley {
 
 struct cron_state {
   cron_state() = default;
+  std::map<std::string, cron::schedule> parsed;  ///< schedule -> its expression
   std::map<std::string, int64_t> next;  ///< schedule -> its next firing (ms)
   bool started = false;                 ///< every schedule's last firing is known
   static inline const char* name = "cron-schedules";

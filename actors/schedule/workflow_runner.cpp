@@ -330,7 +330,6 @@ void look_for_due(self_ptr self, std::shared_ptr<const config> cfg,
     auto* wf = cfg->automation.workflow(e.workflow);
     step_run run{self, cfg, deps, e, wf, static_cast<int>(e.outputs.size()) + 1};
     if (!wf) {
-      run.wf = nullptr;
       st.running.erase(e.id);
       try {
         st.db->with([&](storage::store& s) {
