@@ -315,14 +315,16 @@ using workflow_runner_actor = caf::typed_actor<
   // Internal: run what is due.
   caf::reacts_to<atom::tick>>;
 
-/// The CRON SCHEDULES: each configured schedule's firings, recorded through
-/// the workflow runner before they run.
-using cron_actor = caf::typed_actor<
-  // Internal: look at the clock and fire what is due.
-  caf::reacts_to<atom::tick>>;
+/// The MORNING BRIEF: a tenant's brief for one local date, sent once: the
+/// day is claimed in storage before the gather, and the brief is queued with
+/// its outbox row in one transaction.
+using morning_brief_actor = caf::typed_actor<
+  // (tenant id, local date) -> what became of it, for the log.
+  caf::replies_to<atom::brief, std::string, std::string>::with<std::string>>;
 
-/// The SCHEDULER: fires each tenant's morning brief at brief_at local time,
-/// once a day, and catches up a missed one at start-up.
+/// The SCHEDULER: every timed firing — each configured schedule (through the
+/// workflow runner) and each tenant's morning brief — at its cron times in
+/// its zone, once, with missed firings caught up at start-up.
 using scheduler_actor = caf::typed_actor<
   // Internal: look at the clock and fire what is due.
   caf::reacts_to<atom::tick>>;

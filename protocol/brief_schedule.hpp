@@ -1,23 +1,21 @@
 #pragma once
 
-// When a tenant's morning brief is due: at `brief_at` local time, once per
-// local date, and still on the same morning (until `catch_up_until`) when
-// parley was down at `brief_at`.
+// When a tenant's morning brief fires: every day at `brief_at` local time,
+// as a cron schedule run by the same scheduler as the configured schedules;
+// a brief missed while parley was down still goes out on the same morning,
+// until `catch_up_until`.
 
 #include <cstdint>
 #include <string>
 
 namespace parley::brief {
 
-struct due_check {
-  bool due = false;     ///< send the brief for `date` now
-  std::string date;     ///< the local date it is for
-  int64_t next_ms = 0;  ///< when to look again
-};
+/// The cron expression of a daily brief at `brief_at` ("07:00" -> "0 7 * * *").
+std::string cron_of(const std::string& brief_at);
 
-/// `last_date` is the local date of the last recorded brief ("" if none).
-due_check check_due(int64_t now_ms, const std::string& zone,
-                    const std::string& brief_at, const std::string& catch_up_until,
-                    const std::string& last_date);
+/// Until when the brief for the local `date` may still go out late: the
+/// catch-up time that day, or midnight when the brief itself is later.
+int64_t catch_up_end(const std::string& zone, const std::string& date,
+                     const std::string& brief_at, const std::string& catch_up_until);
 
 } // namespace parley::brief

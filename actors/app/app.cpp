@@ -15,7 +15,7 @@
 #include "actors/connectors/sources.hpp"
 #include "storage/secret_key.hpp"
 #include "actors/schedule/brief_composer.hpp"
-#include "actors/schedule/cron_schedules.hpp"
+#include "actors/schedule/morning_brief.hpp"
 #include "actors/schedule/scheduler.hpp"
 #include "actors/schedule/workflow_runner.hpp"
 #include "actors/conversation/router.hpp"
@@ -326,17 +326,18 @@ bool app::recover() {
 }
 
 void app::start_schedules() {
+  morning_brief_deps brief_deps;
+  brief_deps.storage = storage_.front();
+  brief_deps.composer = composer_;
+  brief_deps.senders = senders_;
+  briefs_ = sys_.spawn(morning_brief, cfg_, brief_deps);
+  caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(briefs_));
   scheduler_deps deps;
-  deps.storage = storage_.front();
-  deps.composer = composer_;
-  deps.senders = senders_;
+  deps.runner = workflows_;
+  deps.briefs = briefs_;
   deps.now = wall_ms;
   scheduler_ = sys_.spawn(scheduler, cfg_, deps);
   caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(scheduler_));
-  if (workflows_ && !cfg_->automation.schedules.empty()) {
-    crons_ = sys_.spawn(cron_schedules, cfg_, workflows_, std::function<int64_t()>(wall_ms));
-    caf::anon_send(watcher_, atom::wired_v, caf::actor_cast<caf::actor>(crons_));
-  }
 }
 
 void app::shutdown() {
@@ -350,7 +351,7 @@ void app::shutdown() {
   // start.
   stop(ingest_);
   stop(scheduler_);
-  stop(crons_);
+  stop(briefs_);
   stop(router_);
   stop(composer_);
   stop(bookings_);

@@ -104,7 +104,7 @@ private:
   oauth_actor oauth_;
   scheduler_actor scheduler_;  ///< null until start_schedules()
   workflow_runner_actor workflows_;  ///< null in `parley chat`
-  cron_actor crons_;                 ///< null without schedules
+  morning_brief_actor briefs_;        ///< null until start_schedules()
   context_hub_actor hub_;
   media_actor media_;
   ingest_actor ingest_;

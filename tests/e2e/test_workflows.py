@@ -6,10 +6,12 @@ retried over the API; kill -9 between two steps, after which the event goes
 on and its send is not repeated; schedules that fire once, also across a
 restart, and catch up a firing missed while parley was down."""
 
+import calendar
 import hashlib
 import hmac
 import json
 import os
+import re
 import time
 import unittest
 
@@ -237,7 +239,7 @@ class Schedules(WorkflowCase):
 
     def test_a_schedule_fires_once_and_not_again_after_a_restart(self):
         self.llm.script = [(200, completion("Goedemorgen."))]
-        self.parley.wait_log("schedule soon: next firing at")
+        self.parley.wait_log("scheduler: next schedule soon at")
         self.parley.wait_sql("SELECT count(*) FROM workflow_events WHERE kind = 'schedule'"
                              " AND status = 'completed'", lambda rows: rows == [["1"]], timeout=150)
         status, page = self.api("GET", "/api/events?kind=schedule")
@@ -246,11 +248,14 @@ class Schedules(WorkflowCase):
         self.parley.log.clear()
         self.parley.start()
         # Started again after its firing: tomorrow is next, nothing now.
-        self.parley.wait_log("schedule soon: next firing at")
-        next_line = [line for line in self.parley.log if "schedule soon: next firing at" in line][0]
+        self.parley.wait_log("scheduler: next schedule soon at")
+        next_line = [line for line in self.parley.log if "next schedule soon at" in line][0]
         self.assertNotIn("missed", "".join(self.parley.log))
         self.assertEqual(self.parley.sql("SELECT count(*) FROM workflow_events"), [["1"]])
-        self.assertIn("T", next_line)
+        fired_ms = int(self.parley.sql("SELECT dedup_key FROM workflow_events")[0][0])
+        next_at = re.search(r"next schedule soon at (\S+)", next_line).group(1)
+        next_ms = calendar.timegm(time.strptime(next_at[:19], "%Y-%m-%dT%H:%M:%S")) * 1000
+        self.assertEqual(next_ms, fired_ms + 86400 * 1000)  # the same minute tomorrow
 
 
 class CatchUp(WorkflowCase):

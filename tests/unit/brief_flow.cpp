@@ -1,6 +1,7 @@
 #define CAF_SUITE brief
 #include "actors/errors.hpp"
 #include "actors/schedule/brief_composer.hpp"
+#include "actors/schedule/morning_brief.hpp"
 #include "actors/schedule/scheduler.hpp"
 #include "protocol/time_zone.hpp"
 
@@ -23,6 +24,8 @@ struct recorder {
   std::vector<llm_answer> llm_script;  ///< then errors
   std::vector<llm_request> llm_requests;
   int claims = 0;
+  int claims_failing = 0;                 ///< the next claims that fail
+  std::vector<std::string> triggers;      ///< "name workflow key" per schedule firing
 };
 
 /// Answers at once with `lines`, or never when `silent`.
@@ -59,8 +62,13 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
       return std::vector<decision_record>{};
     },
     [=](atom::tasks, const std::string&, const std::string&) { return rec->tasks; },
-    [=](atom::claim, const std::string& tenant, const std::string& date) {
+    [=](atom::claim, const std::string& tenant,
+        const std::string& date) -> caf::result<bool> {
       ++rec->claims;
+      if (rec->claims_failing > 0) {
+        --rec->claims_failing;
+        return make_error(errc::storage_unavailable, "PostgreSQL is down");
+      }
       auto& state = rec->briefs[tenant + " " + date];
       if (state.empty())
         state = "composing";
@@ -83,6 +91,25 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
     [=](atom::brief, atom::status, const std::string& tenant, const std::string& date) {
       return brief_record{tenant, date, rec->briefs[tenant + " " + date], "", "", ""};
     },
+  };
+}
+
+/// Records each schedule's firing; no schedule has fired before.
+workflow_runner_actor::behavior_type fake_runner(workflow_runner_actor::pointer self,
+                                                 std::shared_ptr<recorder> rec) {
+  return {
+    [=](atom::trigger, const std::string&, const std::string& name, const std::string& workflow,
+        const std::string& key, const std::string&) -> caf::result<int64_t, bool> {
+      rec->triggers.push_back(name + " " + workflow + " " + key);
+      return {int64_t(rec->triggers.size()), true};
+    },
+    [=](atom::list, const std::string&, const std::string&, int64_t, int32_t) {
+      return std::string("{}");
+    },
+    [=](atom::inspect, int64_t) { return std::string("{}"); },
+    [=](atom::retry, int64_t) { return std::string("{}"); },
+    [=](atom::status, const std::string&) { return int64_t(0); },
+    [=](atom::tick) {},
   };
 }
 
@@ -162,11 +189,24 @@ struct fixture : test_coordinator_fixture<> {
     return out;
   }
 
+  /// The wall clock moves to `t` and the scheduler's next look comes (it
+  /// looks at least once a minute).
+  void look_at(int64_t t) {
+    *now = t;
+    sched.clock().advance_time(std::chrono::seconds(61));
+    sched.run();
+  }
+
   scheduler_actor start_scheduler(brief_actor c) {
+    morning_brief_deps brief_deps;
+    brief_deps.storage = sources.storage;
+    brief_deps.composer = c;
+    brief_deps.senders.push_back(sys.spawn(fake_sender, rec));
     scheduler_deps deps;
-    deps.storage = sources.storage;
-    deps.composer = c;
-    deps.senders.push_back(sys.spawn(fake_sender, rec));
+    if (!cfg->automation.schedules.empty())
+      deps.runner = sys.spawn(fake_runner, rec);
+    deps.briefs = sys.spawn(morning_brief, std::const_pointer_cast<const config>(cfg),
+                            brief_deps);
     auto clock = now;
     deps.now = [clock] { return *clock; };
     auto s = sys.spawn(scheduler, std::const_pointer_cast<const config>(cfg), deps);
@@ -218,9 +258,7 @@ CAF_TEST(the scheduler fires the brief once a day and a restarted one does not r
   CAF_CHECK_EQUAL(rec->sent[0].recipient, "316");
   CAF_CHECK_EQUAL(rec->deliveries.at(0).date, "2026-12-01");
   // A minute later the scheduler looks again: nothing new.
-  *now += 60000;
-  trigger_timeout();
-  sched.run();
+  look_at(*now + 60000);
   CAF_CHECK_EQUAL(rec->sent.size(), 1u);
   // A second scheduler (parley restarted) finds the day claimed and queued.
   start_scheduler(c);
@@ -243,10 +281,66 @@ CAF_TEST(before brief_at the scheduler sleeps until it) {
   *now = at("2026-12-01T05:00:00Z");  // 06:00 local
   start_scheduler(composer());
   CAF_CHECK_EQUAL(rec->claims, 0);
-  *now = at("2026-12-01T06:00:00Z");
-  trigger_timeout();
-  sched.run();
+  look_at(at("2026-12-01T06:00:00Z"));
   CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+}
+
+CAF_TEST(a brief that cannot be claimed is tried again a minute later and sent once) {
+  sources.connectors = nullptr;
+  rec->claims_failing = 1;  // PostgreSQL down at 07:00
+  start_scheduler(composer());
+  CAF_CHECK_EQUAL(rec->sent.size(), 0u);
+  look_at(*now + 60000);
+  CAF_CHECK_EQUAL(rec->claims, 2);
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+}
+
+CAF_TEST(a brief that still fails at the catch up time waits for the next morning) {
+  sources.connectors = nullptr;
+  rec->claims_failing = 1000;
+  *now = at("2026-12-01T10:59:30Z");  // 11:59:30 local, catch-up until 12:00
+  start_scheduler(composer());
+  CAF_CHECK_EQUAL(rec->claims, 1);
+  look_at(at("2026-12-01T11:05:00Z"));
+  CAF_CHECK_EQUAL(rec->claims, 1);  // not tried after 12:00
+  rec->claims_failing = 0;
+  look_at(at("2026-12-02T06:00:00Z"));
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->deliveries.back().date, "2026-12-02");
+}
+
+CAF_TEST(one scheduler fires the schedules and the brief each at its own time) {
+  sources.connectors = nullptr;
+  schedule_config s;
+  s.name = "standup";
+  s.cron = "15 5 * * 1-5";  // weekdays 05:15 UTC
+  s.workflow = "post_standup";
+  cfg->automation.schedules.push_back(s);
+  *now = at("2026-12-01T05:00:00Z");  // a Tuesday, 06:00 in Amsterdam
+  start_scheduler(composer());
+  CAF_CHECK(rec->triggers.empty());
+  look_at(at("2026-12-01T05:15:00Z"));
+  CAF_REQUIRE_EQUAL(rec->triggers.size(), 1u);
+  CAF_CHECK_EQUAL(rec->triggers[0],
+                  "standup post_standup " + std::to_string(at("2026-12-01T05:15:00Z")));
+  CAF_CHECK_EQUAL(rec->sent.size(), 0u);
+  look_at(at("2026-12-01T06:00:00Z"));  // 07:00 local: the brief
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->triggers.size(), 1u);
+}
+
+CAF_TEST(a brief time changed while running is in force from the next look) {
+  sources.connectors = nullptr;
+  *now = at("2026-12-01T05:00:00Z");  // 06:00 local
+  start_scheduler(composer());
+  auto t = *cfg->tenant_by_id("ops");
+  t.brief_at = "06:30";
+  cfg->tenants->put(t, /*from_file=*/true);
+  look_at(*now);  // the next look sees the change
+  CAF_CHECK_EQUAL(rec->claims, 0);
+  look_at(at("2026-12-01T05:30:00Z"));  // 06:30 local
+  CAF_CHECK_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->deliveries.at(0).date, "2026-12-01");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

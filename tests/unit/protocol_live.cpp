@@ -3,6 +3,7 @@
 #include "protocol/brief_schedule.hpp"
 #include "protocol/caldav.hpp"
 #include "protocol/commands.hpp"
+#include "protocol/cron.hpp"
 #include "protocol/github_api.hpp"
 #include "protocol/google_api.hpp"
 #include "protocol/http_failure.hpp"
@@ -55,9 +56,12 @@ CAF_TEST(seven in the morning in Amsterdam moves with daylight saving time) {
 CAF_TEST(a brief set inside the spring forward gap goes out when the gap ends) {
   // 02:30 does not exist on 28 March 2027 in Amsterdam: clocks jump 02:00 → 03:00.
   CAF_CHECK_EQUAL(tz::instant_of(ams, "2027-03-28", "02:30"), at("2027-03-28T01:00:00Z"));
-  auto check = brief::check_due(at("2027-03-28T01:00:00Z"), ams, "02:30", "12:00", "2027-03-27");
-  CAF_CHECK(check.due);
-  CAF_CHECK_EQUAL(check.date, "2027-03-28");
+  std::string error;
+  auto daily = cron::parse(brief::cron_of("02:30"), error);
+  CAF_REQUIRE(daily);
+  auto fires = cron::next_after(*daily, ams, at("2027-03-27T01:30:00Z")).value_or(0);
+  CAF_CHECK_EQUAL(fires, at("2027-03-28T01:00:00Z"));
+  CAF_CHECK_EQUAL(tz::local_date(ams, fires), "2027-03-28");
 }
 
 CAF_TEST(a time that happens twice in the autumn is its first occurrence) {
@@ -71,28 +75,28 @@ CAF_TEST(a zone without daylight saving time keeps its offset all year) {
   CAF_CHECK_EQUAL(tz::local_date("Asia/Tokyo", at("2027-07-14T22:00:00Z")), "2027-07-15");
 }
 
-CAF_TEST(the brief is due once per local day from brief_at until the catch up time) {
-  auto before = brief::check_due(at("2026-12-01T05:59:00Z"), ams, "07:00", "12:00", "");
-  CAF_CHECK(!before.due);
-  CAF_CHECK_EQUAL(before.next_ms, at("2026-12-01T06:00:00Z"));
-  auto on_time = brief::check_due(at("2026-12-01T06:00:00Z"), ams, "07:00", "12:00", "2026-11-30");
-  CAF_CHECK(on_time.due);
-  CAF_CHECK_EQUAL(on_time.date, "2026-12-01");
-  // Sent already today: next is tomorrow's 07:00.
-  auto sent = brief::check_due(at("2026-12-01T06:00:30Z"), ams, "07:00", "12:00", "2026-12-01");
-  CAF_CHECK(!sent.due);
-  CAF_CHECK_EQUAL(sent.next_ms, at("2026-12-02T06:00:00Z"));
-  // Down at 07:00, started at 10:30: still the same morning.
-  CAF_CHECK(brief::check_due(at("2026-12-01T09:30:00Z"), ams, "07:00", "12:00", "2026-11-30").due);
-  // Started at 12:30: too late for today's.
-  auto late = brief::check_due(at("2026-12-01T11:30:00Z"), ams, "07:00", "12:00", "2026-11-30");
-  CAF_CHECK(!late.due);
-  CAF_CHECK_EQUAL(late.next_ms, at("2026-12-02T06:00:00Z"));
+CAF_TEST(the brief fires daily at brief_at on the cron scheduler) {
+  CAF_CHECK_EQUAL(brief::cron_of("07:00"), "0 7 * * *");
+  CAF_CHECK_EQUAL(brief::cron_of("23:05"), "5 23 * * *");
+  std::string error;
+  auto daily = cron::parse(brief::cron_of("07:00"), error);
+  CAF_REQUIRE(daily);
+  CAF_CHECK_EQUAL(cron::next_after(*daily, ams, at("2026-12-01T05:59:00Z")).value_or(0),
+                  at("2026-12-01T06:00:00Z"));
+  CAF_CHECK_EQUAL(cron::next_after(*daily, ams, at("2026-12-01T06:00:00Z")).value_or(0),
+                  at("2026-12-02T06:00:00Z"));
+  // Across the autumn change: seven local time is an hour later in UTC.
+  CAF_CHECK_EQUAL(cron::next_after(*daily, ams, at("2027-10-30T06:00:00Z")).value_or(0),
+                  at("2027-10-31T06:00:00Z"));
 }
 
-CAF_TEST(the next brief across the autumn change is at seven local time) {
-  auto c = brief::check_due(at("2027-10-30T06:00:00Z"), ams, "07:00", "12:00", "2027-10-30");
-  CAF_CHECK_EQUAL(c.next_ms, at("2027-10-31T06:00:00Z"));  // CET again: +1
+CAF_TEST(a missed brief still goes out until the catch up time) {
+  // Down at 07:00: the morning's brief goes out until 12:00 local.
+  CAF_CHECK_EQUAL(brief::catch_up_end(ams, "2026-12-01", "07:00", "12:00"),
+                  at("2026-12-01T11:00:00Z"));
+  // A brief set after the catch-up time may still go out until midnight.
+  CAF_CHECK_EQUAL(brief::catch_up_end(ams, "2026-12-01", "18:00", "12:00"),
+                  at("2026-12-01T23:00:00Z"));
 }
 
 // -- command words -----------------------------------------------------------
