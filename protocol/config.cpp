@@ -165,8 +165,8 @@ void read_connectors(object_reader& r, tenant_connectors& con,
 }
 
 bool is_tenant_id(const std::string& id) {
-  if (id.empty() || id.size() > 64)
-    return false;
+  if (id.empty() || id.size() > 64 || id == "." || id == "..")
+    return false;  // the dots alone name directories (media is kept per tenant)
   for (unsigned char ch : id)
     if (!std::isalnum(ch) && ch != '.' && ch != '-' && ch != '_')
       return false;
@@ -202,8 +202,8 @@ void read_tenant(object_reader& r, tenant_config& t, const config& c,
   if (t.id.empty())
     r.problem("id", "is missing");
   else if (!is_tenant_id(t.id))
-    r.problem("id", "'" + t.id + "' must be 1 to 64 letters, digits, '.', '-' or '_' "
-                    "(it appears in URLs)");
+    r.problem("id", "'" + t.id + "' must be 1 to 64 letters, digits, '.', '-' or '_', "
+                    "not only dots (it appears in URLs and file names)");
   r.read("kind", t.kind);
   r.read("channel", t.channel);
   r.read("phone_number_id", t.phone_number_id);
@@ -282,6 +282,7 @@ config parse_config(const std::string& text, const env_lookup& env) {
   object_reader r(j, "", problems);
   read_listen(r, c);
   r.read("data_dir", c.data_dir);
+  r.read("keep_media", c.keep_media);
   r.read("database_url", c.database_url);
   r.secret("admin_token_env", c.admin_token, env);
   r.read("public_url", c.public_url);

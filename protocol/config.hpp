@@ -167,6 +167,9 @@ struct config {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
   std::string data_dir = "var";
+  /// Voice notes, pictures and documents are kept under <data_dir>/media
+  /// after use (off: their bytes live only while the message is handled).
+  bool keep_media = false;
   std::string database_url;  ///< empty: the embedded cluster under data_dir
   std::string admin_token;
   llm_config llm;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 namespace parley::media {
 
 using json = nlohmann::json;
@@ -140,6 +142,29 @@ std::string audio_file_name(const std::string& mime_type) {
   if (base == "audio/wav" || base == "audio/x-wav")
     return "voice.wav";
   return "voice.ogg";  // WhatsApp's voice notes
+}
+
+std::string kept_file_name(const std::string& media_id, const std::string& mime_type) {
+  std::string name;
+  for (char c : media_id.substr(0, 128))
+    name += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  if (name.empty())
+    name = "media";
+  auto base = mime_type.substr(0, mime_type.find(';'));
+  std::string ext = "bin";
+  if (base.rfind("audio/", 0) == 0) {
+    auto voice = audio_file_name(mime_type);
+    ext = voice.substr(voice.find('.') + 1);
+  } else if (base == "image/jpeg") {
+    ext = "jpg";
+  } else if (base == "image/png") {
+    ext = "png";
+  } else if (base == "image/webp") {
+    ext = "webp";
+  } else if (base == "application/pdf") {
+    ext = "pdf";
+  }
+  return name + "." + ext;
 }
 
 std::string failed_reply(const std::string& lang, const std::string& kind) {

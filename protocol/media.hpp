@@ -68,6 +68,11 @@ std::optional<std::string> parse_transcript(const std::string& body);
 /// A file name for audio of `mime_type` (the server reads the format from it).
 std::string audio_file_name(const std::string& mime_type);
 
+/// The file name a kept media file gets: the id with anything but letters,
+/// digits, `-` and `_` replaced (it comes from the sender's side), and an
+/// extension for its type ("3EB0….ogg", "65463453.jpg"; ".bin" if unknown).
+std::string kept_file_name(const std::string& media_id, const std::string& mime_type);
+
 /// "data:<mime>;base64,<bytes>" for an image_url content part.
 std::string data_url(const std::string& mime_type, const std::string& bytes);
 

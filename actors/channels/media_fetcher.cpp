@@ -1,8 +1,12 @@
 #include "actors/channels/media_fetcher.hpp"
 
 #include "actors/errors.hpp"
+#include "actors/log.hpp"
 #include "protocol/google_api.hpp"
 #include "protocol/media.hpp"
+#include "protocol/time_zone.hpp"
+#include "protocol/types.hpp"
+#include "storage/kept_media.hpp"
 #include "storage/secret_key.hpp"
 
 namespace parley {
@@ -11,6 +15,23 @@ namespace {
 
 std::string failure(const net::client_response& res) {
   return res.status == 0 ? res.error : "HTTP " + std::to_string(res.status);
+}
+
+/// With keep_media, the file goes under <data_dir>/media/<tenant>/<local
+/// date>/; a file that cannot be written is logged, and the message is still
+/// handled (keeping is a record, not a condition of the answer).
+void keep(const config& cfg, const tenant_config& tenant, const std::string& media_id,
+          const std::string& mime, const std::string& bytes) {
+  if (!cfg.keep_media)
+    return;
+  try {
+    auto path = storage::keep_media_file(
+      cfg.data_dir + "/media", tenant.id,
+      tz::local_date(tenant.timezone, steady_wall_ms()), media::kept_file_name(media_id, mime), bytes);
+    log::info("kept media " + path);
+  } catch (const std::exception& e) {
+    log::warn(e.what());
+  }
 }
 
 } // namespace
@@ -45,6 +66,7 @@ media_actor::behavior_type media_fetcher(media_actor::stateful_pointer<media_fet
           return make_error(errc::bad_input, "the bridge's answer has no media");
         if (got->bytes.size() > limit)
           return too_big();
+        keep(*cfg, *tenant, media_id, got->mime_type, got->bytes);
         return {got->mime_type, std::move(got->bytes)};
       }
       if (!tenant || tenant->access_token.empty())
@@ -73,6 +95,7 @@ media_actor::behavior_type media_fetcher(media_actor::stateful_pointer<media_fet
         return make_error(errc::bad_input, "the media could not be downloaded: " + failure(bytes));
       if (bytes.body.size() > limit)
         return too_big();
+      keep(*cfg, *tenant, media_id, at->mime_type, bytes.body);
       return {at->mime_type, std::move(bytes.body)};
     },
     [=](atom::generate, const std::string& mime, const std::string& bytes)

@@ -60,9 +60,10 @@ class Media(ParleyTestCase):
         self.assertEqual((runs[0]["path"], runs[0]["transcript"]), ("command", "taken"))
         messages = self.api("/api/conversations/ops/" + OWNER)["messages"]
         self.assertIn("[voice note] taken", [m["text"] for m in messages])
-        # The bytes were not kept.
+        # The bytes were not kept, neither in the database nor on disk.
         self.assertEqual(self.parley.sql("SELECT count(*) FROM events WHERE payload::text LIKE"
                                          " '%OggS%'"), [["0"]])
+        self.assertFalse(os.path.exists(os.path.join(self.data_dir, "media")))
 
     def test_a_voice_note_that_cannot_be_fetched_or_heard_asks_for_text(self):
         self.send_fixture("audio_voice.json", "wamid.voice.2")  # no such media at Meta
@@ -119,6 +120,45 @@ class Vision(Media):
 
     # The parent's picture test assumes a model that does not see.
     test_a_picture_without_vision_is_read_by_its_caption = None
+
+
+class KeptMedia(Media):
+    """keep_media: each file under <data_dir>/media/<tenant>/<local date>/,
+    readable by parley's user only."""
+
+    def prepare(self):
+        self.config_extra = {"keep_media": True,
+                             "llm": {"base_url": self.llm.url, "model": "fake-model",
+                                     "api_key_env": "LLM_KEY", "timeout_ms": 1500,
+                                     "vision": True}}
+
+    def test_a_voice_note_and_a_picture_are_kept(self):
+        self.graph.media["1234567890987654321"] = ("audio/ogg; codecs=opus", OPUS)
+        self.graph.media["65463453"] = ("image/jpeg", JPEG)
+        self.llm.transcript = "taken"
+        self.send_fixture("audio_voice.json", "wamid.voice.k1")
+        self.graph.wait_texts(1)
+        self.llm.script = [(200, completion("Mooi."))]
+        self.send_fixture("image.json", "wamid.image.k1", caption="kijk")
+        self.graph.wait_texts(2)
+        root = os.path.join(self.data_dir, "media")
+        [day] = os.listdir(os.path.join(root, "ops"))  # the tenant's local date
+        self.assertRegex(day, r"^\d{4}-\d{2}-\d{2}$")
+        folder = os.path.join(root, "ops", day)
+        self.assertEqual(sorted(os.listdir(folder)), ["1234567890987654321.ogg", "65463453.jpg"])
+        with open(os.path.join(folder, "65463453.jpg"), "rb") as f:
+            self.assertEqual(f.read(), JPEG)
+        with open(os.path.join(folder, "1234567890987654321.ogg"), "rb") as f:
+            self.assertEqual(f.read(), OPUS)
+        self.assertEqual(os.stat(os.path.join(folder, "1234567890987654321.ogg")).st_mode & 0o777,
+                         0o600)
+        for level in (root, os.path.join(root, "ops"), folder):
+            self.assertEqual(os.stat(level).st_mode & 0o777, 0o700)
+
+    test_a_voice_note_is_answered_as_if_typed = None
+    test_a_voice_note_that_cannot_be_fetched_or_heard_asks_for_text = None
+    test_a_picture_without_vision_is_read_by_its_caption = None
+    test_a_document_is_read_by_its_name_and_caption = None
 
 
 class EvolutionVoice(EvolutionCase):

@@ -57,6 +57,17 @@ CAF_TEST(the transcription upload is a multipart form with the model and the fil
   CAF_CHECK(!media::parse_transcript(R"({"error":"x"})"));
 }
 
+CAF_TEST(a kept media file is named by its id and type and stays in its folder) {
+  CAF_CHECK_EQUAL(media::kept_file_name("1234567890987654321", "audio/ogg; codecs=opus"),
+                  "1234567890987654321.ogg");
+  CAF_CHECK_EQUAL(media::kept_file_name("65463453", "image/jpeg"), "65463453.jpg");
+  CAF_CHECK_EQUAL(media::kept_file_name("d0c", "application/pdf"), "d0c.pdf");
+  CAF_CHECK_EQUAL(media::kept_file_name("x", "application/x-unknown"), "x.bin");
+  // The id comes from the sender's side: no way out of the folder.
+  CAF_CHECK_EQUAL(media::kept_file_name("../../etc/passwd", "image/png"), "______etc_passwd.png");
+  CAF_CHECK_EQUAL(media::kept_file_name("", "image/png"), "media.png");
+}
+
 CAF_TEST(a picture travels as an image_url part of the last user message) {
   llm_request req;
   req.system_prompt = "You are terse.";

@@ -121,11 +121,14 @@ CAF_TEST(a tenant over the API may have no shell and no connectors) {
 CAF_TEST(a tenant id must be safe in a URL) {
   auto cfg = parse_config(file_json, env);
   CAF_CHECK(has(problems_of(R"({"id": "../etc"})", cfg),
-                "id: '../etc' must be 1 to 64 letters, digits, '.', '-' or '_' "
-                "(it appears in URLs)"));
+                "id: '../etc' must be 1 to 64 letters, digits, '.', '-' or '_', "
+                "not only dots (it appears in URLs and file names)"));
   CAF_CHECK(has(problems_of(R"({"id": "x y"})", cfg),
-                "id: 'x y' must be 1 to 64 letters, digits, '.', '-' or '_' "
-                "(it appears in URLs)"));
+                "id: 'x y' must be 1 to 64 letters, digits, '.', '-' or '_', "
+                "not only dots (it appears in URLs and file names)"));
+  CAF_CHECK(has(problems_of(R"({"id": ".."})", cfg),
+                "id: '..' must be 1 to 64 letters, digits, '.', '-' or '_', "
+                "not only dots (it appears in URLs and file names)"));
 }
 
 CAF_TEST(a tenant held by a reader stays whole while it is changed or deleted) {
