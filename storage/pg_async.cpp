@@ -59,12 +59,14 @@ void fail(job& j, const std::string& why, bool lost) {
 } // namespace
 
 struct async_connection::impl : std::enable_shared_from_this<impl> {
-  impl(asio::io_context& ioc, std::string conninfo, std::chrono::milliseconds timeout)
-    : ioc(ioc), conninfo(std::move(conninfo)), timeout(timeout) {}
+  impl(asio::io_context& ioc, std::string conninfo, std::chrono::milliseconds timeout,
+       plans planning)
+    : ioc(ioc), conninfo(std::move(conninfo)), timeout(timeout), planning(planning) {}
 
   asio::io_context& ioc;
   const std::string conninfo;
   const std::chrono::milliseconds timeout;
+  const plans planning;
   pg_conn* conn = nullptr;
   enum { closed, connecting, ready } state = closed;
   // Both are reset on close, on the loop's thread, so that nothing of Asio's
@@ -137,11 +139,15 @@ struct async_connection::impl : std::enable_shared_from_this<impl> {
       return close("cannot use PostgreSQL's pipeline mode: " + trimmed(PQerrorMessage(conn)));
     state = ready;
     prepared.clear();
-    // Its statements find rows by key, so a plan made once serves every
-    // parameter: without this, PostgreSQL may plan the completion's large
-    // statement afresh at every execution.
+    // Generic: without this, PostgreSQL may plan the completion's large
+    // statement afresh at every execution. Custom: a generic plan is never
+    // made again as a table grows (only an ANALYZE would), so one made at
+    // start-up on an empty outbox scanned the whole table at every step.
     auto setup = std::make_shared<job>();
-    setup->statements = {{"SET plan_cache_mode = force_generic_plan", {}}};
+    setup->statements = {{planning == plans::generic
+                            ? "SET plan_cache_mode = force_generic_plan"
+                            : "SET plan_cache_mode = force_custom_plan",
+                          {}}};
     setup->setup = true;
     send(std::move(setup));
     auto jobs = std::move(waiting);
@@ -372,8 +378,8 @@ struct async_connection::impl : std::enable_shared_from_this<impl> {
 };
 
 async_connection::async_connection(asio::io_context& ioc, std::string conninfo,
-                                   std::chrono::milliseconds timeout)
-  : impl_(std::make_shared<impl>(ioc, std::move(conninfo), timeout)) {}
+                                   std::chrono::milliseconds timeout, plans planning)
+  : impl_(std::make_shared<impl>(ioc, std::move(conninfo), timeout, planning)) {}
 
 async_connection::~async_connection() {
   auto closed = std::make_shared<std::promise<void>>();
