@@ -76,10 +76,21 @@ def per_message(step, answered):
             "threads": after["parley_threads"]}
 
 
+def number(name):
+    return float(open(os.path.join(out, name)).read())
+
+
 costs = {"command": per_message("command", e2e["answered"]),
-         "ingest": per_message("ingest", int(open(os.path.join(out, "ingest_answered")).read()))}
+         "ingest": per_message("ingest", int(number("ingest_answered"))),
+         "saturated": per_message("saturated", int(number("saturated_answered")))}
+saturated_seconds = number("saturated_seconds")
+answering["saturated_per_second"] = costs["saturated"]["answered"] / saturated_seconds
+print("answering at saturation: %d messages answered from the start of the 64-connection step"
+      " to the end of the drain (%.1f s): %.0f answered/s" % (
+          costs["saturated"]["answered"], saturated_seconds, answering["saturated_per_second"]))
 for name, label in (("command", "command `taken`, 10,000 conversations"),
-                    ("ingest", "the ingest steps and their drain")):
+                    ("ingest", "the ingest steps and their drain"),
+                    ("saturated", "the 64-connection step and its drain")):
     c = costs[name]
     print("cost per answered message, %s (%d): parley CPU %.0f us, PostgreSQL CPU %.0f us,"
           " %.1f context switches in parley; %d parley threads" % (

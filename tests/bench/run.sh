@@ -11,7 +11,10 @@
 #   2. ingest at 1, 16 and 64 connections (every message answered), with
 #      events per commit and commits/s from parley's /metrics, then the time
 #      the backlog of acknowledged but unanswered messages takes to drain
-#      (every reply sent);
+#      (every reply sent); the answering rate and CPU per message also from
+#      the start of the 64-connection step to the end of the drain, where
+#      parley is saturated (the 1- and 16-connection steps offer less than
+#      it answers, so the rate over all steps is bounded by what they offer);
 #   3. LLM overhead: free text at 20/s for 10 s through a fake LLM that
 #      answers after exactly 200 ms; reply latency minus 200 ms;
 #   4. the storage ceiling: as many events as the 64-connection step stored,
@@ -90,6 +93,11 @@ next=0
 completed0=$(metric parley_messages_completed_total)
 proc_stats > "$out/proc_ingest_before.json"
 for c in 1 16 64; do
+  if [ $c = 64 ]; then  # from here to the end of the drain: parley saturated
+    proc_stats > "$out/proc_saturated_before.json"
+    saturated_completed0=$(metric parley_messages_completed_total)
+    saturated_start=$(date +%s.%N)
+  fi
   commits0=$(metric parley_ingest_commits_total); events0=$(metric parley_webhook_events_total)
   line=$($bench ingest --url "$url" --secret "$BENCH_SECRET" --connections $c \
          --seconds "$seconds" --label parley --first-id $next --numbers $numbers)
@@ -115,6 +123,9 @@ until [ "$(pending_sends)" = 0 ]; do
 done
 drain_seconds=$(python3 -c "import time; print(round(time.time() - $drain_start, 2))")
 proc_stats > "$out/proc_ingest_after.json"
+cp "$out/proc_ingest_after.json" "$out/proc_saturated_after.json"
+echo $(( $(metric parley_messages_completed_total) - saturated_completed0 )) > "$out/saturated_answered"
+python3 -c "import time; print(round(time.time() - $saturated_start, 2))" > "$out/saturated_seconds"
 echo $(( $(metric parley_messages_completed_total) - completed0 )) > "$out/ingest_answered"
 rss_after=$(rss_kb $parley_pid)
 # Memory a burst took should go back once it is over (parley trims its heap
