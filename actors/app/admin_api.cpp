@@ -41,14 +41,9 @@ json to_json(const outbox_item& o) {
           {"body", o.body}};
 }
 
+/// Drafts: a conflict is a row that is no longer a draft.
 net::http_response from_error(const caf::error& err) {
-  if (err.category() == caf::atom("parley")) {
-    if (static_cast<errc>(err.code()) == errc::not_found)
-      return net::json_error(404, "not_found", describe(err));
-    if (static_cast<errc>(err.code()) == errc::conflict)
-      return net::json_error(409, "not_a_draft", describe(err));
-  }
-  return net::json_error(503, "storage_unavailable", describe(err));
+  return error_response(err, "not_a_draft");
 }
 
 /// Status codes for an approval decision.
@@ -218,6 +213,16 @@ void evolution(caf::actor_system& sys, evolution_admin_actor admin,
 }
 
 } // namespace
+
+net::http_response error_response(const caf::error& err, const char* conflict_code) {
+  if (err.category() == caf::atom("parley")) {
+    if (static_cast<errc>(err.code()) == errc::not_found)
+      return net::json_error(404, "not_found", describe(err));
+    if (static_cast<errc>(err.code()) == errc::conflict)
+      return net::json_error(409, conflict_code, describe(err));
+  }
+  return net::json_error(503, "storage_unavailable", describe(err));
+}
 
 void handle_admin_api(caf::actor_system& sys, const config& cfg,
                       admin_actors actors, net::http_request req,

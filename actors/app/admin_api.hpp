@@ -54,6 +54,11 @@ void tenants_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
 void inspect_api(caf::actor_system& sys, const config& cfg, admin_actors actors,
                  net::http_request req, net::respond_fn respond);
 
+/// An error from a store or a runner as the admin API's answer: 404
+/// not_found, 409 `conflict_code` (the record is not in the state the call
+/// needs), otherwise 503 storage_unavailable.
+net::http_response error_response(const caf::error& err, const char* conflict_code);
+
 /// GET /api/events, GET /api/events/{id}, POST /api/events/{id}/retry
 /// (admin_events.cpp): trigger and schedule events and their steps.
 void events_api(caf::actor_system& sys, admin_actors actors, net::http_request req,

@@ -26,16 +26,6 @@ int64_t number_or_zero(const std::string& text) {
   }
 }
 
-net::http_response refusal(const caf::error& err) {
-  if (err.category() == caf::atom("parley")) {
-    if (static_cast<errc>(err.code()) == errc::not_found)
-      return net::json_error(404, "not_found", describe(err));
-    if (static_cast<errc>(err.code()) == errc::conflict)
-      return net::json_error(409, "not_failed", describe(err));
-  }
-  return net::json_error(503, "storage_unavailable", describe(err));
-}
-
 } // namespace
 
 void events_api(caf::actor_system& sys, admin_actors actors, net::http_request req,
@@ -45,7 +35,7 @@ void events_api(caf::actor_system& sys, admin_actors actors, net::http_request r
     return respond(net::json_error(503, "unavailable", "workflows are not running"));
   auto rest = req.path().substr(11);  // after "/api/events": "", "/12", "/12/retry"
   auto ok = [respond](const std::string& body) { respond({200, "application/json", body}); };
-  auto failed = [respond](const caf::error& err) { respond(refusal(err)); };
+  auto failed = [respond](const caf::error& err) { respond(error_response(err, "not_failed")); };
   if (rest.empty() || rest == "/") {
     if (req.method != "GET")
       return respond(net::json_error(405, "method_not_allowed", "use GET"));

@@ -83,8 +83,10 @@ void fire_brief(self_ptr self, std::shared_ptr<const config> cfg, const schedule
   auto tenant = t.name;
   auto date = tz::local_date(t.zone, at);
   auto until = brief::catch_up_end(t.zone, date, t.brief_at, cfg->brief.catch_up_until);
+  // The morning brief's own bounds: the claim and the queueing (30 s
+  // each) around the composer's (its deadline, two model turns, 5 s).
   auto bound = std::chrono::milliseconds(cfg->brief.deadline_ms + 2 * cfg->llm.timeout_ms)
-               + std::chrono::seconds(40);
+               + std::chrono::seconds(70);
   self->request(deps.briefs, bound, atom::brief_v, tenant, date)
     .then(
       [=](const std::string& outcome) {
