@@ -273,6 +273,8 @@ void answer_live(self_ptr self, const session_deps& deps, router_actor router,
                  completion c, const command& cmd);
 void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
                   completion c);
+void answer_task_list(self_ptr self, const session_deps& deps, router_actor router,
+                      completion c);
 
 /// `plan: <what> <when>`: read deterministically, then the gate asks the
 /// owner to confirm the exact event before it is created.
@@ -392,9 +394,9 @@ bool is_customer(const tenant_config& t, const inbound_message& m) {
          && !is_staff(t, m.sender);
 }
 
-/// The booking desk did not answer: the message stays at the head of the
-/// queue and is handled again after the storage back-off.
-void retry_desk_later(self_ptr self, const session_deps& deps, const std::string& what,
+/// The booking desk or storage did not answer: the message stays at the
+/// head of the queue and is handled again after the storage back-off.
+void retry_later(self_ptr self, const session_deps& deps, const std::string& what,
                       const caf::error& err) {
   log::warn("session " + self->state.key.tenant + "/" + log::who(self->state.key.chat)
             + " cannot " + what + ", retrying: " + describe(err));
@@ -418,7 +420,7 @@ void front_door(self_ptr self, const session_deps& deps, router_actor router, co
       [=](const caf::error& err) {
         // Whether the chat was handed over is unknown: try again rather
         // than answer over a person's head.
-        retry_desk_later(self, deps, "pass the front door", err);
+        retry_later(self, deps, "pass the front door", err);
       });
 }
 
@@ -436,7 +438,7 @@ void staff_reply_to_customer(self_ptr self, const session_deps& deps, router_act
         finish(self, deps, router, std::move(c));
       },
       [=](const caf::error& err) {
-        retry_desk_later(self, deps, "pass a staff reply on", err);
+        retry_later(self, deps, "pass a staff reply on", err);
       });
 }
 
@@ -533,6 +535,8 @@ void answer_text(self_ptr self, const session_deps& deps, router_actor router, c
       return answer_plan(self, deps, router, std::move(c), cmd.title);
     case command_kind::draft:
       return answer_draft(self, deps, router, std::move(c), cmd.title);
+    case command_kind::list_tasks:
+      return answer_task_list(self, deps, router, std::move(c));
     default:
       c.path = answer_path::command;
       c.command_line = m.text;
@@ -540,6 +544,25 @@ void answer_text(self_ptr self, const session_deps& deps, router_actor router, c
   }
 }
 
+
+/// `taken`: the open tasks are read, then the reply completes with the other
+/// sessions' (group commit), not in a transaction of its own as the task
+/// writes do. A read needs none: this chat's commands are handled in order,
+/// and the completion is guarded by its event, so the list is sent once.
+void answer_task_list(self_ptr self, const session_deps& deps, router_actor router,
+                      completion c) {
+  auto& m = c.message;
+  auto lang = self->state.tenant->language;
+  self->request(deps.pick(deps.storage, m.chat), std::chrono::seconds(30), atom::tasks_v,
+                m.tenant, m.chat)
+    .then(
+      [=](const std::vector<std::string>& titles) mutable {
+        c.path = answer_path::command;
+        c.reply = task_list_reply(lang, titles);
+        finish(self, deps, router, std::move(c));
+      },
+      [=](const caf::error& err) { retry_later(self, deps, "read the tasks", err); });
+}
 
 /// `agenda`, `inbox`, `followups`, `weer`, `github`: one connector's report
 /// for today (or tomorrow), in words. No LLM.

@@ -2,6 +2,7 @@
 #include "actors/errors.hpp"
 #include "actors/conversation/router.hpp"
 #include "actors/conversation/session.hpp"
+#include "protocol/commands.hpp"
 
 #define FAIL CAF_FAIL
 #include <caf/test/dsl.hpp>
@@ -37,6 +38,7 @@ struct recorder {
   int memory_reads = 0;           ///< how often a session read its memory
   int failing_reads = 0;          ///< this many reads fail first (storage down)
   std::vector<std::string> tasks;          ///< open tasks storage reports
+  int failing_task_reads = 0;              ///< this many task reads fail first
   std::map<std::string, std::string> briefs;  ///< "tenant date" -> state
   std::vector<brief_delivery> deliveries;  ///< briefs handed to storage
   std::vector<booking_call> booking_calls; ///< what the booking desk was asked
@@ -128,7 +130,8 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
       rec->pending.erase(c.message.event_id);
       completion_result r;
       r.applied = !rec->already_complete;
-      r.reply = c.path == answer_path::command ? "ran " + c.command_line : c.reply;
+      // A task write runs in storage; every other reply comes with the completion.
+      r.reply = c.command_line.empty() ? c.reply : "ran " + c.command_line;
       // Like the store: nothing to send for a message ignored or heard silently.
       if (c.path != answer_path::ignored && c.path != answer_path::silent)
         r.outbox.push_back(outbox_item::to(int64_t(rec->completions.size()),
@@ -166,7 +169,12 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
     [=](atom::decisions, const std::string&, const std::string&) {
       return std::vector<decision_record>{};
     },
-    [=](atom::tasks, const std::string&, const std::string&) { return rec->tasks; },
+    [=](atom::tasks, const std::string&,
+        const std::string&) -> caf::result<std::vector<std::string>> {
+      if (rec->failing_task_reads > 0 && rec->failing_task_reads-- > 0)
+        return make_error(errc::storage_unavailable, "connection refused");
+      return rec->tasks;
+    },
     // Claims and queues like the briefs table: once per tenant and day.
     [=](atom::claim, const std::string& tenant, const std::string& date) {
       auto& state = rec->briefs[tenant + " " + date];
@@ -312,17 +320,47 @@ struct fixture : test_coordinator_fixture<> {
 
 CAF_TEST_FIXTURE_SCOPE(session_tests, fixture)
 
-CAF_TEST(a command is completed through storage without asking the llm) {
+CAF_TEST(a task command is completed through storage without asking the llm) {
+  auto s = start();
+  self->send(s, atom::route_v, msg("taak: fiets plakken"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK(rec->completions[0].path == answer_path::command);
+  CAF_CHECK_EQUAL(rec->completions[0].command_line, "taak: fiets plakken");
+  CAF_CHECK(rec->llm_requests.empty());
+  CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->sent[0].body, "ran taak: fiets plakken");
+  CAF_CHECK_EQUAL(rec->sent[0].channel, "meta");
+}
+
+// `taken` only reads: the list is read first and the reply completes like
+// any other (with others' completions), not in a transaction of its own.
+CAF_TEST(the task list is read and then completed with its reply) {
+  rec->tasks = {"fiets plakken", "brood halen"};
   auto s = start();
   self->send(s, atom::route_v, msg("taken"));
   sched.run();
   CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
-  CAF_CHECK(rec->completions[0].path == answer_path::command);
-  CAF_CHECK_EQUAL(rec->completions[0].command_line, "taken");
+  auto& c = rec->completions[0];
+  CAF_CHECK(c.path == answer_path::command);
+  CAF_CHECK(!needs_own_transaction(c));
+  CAF_CHECK_EQUAL(c.reply, task_list_reply("en", rec->tasks));
   CAF_CHECK(rec->llm_requests.empty());
   CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
-  CAF_CHECK_EQUAL(rec->sent[0].body, "ran taken");
-  CAF_CHECK_EQUAL(rec->sent[0].channel, "meta");
+  CAF_CHECK_EQUAL(rec->sent[0].body, task_list_reply("en", rec->tasks));
+}
+
+CAF_TEST(a task list that cannot be read is answered after the back-off) {
+  rec->tasks = {"fiets plakken"};
+  rec->failing_task_reads = 1;
+  auto s = start();
+  self->send(s, atom::route_v, msg("taken"));
+  sched.run();
+  CAF_CHECK(rec->completions.empty());
+  trigger_timeouts();  // the storage back-off
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->sent[0].body, task_list_reply("en", rec->tasks));
 }
 
 // The first completion was committed but its answer lost (a timeout while
@@ -331,10 +369,10 @@ CAF_TEST(a command is completed through storage without asking the llm) {
 CAF_TEST(an already completed message still hands its unsent reply to the sender) {
   rec->already_complete = true;
   auto s = start();
-  self->send(s, atom::route_v, msg("taken"));
+  self->send(s, atom::route_v, msg("taak: fiets"));
   sched.run();
   CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
-  CAF_CHECK_EQUAL(rec->sent[0].body, "ran taken");
+  CAF_CHECK_EQUAL(rec->sent[0].body, "ran taak: fiets");
   self->send(s, atom::route_v, msg("hallo"));
   sched.run();
   CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 1u);
@@ -499,7 +537,7 @@ CAF_TEST(messages waiting at start are read from storage in arrival order) {
   CAF_CHECK(rec->loads.size() > 1u);  // a few at a time, not all at once
   std::vector<std::string> lines;
   for (auto& c : rec->completions)
-    lines.push_back(c.command_line);
+    lines.push_back(c.message.text);
   CAF_CHECK_EQUAL(lines, (std::vector<std::string>{"taak: a", "taak: b", "taken",
                                                     "klaar 1", "taken"}));
   self->send_exit(r, caf::exit_reason::user_shutdown);
