@@ -181,6 +181,10 @@ std::string unseen_picture_reply(const std::string& lang) {
                       : "I cannot look at pictures. Could you tell me in words what it shows?";
 }
 
+std::string uncaptioned_picture_text(const std::string& lang) {
+  return lang == "nl" ? "(een foto)" : "(a picture)";
+}
+
 std::string unseen_picture_note(const std::string& lang) {
   return lang == "nl" ? "(Bij dit bericht zat een foto; die is niet bekeken, alleen het onderschrift.)"
                       : "(A picture came with this message; it was not looked at, only its caption.)";

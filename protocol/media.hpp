@@ -86,6 +86,9 @@ std::string unseen_picture_reply(const std::string& lang);
 /// Put after a picture's caption when the model does not see the picture.
 std::string unseen_picture_note(const std::string& lang);
 
+/// The text of a picture sent without a caption, for a model that sees it.
+std::string uncaptioned_picture_text(const std::string& lang);
+
 /// A document's message text: its file name and caption.
 std::string document_text(const std::string& lang, const std::string& file_name,
                           const std::string& caption);

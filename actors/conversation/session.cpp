@@ -476,7 +476,7 @@ void read_media(self_ptr self, const session_deps& deps, router_actor router, co
         if (kind == "image") {
           c.message.via = "picture";
           if (c.message.text.empty())
-            c.message.text = lang == "nl" ? "(een foto)" : "(a picture)";
+            c.message.text = media::uncaptioned_picture_text(lang);
           c.image_url = media::data_url(mime.empty() ? c.message.media_mime : mime, bytes);
           return answer_text(self, deps, router, std::move(c));
         }

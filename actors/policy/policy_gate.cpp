@@ -284,16 +284,16 @@ caf::result<approval_outcome> resolve(self_ptr self,
     // Called here, once per approval, with its Idempotency-Key.
     auto w = call_http(a.argv);
     auto state = w.done ? "executed" : "failed";
+    auto status = w.detail.substr(0, w.detail.find('\n'));  // "HTTP 201", without the body
     with_db(self, [&](storage::store& s) {
       s.finish_approval(a.id, state, w.detail);
-      s.audit(a.tenant, log::who(reply.by), "http", a.summary, state,
-              w.detail.substr(0, w.detail.find('\n')));
+      s.audit(a.tenant, log::who(reply.by), "http", a.summary, state, status);
       return true;
     });
     auto nl_report = report_lang == "nl";
-    auto status = w.detail.substr(0, w.detail.find('\n'));
-    auto text = w.done ? (nl_report ? "Aangeroepen: " : "Called: ") + a.summary + " (" + status + ")"
-                       : (nl_report ? "Mislukt: " : "Failed: ") + a.summary + " (" + status + ")";
+    auto text = std::string(w.done ? (nl_report ? "Aangeroepen: " : "Called: ")
+                                   : (nl_report ? "Mislukt: " : "Failed: "))
+                + a.summary + " (" + status + ")";
     report(text);
     return approval_outcome{state, a.id, state, text};
   }

@@ -42,10 +42,10 @@ timer* waiting(self_ptr self, const std::string& key, int64_t at) {
   return &it->second;
 }
 
-/// The latest firing at or before `now` within the last two days.
-std::optional<int64_t> latest_until(const timer& t, int64_t now) {
+/// The latest firing after `after` and at or before `now`, if any.
+std::optional<int64_t> latest_between(const timer& t, int64_t after, int64_t now) {
   std::optional<int64_t> latest;
-  for (auto n = cron::next_after(t.when, t.zone, now - 2 * day_ms); n && *n <= now;
+  for (auto n = cron::next_after(t.when, t.zone, after); n && *n <= now;
        n = cron::next_after(t.when, t.zone, *n))
     latest = n;
   return latest;
@@ -155,7 +155,8 @@ void keep_brief_timers(self_ptr self, std::shared_ptr<const config> cfg,
     t.zone = tc.timezone;
     t.brief_at = tc.brief_at;
     t.when = *when;
-    auto missed = starting ? latest_until(t, now) : std::nullopt;
+    // A daily brief: its latest firing lies within the last two days.
+    auto missed = starting ? latest_between(t, now - 2 * day_ms, now) : std::nullopt;
     if (missed
         && now < brief::catch_up_end(t.zone, tz::local_date(t.zone, *missed), t.brief_at,
                                      cfg->brief.catch_up_until))
@@ -187,10 +188,7 @@ void start_schedule(self_ptr self, const schedule_config& s, timer t, int64_t la
     return;
   }
   // Down over one or more firings: the latest of them, once, or none.
-  auto latest = *missed;
-  for (auto n = cron::next_after(t.when, t.zone, latest); n && *n <= now;
-       n = cron::next_after(t.when, t.zone, *n))
-    latest = *n;
+  auto latest = *latest_between(t, last, now);  // `missed` at least
   if (s.catch_up) {
     log::info("schedule " + s.name + " missed its firing at " + tz::rfc3339_utc(latest)
               + " while parley was down: running it now (catch_up)");
@@ -225,16 +223,13 @@ void start_schedules(self_ptr self, std::shared_ptr<const config> cfg,
       continue;
     }
     t.when = *when;
-    auto name = s.name;
-    auto start = [=](int64_t last) {
-      for (auto& sc : cfg->automation.schedules)
-        if (sc.name == name)
-          start_schedule(self, sc, t, last, deps.now());
+    auto start = [=, sc = s](int64_t last) {
+      start_schedule(self, sc, t, last, deps.now());
       if (--*left == 0)
         self->send(self, atom::tick_v);
     };
-    self->request(deps.runner, std::chrono::seconds(60), atom::status_v, name)
-      .then(start, [=](const caf::error& err) {
+    self->request(deps.runner, std::chrono::seconds(60), atom::status_v, s.name)
+      .then(start, [=, name = s.name](const caf::error& err) {
         log::error("schedule " + name + " cannot read its last firing: " + describe(err)
                    + "; it starts from now");
         start(0);

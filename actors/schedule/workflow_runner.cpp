@@ -121,15 +121,17 @@ void gated_step(step_run run, const tenant_config& tenant, const std::string& ki
         return true;
       });
     } catch (const std::exception&) {
+      // Not snoozed: it is looked at again sooner, which is harmless.
     }
     return look_again(run.self, approval_poll_ms);
   }
   if (!run.deps->gate)
     return step_refused(run, "no policy gate is running");
+  auto channel = tenant.channel.empty() ? std::string("meta") : tenant.channel;
   action_request req;
   req.tenant = tenant.id;
   req.chat = tenant.owner;
-  req.channel = tenant.channel.empty() ? "meta" : tenant.channel;
+  req.channel = channel;
   req.requested_by = tenant.owner;  // on the owner's behalf: the owner's rules
   req.language = tenant.language;
   req.kind = kind;
@@ -139,14 +141,13 @@ void gated_step(step_run run, const tenant_config& tenant, const std::string& ki
   req.event_id = -(run.event.id * 100000 + (run.event.retries % 100) * 1000 + run.n);
   run.self->request(run.deps->gate, std::chrono::seconds(60), atom::check_v, req)
     .then(
-      [run, tenant = tenant](const policy_decision& d) {
+      [run, tenant = tenant, channel](const policy_decision& d) {
         if (d.verdict == "allow")
           return step_done(run, d.reply, {});
         if (d.verdict != "pending")
           return step_refused(run, d.reason.empty() ? d.reply : d.reason);
-        auto prompt = outbox_item::to(0, tenant.id, tenant.owner,
-                                      tenant.channel.empty() ? "meta" : tenant.channel,
-                                      tenant.owner, d.reply);
+        auto prompt = outbox_item::to(0, tenant.id, tenant.owner, channel, tenant.owner,
+                                      d.reply);
         auto& st = run.self->state;
         st.running.erase(run.event.id);
         try {
