@@ -1,8 +1,8 @@
 #pragma once
 
 // Completions of many sessions committed together on one asynchronous
-// connection: one transaction and one commit (one flush of PostgreSQL's log)
-// for the batch, instead of one per message. Each completion stays guarded by
+// connection: one statement, one transaction and one commit (one flush of
+// PostgreSQL's log) for the batch, instead of one of each per message. Each completion stays guarded by
 // its event's state, so a batch that is repeated after a lost answer writes
 // nothing twice.
 

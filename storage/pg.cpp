@@ -9,6 +9,8 @@ namespace parley::storage {
 
 void result::clear(pg_result* r) { PQclear(r); }
 
+int result::columns() const { return PQnfields(res_.get()); }
+
 int result::rows() const { return PQntuples(res_.get()); }
 
 bool result::is_null(int row, int col) const {
@@ -77,7 +79,7 @@ std::vector<result> connection::exec_all(const std::vector<statement>& statement
   // Preparing is its own round trip, once per connection and statement.
   std::vector<const std::string*> names;
   for (auto& s : statements)
-    names.push_back(s.params.empty() ? nullptr : &prepared(s.sql));
+    names.push_back(s.params.empty() || s.plan_each_time ? nullptr : &prepared(s.sql));
   // A pipeline cut short leaves the connection in pipeline mode with results
   // pending: it is dropped, and the next statement reconnects.
   auto abandon = [this] {
@@ -95,8 +97,8 @@ std::vector<result> connection::exec_all(const std::vector<statement>& statement
     auto& s = statements[i];
     bound_params bound(s.params);
     int sent = !names[i]
-                 ? PQsendQueryParams(conn_, s.sql.c_str(), 0, nullptr, nullptr,
-                                     nullptr, nullptr, 0)
+                 ? PQsendQueryParams(conn_, s.sql.c_str(), bound.count(), nullptr,
+                                     bound.values.data(), nullptr, nullptr, 0)
                  : PQsendQueryPrepared(conn_, names[i]->c_str(), bound.count(),
                                        bound.values.data(), nullptr, nullptr, 0);
     if (sent != 1)

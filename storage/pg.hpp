@@ -33,6 +33,11 @@ using param = std::optional<std::string>;
 struct statement {
   std::string sql;
   std::vector<param> params;
+  /// Planned at each execution, from the tables as they are then, instead
+  /// of prepared once per connection: for statements over sets of rows.
+  /// Their plan made once on a near-empty table (a sequential scan) would
+  /// otherwise serve for ever, since only an ANALYZE makes it again.
+  bool plan_each_time = false;
 };
 
 /// A text[] parameter literal (`$1::text[]`), every element quoted and
@@ -61,6 +66,7 @@ class result {
 public:
   explicit result(pg_result* r) : res_(r, &clear) {}
   int rows() const;
+  int columns() const;
   bool is_null(int row, int col) const;
   std::string text(int row, int col) const;
   int64_t int64(int row, int col) const;

@@ -59,14 +59,12 @@ void fail(job& j, const std::string& why, bool lost) {
 } // namespace
 
 struct async_connection::impl : std::enable_shared_from_this<impl> {
-  impl(asio::io_context& ioc, std::string conninfo, std::chrono::milliseconds timeout,
-       plans planning)
-    : ioc(ioc), conninfo(std::move(conninfo)), timeout(timeout), planning(planning) {}
+  impl(asio::io_context& ioc, std::string conninfo, std::chrono::milliseconds timeout)
+    : ioc(ioc), conninfo(std::move(conninfo)), timeout(timeout) {}
 
   asio::io_context& ioc;
   const std::string conninfo;
   const std::chrono::milliseconds timeout;
-  const plans planning;
   pg_conn* conn = nullptr;
   enum { closed, connecting, ready } state = closed;
   // Both are reset on close, on the loop's thread, so that nothing of Asio's
@@ -139,15 +137,11 @@ struct async_connection::impl : std::enable_shared_from_this<impl> {
       return close("cannot use PostgreSQL's pipeline mode: " + trimmed(PQerrorMessage(conn)));
     state = ready;
     prepared.clear();
-    // Generic: without this, PostgreSQL may plan the completion's large
-    // statement afresh at every execution. Custom: a generic plan is never
-    // made again as a table grows (only an ANALYZE would), so one made at
-    // start-up on an empty outbox scanned the whole table at every step.
+    // Without this, PostgreSQL may plan the completion's large statement
+    // afresh at every execution. Statements whose plan depends on the
+    // tables' size are not prepared (statement::plan_each_time).
     auto setup = std::make_shared<job>();
-    setup->statements = {{planning == plans::generic
-                            ? "SET plan_cache_mode = force_generic_plan"
-                            : "SET plan_cache_mode = force_custom_plan",
-                          {}}};
+    setup->statements = {{"SET plan_cache_mode = force_generic_plan", {}}};
     setup->setup = true;
     send(std::move(setup));
     auto jobs = std::move(waiting);
@@ -169,9 +163,9 @@ struct async_connection::impl : std::enable_shared_from_this<impl> {
       auto& s = j->statements[i];
       bound_params bound(s.params);
       int sent = 1;
-      if (s.params.empty()) {
-        sent = PQsendQueryParams(conn, s.sql.c_str(), 0, nullptr, nullptr, nullptr,
-                                 nullptr, 0);
+      if (s.params.empty() || s.plan_each_time) {
+        sent = PQsendQueryParams(conn, s.sql.c_str(), bound.count(), nullptr,
+                                 bound.values.data(), nullptr, nullptr, 0);
       } else {
         // Prepared once per connection: planning the completion's statement
         // costs more than running it.
@@ -378,8 +372,8 @@ struct async_connection::impl : std::enable_shared_from_this<impl> {
 };
 
 async_connection::async_connection(asio::io_context& ioc, std::string conninfo,
-                                   std::chrono::milliseconds timeout, plans planning)
-  : impl_(std::make_shared<impl>(ioc, std::move(conninfo), timeout, planning)) {}
+                                   std::chrono::milliseconds timeout)
+  : impl_(std::make_shared<impl>(ioc, std::move(conninfo), timeout)) {}
 
 async_connection::~async_connection() {
   auto closed = std::make_shared<std::promise<void>>();

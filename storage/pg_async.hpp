@@ -38,23 +38,11 @@ class async_connection {
 public:
   using done_fn = std::function<void(std::vector<outcome>)>;
 
-  /// How the server plans the connection's prepared statements.
-  enum class plans {
-    /// Once, for every parameter: for statements that find each row by key
-    /// (their best plan does not depend on how large the tables are).
-    generic,
-    /// At every execution, from the tables as they are then: for
-    /// statements over sets of ids, whose plan made on a near-empty table
-    /// (a sequential scan) would otherwise serve for ever.
-    custom,
-  };
-
   /// Connects on first use. A batch not answered within `timeout` (the
   /// server hangs, the network drops packets) fails, and the connection is
   /// dropped and made again.
   async_connection(boost::asio::io_context& ioc, std::string conninfo,
-                   std::chrono::milliseconds timeout = std::chrono::seconds(20),
-                   plans planning = plans::generic);
+                   std::chrono::milliseconds timeout = std::chrono::seconds(20));
   /// Fails what is still in flight and closes; waits for the loop to do so.
   ~async_connection();
   async_connection(const async_connection&) = delete;

@@ -53,12 +53,14 @@ std::vector<statement> outbox_step_statements(const std::vector<outbox_outcome>&
       codes.push_back(std::to_string(o.error_code));
       errors.push_back(o.error);
     }
+    // Sets of ids: planned at each step (statement::plan_each_time).
     statements.push_back({record_outcomes,
                           {text_array(ids), text_array(states), text_array(attempts),
-                           text_array(mids), text_array(codes), text_array(errors)}});
+                           text_array(mids), text_array(codes), text_array(errors)},
+                          true});
   }
   if (!to_send.empty())
-    statements.push_back({mark_in_flight, {bigint_array(to_send)}});
+    statements.push_back({mark_in_flight, {bigint_array(to_send)}, true});
   return statements;
 }
 
@@ -72,7 +74,7 @@ std::vector<outbox_claim> read_claims(const result& marks) {
 statement pending_outbox_statement(const std::vector<std::string>& channels) {
   return {"SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = 'pending'"
           " AND channel = ANY($1::text[]) ORDER BY id",
-          {text_array(channels)}};
+          {text_array(channels)}, true};
 }
 
 std::vector<outbox_claim> store::outbox_step(const std::vector<outbox_outcome>& outcomes,

@@ -37,10 +37,8 @@ outbox_keeper(outbox_keeper_actor::stateful_pointer<outbox_keeper_state> self,
               std::string conninfo, std::shared_ptr<net::event_loop> loop) {
   auto& st = self->state;
   st.loop = loop ? std::move(loop) : std::make_shared<net::event_loop>();
-  // Its statements take sets of ids: planned at each step (see plans).
-  st.db = std::make_unique<storage::async_connection>(
-    st.loop->context(), std::move(conninfo), std::chrono::seconds(20),
-    storage::async_connection::plans::custom);
+  st.db = std::make_unique<storage::async_connection>(st.loop->context(),
+                                                      std::move(conninfo));
   return {
     [=](atom::send, const std::vector<outbox_outcome>& outcomes,
         const std::vector<int64_t>& to_send) -> caf::result<std::vector<outbox_claim>> {

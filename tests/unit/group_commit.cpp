@@ -15,6 +15,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -52,13 +53,14 @@ struct fixture {
   fixture() : conninfo(shared_cluster().pg->conninfo()), db(conninfo) {}
 
   /// A stored, unanswered message from `sender`; its event id.
-  int64_t message(const std::string& sender, const std::string& text) {
+  int64_t message(const std::string& sender, const std::string& text,
+                  const std::string& tenant = "shop", const std::string& chat = "") {
     event_row row;
     row.provider = "meta";
     row.external_id = "wamid." + sender + "." + std::to_string(++made);
     row.kind = "message";
-    row.tenant = "shop";
-    row.chat = sender;
+    row.tenant = tenant;
+    row.chat = chat.empty() ? sender : chat;
     row.sender = sender;
     row.message_id = row.external_id;
     row.msg_type = "text";
@@ -160,6 +162,131 @@ CAF_TEST(a repeated completion writes nothing and hands back the unsent rows) {
   CAF_CHECK_EQUAL(again.at(0).result.outbox[0].id, first.at(0).result.outbox[0].id);
   CAF_CHECK_EQUAL(again.at(0).result.outbox[0].body, "the answer");
   CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM outbox WHERE event_id = $1", {num(e)}).int64(0, 0), 1);
+}
+
+namespace {
+
+/// Every kind of completion a batch may carry, for tenant `t`: a long reply
+/// in parts, a group reply (quoting, mentioning, its decision), a group
+/// message heard and not answered, a held draft, an approval prompt, a
+/// voice note, and a fallback with the LLM's error.
+std::vector<completion_job> every_kind(fixture& f, const std::string& t, int64_t approval) {
+  std::vector<completion_job> jobs;
+  auto add = [&](const std::string& sender, const std::string& chat, const std::string& reply) {
+    auto e = f.message(sender, "text of " + sender, t, chat);
+    auto j = f.answer(e, sender, reply);
+    j.c.message.tenant = t;
+    j.c.message.chat = chat.empty() ? sender : chat;
+    j.c.message.text = "text of " + sender + " \"quoted\" {braces}, commas";
+    j.c.message.sender_name = sender == "31680000001" ? "" : "Anna";
+    j.c.message.received_ms = 1765000000000 + e % 1000;
+    jobs.push_back(j);
+    return &jobs.back();
+  };
+  add("31680000001", "", std::string(5000, 'x') + " " + std::string(300, 'y'));
+  auto g = add("31680000002", "1203630@g.us", "in the group");
+  g->c.message.context.group = true;
+  g->c.message.message_id = "wamid.g.1";
+  g->c.decision = {0.8, "named the bot", "rule", 0.5};
+  auto silent = add("31680000003", "1203630@g.us", "");
+  silent->c.message.context.group = true;
+  silent->c.path = answer_path::silent;
+  silent->c.decision = {0.1, "small talk", "rule", 0.5};
+  auto held = add("31680000004", "", "a draft");
+  held->c.hold = "draft";
+  auto asks = add("31680000005", "", "May I run it?");
+  asks->c.approval_id = approval;
+  auto voice = add("31680000006", "", "heard you");
+  voice->c.message.via = "voice note";
+  auto failed = add("31680000007", "", "the plain answer");
+  failed->c.error = "the model timed out";
+  failed->c.trace = R"([{"round":1}])";
+  return jobs;
+}
+
+/// What tenant `t`'s completions wrote, without ids and clocks, in order.
+std::string written_by(connection& db, const std::string& t) {
+  std::string out;
+  auto add = [&](const std::string& sql) {
+    auto r = db.exec(sql, {t});
+    for (int i = 0; i < r.rows(); ++i) {
+      for (int col = 0; col < r.columns(); ++col)
+        out += (r.is_null(i, col) ? std::string("NULL") : r.text(i, col)) + "|";
+      out += "\n";
+    }
+    out += "--\n";
+  };
+  add("SELECT chat, role, content FROM messages WHERE tenant = $1 ORDER BY id");
+  add("SELECT chat, channel, recipient, part, body, state, approval_id IS NOT NULL,"
+      " quoted_id, quoted_text, mention FROM outbox WHERE tenant = $1 ORDER BY id");
+  add("SELECT chat, sender_name, message, score, reason, threshold, method, replied"
+      " FROM decisions WHERE tenant = $1 ORDER BY id");
+  add("SELECT sender_hash, path, error, steps::text, transcript, storage_us"
+      " FROM runs WHERE tenant = $1 ORDER BY id");
+  add("SELECT chat, last_inbound_at FROM conversations WHERE tenant = $1 ORDER BY chat");
+  return out;
+}
+
+} // namespace
+
+CAF_TEST(a batch writes what its completions write one by one) {
+  async_connection conn(loop.context(), conninfo);
+  auto approval = [&](const std::string& t) {
+    return db.exec("INSERT INTO approvals (tenant, chat, channel, kind, argv, summary,"
+                   " requested_by, expires_at) VALUES ($1, 'c', 'meta', 'shell', '{ls}', 'ls', 'me',"
+                   " now() + interval '1 hour')"
+                   " RETURNING id", {t}).int64(0, 0);
+  };
+  auto batched = every_kind(*this, "batch", approval("batch"));
+  auto single = every_kind(*this, "single", approval("single"));
+  for (auto* jobs : {&batched, &single})
+    for (auto& j : *jobs)
+      j.c.message.received_ms = 1765000000000;  // the same in both tenants
+  auto commits = conn.commits();
+  auto outs = commit(conn, batched);
+  CAF_CHECK_EQUAL(conn.commits(), commits + 1);
+  for (auto& j : single)
+    CAF_REQUIRE_EQUAL(commit(conn, {j}).at(0).error, "");
+  CAF_REQUIRE_EQUAL(outs.size(), batched.size());
+  for (auto& o : outs) {
+    CAF_CHECK_EQUAL(o.error, "");
+    CAF_CHECK(o.result.applied);
+  }
+  // The long reply went in parts, each handed to the sender with its id;
+  // the silent message and the held draft hand over nothing.
+  CAF_CHECK(outs[0].result.outbox.size() >= 2u);
+  CAF_CHECK_EQUAL(outs[1].result.outbox.at(0).quoted_id, "wamid.g.1");
+  CAF_CHECK(outs[2].result.outbox.empty());
+  CAF_CHECK(outs[3].result.outbox.empty());
+  CAF_CHECK(outs[4].result.outbox.back().approval_id > 0);
+  for (auto& o : outs)
+    for (auto& row : o.result.outbox)
+      CAF_CHECK_EQUAL(db.exec("SELECT body FROM outbox WHERE id = $1", {num(row.id)}).text(0, 0),
+                      row.body);
+  auto in_batch = written_by(db, "batch");
+  CAF_CHECK_EQUAL(in_batch, written_by(db, "single"));
+  CAF_MESSAGE(std::count(in_batch.begin(), in_batch.end(), '\n') << " rows and separators alike");
+  CAF_CHECK(in_batch.find("draft") != std::string::npos);
+  CAF_CHECK(in_batch.find("the model timed out") != std::string::npos);
+}
+
+CAF_TEST(a completion twice in one batch claims its event once and both get its rows) {
+  async_connection conn(loop.context(), conninfo);
+  auto e = message("31690000001", "hi");
+  auto other = message("31690000002", "hello");
+  auto outs = commit(conn, {answer(e, "31690000001", "first try"),
+                            answer(other, "31690000002", "the other"),
+                            answer(e, "31690000001", "second try")});
+  CAF_REQUIRE_EQUAL(outs.size(), 3u);
+  CAF_CHECK_EQUAL(outs[0].error, "");
+  CAF_CHECK_EQUAL(outs[2].error, "");
+  CAF_CHECK(outs[0].result.applied != outs[2].result.applied);
+  CAF_REQUIRE_EQUAL(outs[0].result.outbox.size(), 1u);
+  CAF_REQUIRE_EQUAL(outs[2].result.outbox.size(), 1u);
+  CAF_CHECK_EQUAL(outs[0].result.outbox[0].id, outs[2].result.outbox[0].id);
+  CAF_CHECK(outs[1].result.applied);
+  CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM outbox WHERE event_id = $1", {num(e)}).int64(0, 0), 1);
+  CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM messages WHERE event_id = $1", {num(e)}).int64(0, 0), 2);
 }
 
 CAF_TEST(a lost connection fails what was in flight and the next batch reconnects) {
