@@ -101,9 +101,18 @@ print("memory: RSS %.1f MB idle, %.1f MB after %d conversations (%.1f KB each),"
       " %.1f MB right after the ingest steps, %.1f MB 3 s later" % (
           rss_idle / 1024, rss_conversations / 1024, conversations, per_conversation,
           rss_after / 1024, rss_settled / 1024))
+ready = {"new": [], "existing": []}
+with open(os.path.join(out, "ready_ms")) as f:
+    for line in f:
+        kind, ms = line.split()
+        ready[kind].append(int(ms))
+print("start to ready (first 200 on /health): %s ms with a new data directory (initdb),"
+      " %s ms with an existing one" % (
+          ", ".join(map(str, ready["new"])), ", ".join(map(str, ready["existing"]))))
 json.dump({"machine": {"cpu": cpu, "cores": os.cpu_count()},
            "ingest": parley, "answering": answering, "http_ceiling": ceiling, "storage_ceiling": storage,
            "command_end_to_end": e2e, "cost_per_message": costs, "live_command_warm_cache": weather, "llm_overhead": llm,
+           "start_to_ready_ms": ready,
            "rss_kb": {"idle": rss_idle, "after_conversations": rss_conversations,
                       "conversations": conversations,
                       "per_conversation_kb": per_conversation, "after_ingest": rss_after,

@@ -21,6 +21,8 @@
 #      inserted by the same code in batches of the size parley reached (last
 #      but one: its rows are messages no parley will answer);
 #   5. the HTTP ceiling: the ingest steps against a minimal Beast server;
+#   0. at every start, start to ready: from starting parley to its first 200
+#      on /health, with a new data directory (initdb) and an existing one;
 #   6. a live-data command with a warm cache: `weer` at 1,000/s for 10 s,
 #      each from its own sender, the weather connector reading a fake
 #      Open-Meteo once (connectors.cache_s 600); its latency beside `taken`'s.
@@ -61,12 +63,15 @@ start_parley() {
  "tenants": [$tenants]}
 JSON
   : > "$out/parley.log"
+  local fresh=existing
+  [ -d "$data/pg/data" ] || fresh=new
+  local started=$(date +%s%N)
   build/parley serve --config "$data/parley.json" 2>> "$out/parley.log" & parley_pid=$!
   pids+=($parley_pid)
-  until grep -q "listening on" "$out/parley.log"; do
-    kill -0 $parley_pid 2>/dev/null || { cat "$out/parley.log"; exit 1; }
-    sleep 0.1
-  done
+  local ms
+  ms=$(python3 tests/bench/wait_ready.py "http://127.0.0.1:$parley_port/health" $parley_pid $started) \
+    || { cat "$out/parley.log"; exit 1; }
+  echo "$fresh $ms" >> "$out/ready_ms"
 }
 stop_parley() { kill $parley_pid; wait $parley_pid 2>/dev/null || true; }
 rss_kb() { awk '/VmRSS/ {print $2}' /proc/$1/status; }
