@@ -105,8 +105,8 @@ typename Inspector::result_type inspect(Inspector& f, outbox_item& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, completion& x) {
   return f(caf::meta::type_name("completion"), x.message, x.path,
-           x.command_line, x.reply, x.language, x.started_us, x.storage_us, x.image_url,
-           x.error, x.approval_id, x.hold, x.decision, x.trace);
+           x.reply, x.started_us, x.storage_us, x.image_url, x.error, x.approval_id,
+           x.hold, x.decision, x.trace, x.task_added, x.task_done, x.task_done_title);
 }
 
 template <class Inspector>

@@ -156,9 +156,7 @@ struct decision_record {
 struct completion {
   inbound_message message;
   answer_path path = answer_path::ignored;
-  std::string command_line;  ///< the text to run as a command (path command)
-  std::string reply;         ///< the reply for llm/fallback paths
-  std::string language;      ///< reply language for commands
+  std::string reply;         ///< what the person is answered
   int64_t started_us = 0;    ///< steady-clock microseconds when work began
   int64_t storage_us = 0;    ///< of that work, reading the conversation's memory
   std::string image_url;     ///< a picture for the model (data: URL), never stored
@@ -167,14 +165,11 @@ struct completion {
   std::string hold;          ///< "": send; "draft" or "recorded": the policy holds it
   relevance decision;        ///< group messages: why it was answered or not
   std::string trace;         ///< the agent loop's rounds and calls, JSON ("": none)
+  // A task command's write, made by the completion's own statement, so once:
+  std::string task_added;       ///< `taak: …`: the task to add ("": none)
+  int task_done = 0;            ///< `klaar N`: N, the open task's place (0: none)
+  std::string task_done_title;  ///< its title as read: the write checks it
 };
-
-/// A task command (`taak: …`, `klaar 2`, `taken`) reads and writes the tasks
-/// in the transaction that completes it; every other completion is one
-/// statement and may be committed together with others.
-inline bool needs_own_transaction(const completion& c) {
-  return c.path == answer_path::command && !c.command_line.empty();
-}
 
 /// What storage answers after committing a completion.
 struct completion_result {

@@ -67,7 +67,17 @@ constexpr const char* completion_sql =
   "  SELECT claimed.id, claimed.id, $2::text, $24::text, $25::text, $23::bigint, $26::text,"
   "  NULLIF($27::text, '')::jsonb, CASE WHEN $4::bigint > 0 THEN GREATEST(0,"
   "  (extract(epoch FROM clock_timestamp()) * 1000000)::bigint - $4::bigint * 1000"
-  "  - $23::bigint) END, $28::bigint, NULLIF($29::text, '') FROM claimed)"
+  "  - $23::bigint) END, $28::bigint, NULLIF($29::text, '') FROM claimed),"
+  // A task command's write: the Nth open task is marked done only while it
+  // is still the one whose title the reply names.
+  " added AS ("
+  "  INSERT INTO tasks (tenant, chat, title)"
+  "  SELECT $2::text, $3::text, $30::text FROM claimed WHERE $30::text <> ''),"
+  " finished AS ("
+  "  UPDATE tasks SET done_at = now() WHERE $31::int > 0 AND title = $32::text"
+  "  AND EXISTS (SELECT FROM claimed) AND id = (SELECT o.id FROM tasks o"
+  "  WHERE o.tenant = $2::text AND o.chat = $3::text AND o.done_at IS NULL"
+  "  ORDER BY o.id OFFSET greatest($31::int - 1, 0) LIMIT 1))"
   " SELECT (SELECT count(*) FROM claimed),"
   "  coalesce((SELECT array_agg(id ORDER BY part) FROM reply), '{}')::text[]";
 
@@ -82,11 +92,13 @@ constexpr const char* batch_sql =
   "  $5::boolean[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::text[],"
   "  $11::text[], $12::text[], $13::text[], $14::text[], $15::float8[], $16::text[],"
   "  $17::float8[], $18::text[], $19::boolean[], $20::bigint[], $21::text[],"
-  "  $22::text[], $23::text[], $24::text[], $25::bigint[], $26::text[], $27::int[])"
+  "  $22::text[], $23::text[], $24::text[], $25::bigint[], $26::text[], $27::int[],"
+  "  $28::text[], $29::int[], $30::text[])"
   "  WITH ORDINALITY AS i(event_id, tenant, chat, received_ms, heard, channel,"
   "  recipient, state, approval_id, quoted_id, quoted_text, mention, sender_name,"
   "  message, score, reason, threshold, method, replied, latency_us, sender_hash,"
-  "  path, error, trace, storage_us, transcript, parts, k)),"
+  "  path, error, trace, storage_us, transcript, parts, task_added, task_done,"
+  "  task_done_title, k)),"
   " claimed AS ("
   "  UPDATE events e SET state = 'done', done_at = now() FROM input i"
   "  WHERE e.id = i.event_id AND e.state = 'pending' RETURNING i.*),"
@@ -101,7 +113,7 @@ constexpr const char* batch_sql =
   " memory AS ("
   "  INSERT INTO messages (tenant, chat, role, content, event_id)"
   "  SELECT c.tenant, c.chat, m.role, m.content, c.event_id"
-  "  FROM unnest($28::bigint[], $29::text[], $30::text[])"
+  "  FROM unnest($31::bigint[], $32::text[], $33::text[])"
   "    WITH ORDINALITY AS m(k, role, content, n) JOIN claimed c ON c.k = m.k"
   "  ORDER BY m.n),"
   " reply AS ("
@@ -112,7 +124,7 @@ constexpr const char* batch_sql =
   "  CASE WHEN p.part = 1 THEN NULLIF(c.quoted_id, '') END,"
   "  CASE WHEN p.part = 1 THEN NULLIF(c.quoted_text, '') END,"
   "  CASE WHEN p.part = 1 THEN NULLIF(c.mention, '') END"
-  "  FROM unnest($31::bigint[], $32::int[], $33::text[])"
+  "  FROM unnest($34::bigint[], $35::int[], $36::text[])"
   "    WITH ORDINALITY AS p(k, part, body, n) JOIN claimed c ON c.k = p.k"
   "  ORDER BY p.n RETURNING id, event_id, part),"
   " decision AS ("
@@ -127,7 +139,15 @@ constexpr const char* batch_sql =
   "  SELECT event_id, event_id, tenant, sender_hash, path, latency_us, NULLIF(error, ''),"
   "  NULLIF(trace, '')::jsonb, CASE WHEN received_ms > 0 THEN GREATEST(0,"
   "  (extract(epoch FROM clock_timestamp()) * 1000000)::bigint - received_ms * 1000"
-  "  - latency_us) END, storage_us, NULLIF(transcript, '') FROM claimed)"
+  "  - latency_us) END, storage_us, NULLIF(transcript, '') FROM claimed),"
+  " added AS ("
+  "  INSERT INTO tasks (tenant, chat, title)"
+  "  SELECT tenant, chat, task_added FROM claimed WHERE task_added <> '' ORDER BY k),"
+  " finished AS ("
+  "  UPDATE tasks t SET done_at = now() FROM claimed c"
+  "  WHERE c.task_done > 0 AND t.title = c.task_done_title AND t.id = (SELECT o.id"
+  "  FROM tasks o WHERE o.tenant = c.tenant AND o.chat = c.chat AND o.done_at IS NULL"
+  "  ORDER BY o.id OFFSET c.task_done - 1 LIMIT 1))"
   " SELECT c.k, coalesce(array_agg(r.id ORDER BY r.part)"
   "  FILTER (WHERE r.id IS NOT NULL), '{}')::text[]"
   " FROM claimed c LEFT JOIN reply r ON r.event_id = c.event_id GROUP BY c.k";
@@ -185,6 +205,9 @@ completion_writes completion_writes_of(const completion& c, const std::string& r
   v.trace = c.trace;
   v.storage_us = c.storage_us;
   v.transcript = m.via == "voice note" ? m.text : std::string();
+  v.task_added = c.task_added;
+  v.task_done = c.task_done;
+  v.task_done_title = c.task_done_title;
   if (c.hold.empty()) {
     for (size_t part = 0; part < v.parts.size(); ++part) {
       auto item = outbox_item::to(0, m.tenant, m.chat, channel, v.recipient, v.parts[part]);
@@ -208,11 +231,12 @@ statement completion_statement(const completion_writes& w) {
            text_array(v.parts), v.approval_id ? param{num(v.approval_id)} : param{},
            opt(v.quoted_id), opt(v.quoted_text), opt(v.mention), opt(v.sender_name), v.text,
            v.score, v.reason, v.threshold, v.method, boolean(v.replied), num(v.latency_us),
-           v.sender_hash, v.path, opt(v.error), v.trace, num(v.storage_us), v.transcript}};
+           v.sender_hash, v.path, opt(v.error), v.trace, num(v.storage_us), v.transcript,
+           v.task_added, std::to_string(v.task_done), v.task_done_title}};
 }
 
 statement completion_batch_statement(const std::vector<completion_writes>& ws) {
-  constexpr size_t columns = 27;
+  constexpr size_t columns = 30;
   std::vector<std::vector<std::string>> in(columns);
   std::vector<std::string> memory_k, roles, contents, part_k, part_n, bodies;
   for (size_t k = 1; k <= ws.size(); ++k) {
@@ -245,6 +269,9 @@ statement completion_batch_statement(const std::vector<completion_writes>& ws) {
     in[c++].push_back(num(v.storage_us));
     in[c++].push_back(v.transcript);
     in[c++].push_back(std::to_string(v.parts.size()));
+    in[c++].push_back(v.task_added);
+    in[c++].push_back(std::to_string(v.task_done));
+    in[c++].push_back(v.task_done_title);
     for (size_t i = 0; i < v.roles.size() && i < v.contents.size(); ++i) {
       memory_k.push_back(std::to_string(k));
       roles.push_back(v.roles[i]);

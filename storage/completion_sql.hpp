@@ -3,7 +3,9 @@
 // The statements that complete messages: one completion (the blocking store,
 // storage/store_complete.cpp, and a group commit of one), or a batch of them
 // in one statement (the group commit, storage/group_commit.cpp). Both write
-// the same rows, each guarded by its event turning from pending to done.
+// the same rows — the event done, the conversation, the memory, the outbox
+// rows, the group decision, the run and a task command's write — each
+// guarded by its event turning from pending to done.
 
 #include "protocol/types.hpp"
 #include "storage/pg.hpp"
@@ -35,6 +37,9 @@ struct completion_writes {
     std::string sender_hash, path, error, trace;
     int64_t storage_us = 0;
     std::string transcript;  ///< a voice note's words
+    std::string task_added;  ///< "": none
+    int task_done = 0;       ///< the open task's place; 0: none
+    std::string task_done_title;
   } row;
   std::string reply;
   std::vector<outbox_item> rows;  ///< to hand to the sender (none when held)

@@ -81,7 +81,7 @@ void finish(self_ptr self, const session_deps& deps, router_actor router,
     self->state.busy = false;
     self->delayed_send(self, deps.storage_retry, atom::tick_v);
   };
-  if (deps.completer && !needs_own_transaction(c))
+  if (deps.completer)
     self->request(deps.completer, std::chrono::seconds(30), atom::complete_v, c, channel)
       .then(committed, failed);
   else
@@ -273,8 +273,8 @@ void answer_live(self_ptr self, const session_deps& deps, router_actor router,
                  completion c, const command& cmd);
 void answer_brief(self_ptr self, const session_deps& deps, router_actor router,
                   completion c);
-void answer_task_list(self_ptr self, const session_deps& deps, router_actor router,
-                      completion c);
+void answer_tasks(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c, const command& cmd);
 
 /// `plan: <what> <when>`: read deterministically, then the gate asks the
 /// owner to confirm the exact event before it is created.
@@ -357,12 +357,10 @@ void answer(self_ptr self, const session_deps& deps, router_actor router) {
     if (!now) {
       c.path = answer_path::ignored;
       c.error = "tenant '" + st.key.tenant + "' was deleted";
-      c.language = st.tenant->language;
       return finish(self, deps, router, std::move(c));
     }
     st.tenant = std::move(now);
   }
-  c.language = st.tenant->language;
   c.started_us = steady_us();
   c.hold = reply_hold(*st.tenant, m.provider);
   if (st.tenant->kind == "personal" && !st.tenant->owner.empty()
@@ -536,29 +534,48 @@ void answer_text(self_ptr self, const session_deps& deps, router_actor router, c
     case command_kind::draft:
       return answer_draft(self, deps, router, std::move(c), cmd.title);
     case command_kind::list_tasks:
-      return answer_task_list(self, deps, router, std::move(c));
+    case command_kind::add_task:
+    case command_kind::complete_task:
+      return answer_tasks(self, deps, router, std::move(c), cmd);
+    case command_kind::usage:
+      c.path = answer_path::command;
+      c.reply = usage_reply(st.tenant->language, cmd.word);
+      return finish(self, deps, router, std::move(c));
     default:
       c.path = answer_path::command;
-      c.command_line = m.text;
+      c.reply = help_reply(st.tenant->language);
       return finish(self, deps, router, std::move(c));
   }
 }
 
-
-/// `taken`: the open tasks are read, then the reply completes with the other
-/// sessions' (group commit), not in a transaction of its own as the task
-/// writes do. A read needs none: this chat's commands are handled in order,
-/// and the completion is guarded by its event, so the list is sent once.
-void answer_task_list(self_ptr self, const session_deps& deps, router_actor router,
-                      completion c) {
+/// `taken`, `taak: …`, `klaar N`: the open tasks are read, the reply is
+/// worded from them, and a write (a task added, one marked done) goes into
+/// the completion's own statement, which commits with the other sessions'
+/// (group commit) and writes only when it claims the event: once. No
+/// transaction of its own is needed: this chat's commands are handled in
+/// order, and `klaar N` marks the task only if the Nth is still the one read.
+void answer_tasks(self_ptr self, const session_deps& deps, router_actor router,
+                  completion c, const command& cmd) {
   auto& m = c.message;
   auto lang = self->state.tenant->language;
   self->request(deps.pick(deps.storage, m.chat), std::chrono::seconds(30), atom::tasks_v,
                 m.tenant, m.chat)
     .then(
-      [=](const std::vector<std::string>& titles) mutable {
+      [=](const std::vector<std::string>& open) mutable {
         c.path = answer_path::command;
-        c.reply = task_list_reply(lang, titles);
+        auto n = cmd.number;
+        if (cmd.kind == command_kind::list_tasks) {
+          c.reply = task_list_reply(lang, open);
+        } else if (cmd.kind == command_kind::add_task) {
+          c.task_added = cmd.title;
+          c.reply = task_added_reply(lang, static_cast<int>(open.size()) + 1, cmd.title);
+        } else if (n < 1 || static_cast<size_t>(n) > open.size()) {
+          c.reply = no_such_task_reply(lang, n, open.size());
+        } else {
+          c.task_done = n;
+          c.task_done_title = open[n - 1];
+          c.reply = task_done_reply(lang, n, open[n - 1]);
+        }
         finish(self, deps, router, std::move(c));
       },
       [=](const caf::error& err) { retry_later(self, deps, "read the tasks", err); });

@@ -18,8 +18,8 @@
 #   3. LLM overhead: free text at 20/s for 10 s through a fake LLM that
 #      answers after exactly 200 ms; reply latency minus 200 ms;
 #   4. the storage ceiling: as many events as the 64-connection step stored,
-#      inserted by the same code in batches of the size parley reached (last
-#      but one: its rows are messages no parley will answer);
+#      inserted by the same code in batches of the size parley reached (then
+#      marked done: no parley answers them);
 #   5. the HTTP ceiling: the ingest steps against a minimal Beast server;
 #   0. at every start, start to ready: from starting parley to its first 200
 #      on /health, with a new data directory (initdb) and an existing one;

@@ -201,6 +201,22 @@ std::vector<completion_job> every_kind(fixture& f, const std::string& t, int64_t
   auto failed = add("31680000007", "", "the plain answer");
   failed->c.error = "the model timed out";
   failed->c.trace = R"([{"round":1}])";
+  auto added = add("31680000008", "", "Taak 1 toegevoegd");
+  added->c.path = answer_path::command;
+  added->c.task_added = "fiets plakken";
+  // Two open tasks; `klaar 2` marks the second, and a `klaar 1` whose read
+  // is no longer true (another title at that place) marks nothing.
+  for (auto title : {"brood halen", "band oppompen"})
+    f.db.exec("INSERT INTO tasks (tenant, chat, title) VALUES ($1, '31680000009', $2)",
+              {t, std::string(title)});
+  auto done = add("31680000009", "", "Klaar: band oppompen");
+  done->c.path = answer_path::command;
+  done->c.task_done = 2;
+  done->c.task_done_title = "band oppompen";
+  auto stale = add("31680000009", "", "Klaar: iets anders");
+  stale->c.path = answer_path::command;
+  stale->c.task_done = 1;
+  stale->c.task_done_title = "iets anders";
   return jobs;
 }
 
@@ -224,6 +240,7 @@ std::string written_by(connection& db, const std::string& t) {
   add("SELECT sender_hash, path, error, steps::text, transcript, storage_us"
       " FROM runs WHERE tenant = $1 ORDER BY id");
   add("SELECT chat, last_inbound_at FROM conversations WHERE tenant = $1 ORDER BY chat");
+  add("SELECT chat, title, done_at IS NOT NULL FROM tasks WHERE tenant = $1 ORDER BY id");
   return out;
 }
 
@@ -267,16 +284,24 @@ CAF_TEST(a batch writes what its completions write one by one) {
   CAF_CHECK_EQUAL(in_batch, written_by(db, "single"));
   CAF_MESSAGE(std::count(in_batch.begin(), in_batch.end(), '\n') << " rows and separators alike");
   CAF_CHECK(in_batch.find("draft") != std::string::npos);
+  CAF_CHECK(in_batch.find("31680000008|fiets plakken|f|") != std::string::npos);
+  CAF_CHECK(in_batch.find("31680000009|brood halen|f|") != std::string::npos);
+  CAF_CHECK(in_batch.find("31680000009|band oppompen|t|") != std::string::npos);
   CAF_CHECK(in_batch.find("the model timed out") != std::string::npos);
 }
 
-CAF_TEST(a completion twice in one batch claims its event once and both get its rows) {
+CAF_TEST(a task command completed twice in one batch claims its event and adds its task once) {
   async_connection conn(loop.context(), conninfo);
   auto e = message("31690000001", "hi");
   auto other = message("31690000002", "hello");
-  auto outs = commit(conn, {answer(e, "31690000001", "first try"),
+  auto task = [&](completion_job j) {
+    j.c.path = answer_path::command;
+    j.c.task_added = "once only";
+    return j;
+  };
+  auto outs = commit(conn, {task(answer(e, "31690000001", "first try")),
                             answer(other, "31690000002", "the other"),
-                            answer(e, "31690000001", "second try")});
+                            task(answer(e, "31690000001", "second try"))});
   CAF_REQUIRE_EQUAL(outs.size(), 3u);
   CAF_CHECK_EQUAL(outs[0].error, "");
   CAF_CHECK_EQUAL(outs[2].error, "");
@@ -287,6 +312,7 @@ CAF_TEST(a completion twice in one batch claims its event once and both get its 
   CAF_CHECK(outs[1].result.applied);
   CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM outbox WHERE event_id = $1", {num(e)}).int64(0, 0), 1);
   CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM messages WHERE event_id = $1", {num(e)}).int64(0, 0), 2);
+  CAF_CHECK_EQUAL(db.exec("SELECT count(*) FROM tasks WHERE title = 'once only'").int64(0, 0), 1);
 }
 
 CAF_TEST(a lost connection fails what was in flight and the next batch reconnects) {

@@ -130,8 +130,7 @@ storage_actor::behavior_type fake_storage(storage_actor::pointer self,
       rec->pending.erase(c.message.event_id);
       completion_result r;
       r.applied = !rec->already_complete;
-      // A task write runs in storage; every other reply comes with the completion.
-      r.reply = c.command_line.empty() ? c.reply : "ran " + c.command_line;
+      r.reply = c.reply;
       // Like the store: nothing to send for a message ignored or heard silently.
       if (c.path != answer_path::ignored && c.path != answer_path::silent)
         r.outbox.push_back(outbox_item::to(int64_t(rec->completions.size()),
@@ -320,21 +319,50 @@ struct fixture : test_coordinator_fixture<> {
 
 CAF_TEST_FIXTURE_SCOPE(session_tests, fixture)
 
-CAF_TEST(a task command is completed through storage without asking the llm) {
+// A task command's write travels in its completion (one statement, so it is
+// written once, with the claim of its event); its reply is worded from the
+// open tasks read just before.
+CAF_TEST(a task is added by its completion without asking the llm) {
+  rec->tasks = {"brood halen"};
   auto s = start();
   self->send(s, atom::route_v, msg("taak: fiets plakken"));
   sched.run();
   CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
-  CAF_CHECK(rec->completions[0].path == answer_path::command);
-  CAF_CHECK_EQUAL(rec->completions[0].command_line, "taak: fiets plakken");
+  auto& c = rec->completions[0];
+  CAF_CHECK(c.path == answer_path::command);
+  CAF_CHECK_EQUAL(c.task_added, "fiets plakken");
+  CAF_CHECK_EQUAL(c.task_done, 0);
   CAF_CHECK(rec->llm_requests.empty());
   CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
-  CAF_CHECK_EQUAL(rec->sent[0].body, "ran taak: fiets plakken");
+  CAF_CHECK_EQUAL(rec->sent[0].body, task_added_reply("en", 2, "fiets plakken"));
   CAF_CHECK_EQUAL(rec->sent[0].channel, "meta");
 }
 
-// `taken` only reads: the list is read first and the reply completes like
-// any other (with others' completions), not in a transaction of its own.
+CAF_TEST(klaar marks the open task at that place done and names it) {
+  rec->tasks = {"fiets plakken", "brood halen"};
+  auto s = start();
+  self->send(s, atom::route_v, msg("klaar 2"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  auto& c = rec->completions[0];
+  CAF_CHECK_EQUAL(c.task_done, 2);
+  CAF_CHECK_EQUAL(c.task_done_title, "brood halen");
+  CAF_CHECK(c.task_added.empty());
+  CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->sent[0].body, task_done_reply("en", 2, "brood halen"));
+}
+
+CAF_TEST(klaar with a number no open task has writes nothing and says so) {
+  rec->tasks = {"fiets plakken"};
+  auto s = start();
+  self->send(s, atom::route_v, msg("klaar 3"));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK_EQUAL(rec->completions[0].task_done, 0);
+  CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
+  CAF_CHECK_EQUAL(rec->sent[0].body, no_such_task_reply("en", 3, 1));
+}
+
 CAF_TEST(the task list is read and then completed with its reply) {
   rec->tasks = {"fiets plakken", "brood halen"};
   auto s = start();
@@ -343,24 +371,26 @@ CAF_TEST(the task list is read and then completed with its reply) {
   CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
   auto& c = rec->completions[0];
   CAF_CHECK(c.path == answer_path::command);
-  CAF_CHECK(!needs_own_transaction(c));
+  CAF_CHECK(c.task_added.empty() && c.task_done == 0);
   CAF_CHECK_EQUAL(c.reply, task_list_reply("en", rec->tasks));
   CAF_CHECK(rec->llm_requests.empty());
   CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
   CAF_CHECK_EQUAL(rec->sent[0].body, task_list_reply("en", rec->tasks));
 }
 
-CAF_TEST(a task list that cannot be read is answered after the back-off) {
+CAF_TEST(tasks that cannot be read are answered after the back-off) {
   rec->tasks = {"fiets plakken"};
   rec->failing_task_reads = 1;
   auto s = start();
-  self->send(s, atom::route_v, msg("taken"));
+  self->send(s, atom::route_v, msg("taak: brood"));
   sched.run();
   CAF_CHECK(rec->completions.empty());
   trigger_timeouts();  // the storage back-off
   sched.run();
+  CAF_REQUIRE_EQUAL(rec->completions.size(), 1u);
+  CAF_CHECK_EQUAL(rec->completions[0].task_added, "brood");
   CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
-  CAF_CHECK_EQUAL(rec->sent[0].body, task_list_reply("en", rec->tasks));
+  CAF_CHECK_EQUAL(rec->sent[0].body, task_added_reply("en", 2, "brood"));
 }
 
 // The first completion was committed but its answer lost (a timeout while
@@ -372,7 +402,7 @@ CAF_TEST(an already completed message still hands its unsent reply to the sender
   self->send(s, atom::route_v, msg("taak: fiets"));
   sched.run();
   CAF_REQUIRE_EQUAL(rec->sent.size(), 1u);
-  CAF_CHECK_EQUAL(rec->sent[0].body, "ran taak: fiets");
+  CAF_CHECK_EQUAL(rec->sent[0].body, task_added_reply("en", 1, "fiets"));
   self->send(s, atom::route_v, msg("hallo"));
   sched.run();
   CAF_REQUIRE_EQUAL(rec->llm_requests.size(), 1u);
