@@ -67,13 +67,15 @@ std::vector<workflow_event> store::due_workflow_events(const std::vector<int64_t
 }
 
 std::optional<int64_t> store::next_workflow_due_ms(const std::vector<int64_t>& busy) {
-  auto r = db_.exec("SELECT greatest(0, (extract(epoch FROM min(next_at) - now()) * 1000)::bigint)"
+  // NULL when no event is open (not through greatest(0, …), which would
+  // make it 0: a look every few milliseconds of an idle parley).
+  auto r = db_.exec("SELECT (extract(epoch FROM min(next_at) - now()) * 1000)::bigint"
                     " FROM workflow_events WHERE status IN ('pending', 'running')"
                     " AND NOT id = ANY($1::bigint[])",
                     {bigint_array(busy)});
-  if (r.rows() == 0 || r.text(0, 0).empty())
+  if (r.rows() == 0 || r.is_null(0, 0))
     return std::nullopt;
-  return r.int64(0, 0);
+  return std::max<int64_t>(0, r.int64(0, 0));
 }
 
 std::optional<std::vector<outbox_item>>

@@ -6,51 +6,23 @@
 #define CAF_SUITE group_commit
 #include <caf/test/unit_test.hpp>
 
+#include "pg_cluster.hpp"
+
 #include "net/event_loop.hpp"
-#include "storage/embedded_postgres.hpp"
 #include "storage/group_commit.hpp"
-#include "storage/migrations.hpp"
 #include "storage/outbox_async.hpp"
 #include "storage/store.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cstdlib>
-#include <filesystem>
 #include <future>
-#include <memory>
 
 using namespace parley;
 using namespace parley::storage;
 
 namespace {
 
-/// One cluster for the whole suite: initdb is the slow part.
-struct cluster {
-  cluster() {
-    char dir[] = "/tmp/parley-group-commit.XXXXXX";
-    data_dir = mkdtemp(dir);
-    chmod(data_dir.c_str(), 0755);  // the cluster's own user must get in
-    pg = std::make_unique<embedded_postgres>(data_dir);
-    connection db(pg->conninfo());
-    migrate(db);
-  }
-  ~cluster() {
-    pg.reset();
-    std::filesystem::remove_all(data_dir);
-  }
-  std::string data_dir;
-  std::unique_ptr<embedded_postgres> pg;
-};
-
-cluster& shared_cluster() {
-  static cluster c;
-  return c;
-}
-
 struct fixture {
-  fixture() : conninfo(shared_cluster().pg->conninfo()), db(conninfo) {}
+  fixture() : conninfo(testing::shared_pg_cluster().pg->conninfo()), db(conninfo) {}
 
   /// A stored, unanswered message from `sender`; its event id.
   int64_t message(const std::string& sender, const std::string& text,
