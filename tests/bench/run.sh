@@ -49,6 +49,7 @@ url="http://127.0.0.1:$parley_port/webhooks/meta/whatsapp"
 # (1,000/s, its most): at the default 80/s, or with one number, Meta's cap
 # and not parley would be measured. The commands go to the first.
 numbers=8
+starts=0
 start_parley() {
   local tenants=""
   for i in $(seq 0 $((numbers - 1))); do
@@ -62,15 +63,17 @@ start_parley() {
  "meta": {"graph_url": "http://127.0.0.1:$graph_port", "app_secret_env": "BENCH_SECRET"},
  "tenants": [$tenants]}
 JSON
-  : > "$out/parley.log"
+  # Each start's log is kept (parley-1.log, …): a figure can be looked into.
+  starts=$((starts + 1))
+  local log="$out/parley-$starts.log"
   local fresh=existing
   [ -d "$data/pg/data" ] || fresh=new
   local started=$(date +%s%N)
-  build/parley serve --config "$data/parley.json" 2>> "$out/parley.log" & parley_pid=$!
+  build/parley serve --config "$data/parley.json" 2> "$log" & parley_pid=$!
   pids+=($parley_pid)
   local ms
   ms=$(python3 tests/bench/wait_ready.py "http://127.0.0.1:$parley_port/health" $parley_pid $started) \
-    || { cat "$out/parley.log"; exit 1; }
+    || { cat "$log"; exit 1; }
   echo "$fresh $ms" >> "$out/ready_ms"
 }
 stop_parley() { kill $parley_pid; wait $parley_pid 2>/dev/null || true; }
