@@ -96,6 +96,11 @@ rss_conversations=$(rss_kb $parley_pid)
 proc_stats > "$out/proc_command_after.json"
 
 echo "2/6 ingest at 1, 16 and 64 connections, ${seconds}s each"
+# The drain below waits for this step's replies only: a reply of step 1 may
+# have been in flight when its fake Graph API exited, and waits in doubt for
+# a status webhook that fake never sends (send_in_doubt_ms).
+psql_parley() { psql -h "$data/pg/run" -U parley -d parley -AtX -c "$1"; }
+outbox_floor=$(psql_parley "SELECT coalesce(max(id), 0) FROM outbox")
 $bench ceiling --port "$graph_port" 2>/dev/null & pids+=($!)
 next=0
 completed0=$(metric parley_messages_completed_total)
@@ -124,7 +129,7 @@ done
 # Answered means the reply reached the (fake) Graph API: the outbox drains
 # too, or the next steps would queue behind this one's sends.
 pending_sends() {
-  psql -h "$data/pg/run" -U parley -d parley -AtX -c "SELECT count(*) FROM outbox WHERE state = 'pending'"
+  psql_parley "SELECT count(*) FROM outbox WHERE state = 'pending' AND id > $outbox_floor"
 }
 until [ "$(pending_sends)" = 0 ]; do
   sleep 0.2
