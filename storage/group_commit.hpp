@@ -21,9 +21,8 @@ struct completion_job {
   std::string channel;
 };
 
-/// Commits `jobs` (none of them needing its own transaction, see
-/// needs_own_transaction) in one transaction on `db`; when one fails, the
-/// others are committed without it. A completion whose event was done before
+/// Commits `jobs` in one transaction on `db` (one statement for several);
+/// when one fails, the others are committed without it. A completion whose event was done before
 /// writes nothing and gets its rows still unsent. `done` runs once, on the
 /// connection's loop, with one outcome per job, in order.
 void complete_together(async_connection& db, std::vector<completion_job> jobs,
