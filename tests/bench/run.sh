@@ -38,7 +38,12 @@ chmod 755 "$data"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 graph_port=$(free_port); parley_port=$(free_port); ceiling_port=$(free_port); llm_port=$(free_port)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$data"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  cp "$data/pg/postgres.log" "$out/" 2>/dev/null || true  # its starts and stops, timed
+  rm -rf "$data"
+}
 trap cleanup EXIT
 export BENCH_SECRET=bench-secret BENCH_TOKEN=bench-token
 url="http://127.0.0.1:$parley_port/webhooks/meta/whatsapp"
