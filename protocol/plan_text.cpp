@@ -16,7 +16,7 @@ namespace parley {
 namespace {
 
 std::string two(int n) {
-  char buf[8];
+  char buf[16];  // room for any int: no truncation
   std::snprintf(buf, sizeof buf, "%02d", n);
   return buf;
 }

@@ -91,8 +91,8 @@ caf::behavior watcher(caf::event_based_actor* self,
 app::app(caf::actor_system& sys, std::shared_ptr<const config> cfg,
          std::string conninfo, app_options opts)
   : sys_(sys), cfg_(cfg), metrics_(std::make_shared<ingest_metrics>()),
-    board_(std::make_shared<connector_board>()),
     failed_(std::make_shared<std::atomic<bool>>(false)),
+    board_(std::make_shared<connector_board>()),
     providers_(opts.providers), channels_(opts.channels) {
   watcher_ = sys.spawn(watcher, failed_);
   // Workers sit behind supervised slots: a crashed one is replaced after a

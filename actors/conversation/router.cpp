@@ -60,7 +60,9 @@ void deliver(self_ptr self, const wiring& w, inbound_message m) {
                                          tenant, w.deps, router_actor{self});
     st.by_address.emplace(s.address(), key);
     st.recent.push_front(key);
-    i = st.sessions.emplace(key, router_state::live_session{s, st.recent.begin(), 0}).first;
+    i = st.sessions.emplace(key, router_state::live_session{s, st.recent.begin(), 0,
+                                                            self->clock().now()})
+          .first;
   } else {
     st.recent.splice(st.recent.begin(), st.recent, i->second.place);
   }
