@@ -56,16 +56,20 @@ void connection::reset() {
 
 result connection::exec(const std::string& sql,
                         const std::vector<param>& params) {
+  return exec(statement{sql, params});
+}
+
+result connection::exec(const statement& s) {
   if (!ok()) {
     // A connection that went away is re-established before the statement;
     // within a transaction the caller sees the failure and retries it whole.
     reset();
   }
-  bound_params bound(params);
-  auto* res = params.empty()
-                ? PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr,
-                               nullptr, 0)
-                : PQexecPrepared(conn_, prepared(sql).c_str(), bound.count(),
+  bound_params bound(s.params);
+  auto* res = s.params.empty() || s.plan_each_time
+                ? PQexecParams(conn_, s.sql.c_str(), bound.count(), nullptr,
+                               bound.values.data(), nullptr, nullptr, 0)
+                : PQexecPrepared(conn_, prepared(s.sql).c_str(), bound.count(),
                                  bound.values.data(), nullptr, nullptr, 0);
   result r(res);
   if (!succeeded(res))

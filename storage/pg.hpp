@@ -95,6 +95,8 @@ public:
   /// statement with parameters is prepared once per connection and reused:
   /// parsing and planning cost more than running a small INSERT.
   result exec(const std::string& sql, const std::vector<param>& params = {});
+  /// The same for a statement, planned at this execution when it says so.
+  result exec(const statement& s);
 
   /// Runs statements in one round trip (libpq's pipeline mode) and returns
   /// their results in order; throws the first failure, after which the

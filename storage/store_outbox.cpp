@@ -90,8 +90,7 @@ std::vector<outbox_claim> store::outbox_step(const std::vector<outbox_outcome>& 
 }
 
 std::vector<outbox_item> store::pending_outbox(const std::vector<std::string>& channels) {
-  auto s = pending_outbox_statement(channels);
-  return read_outbox(db_.exec(s.sql, s.params));
+  return read_outbox(db_.exec(pending_outbox_statement(channels)));
 }
 
 } // namespace parley::storage
